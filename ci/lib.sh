@@ -1,0 +1,42 @@
+# Shared by the ci/ scripts (sourced, not run). Bash, Debian/Ubuntu.
+set -euo pipefail
+
+BERTH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BERTH_STATE="${BERTH_STATE:-$HOME/.berth}"
+export BERTH_ROOT BERTH_STATE
+
+say()  { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }
+die()  { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+# apt_install PKG... — installs the Debian packages that are missing (idempotent, no recommends).
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  command -v apt-get >/dev/null || die "apt-get not found: install ${missing[*]} by hand"
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; then
+    as_root apt-get update -qq >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# ensure_java — a JDK 17+ on PATH (Debian's openjdk-17 if none).
+ensure_java() {
+  if command -v javac >/dev/null && javac -version 2>&1 | awk '{split($2,v,"."); exit !(v[1]>=17)}'; then return 0; fi
+  apt_install openjdk-17-jdk-headless
+}
+
+# wait_for_http URL SECONDS — polls until URL answers 2xx.
+wait_for_http() {
+  local url=$1 deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.5
+  done
+}

@@ -1,0 +1,99 @@
+package dev.berth.platform.api.manifest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.beans.Introspector;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds fields a manifest sets that its Kubernetes type does not have ({@code spec.replica} for
+ * {@code spec.replicas}). fabric8 keeps such fields in each object's {@code additionalProperties} instead of
+ * failing; like {@code kubectl apply --validate=strict}, Berth refuses them. Thread-safe.
+ */
+final class UnknownFields {
+
+    private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
+    private static final Map<Class<?>, List<Property>> PROPERTIES = new ConcurrentHashMap<>();
+
+    private record Property(String jsonName, Method getter) {}
+
+    private UnknownFields() {}
+
+    static void report(Object object, Violations v) {
+        walk(object, "", v, 0);
+    }
+
+    private static void walk(Object o, String path, Violations v, int depth) {
+        if (o == null || depth > 32) {
+            return;
+        }
+        if (o instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                walk(list.get(i), path + "[" + i + "]", v, depth + 1);
+            }
+            return;
+        }
+        if (o instanceof Map<?, ?> map) {
+            map.forEach((k, value) -> walk(value, path + "." + k, v, depth + 1));
+            return;
+        }
+        if (!o.getClass().getName().startsWith(MODEL_PACKAGE)) {
+            return;
+        }
+        for (Property p : properties(o.getClass())) {
+            Object value;
+            try {
+                value = p.getter.invoke(o);
+            } catch (ReflectiveOperationException e) {
+                continue;
+            }
+            if (p.jsonName.equals("additionalProperties")) {
+                if (value instanceof Map<?, ?> extra) {
+                    extra.keySet().forEach(k -> v.add(join(path, k.toString()), "is not a field of " + o.getClass().getSimpleName()));
+                }
+            } else {
+                walk(value, join(path, p.jsonName), v, depth + 1);
+            }
+        }
+    }
+
+    private static String join(String path, String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+
+    private static List<Property> properties(Class<?> type) {
+        return PROPERTIES.computeIfAbsent(type, t -> {
+            List<Property> props = new ArrayList<>();
+            for (Method m : t.getMethods()) {
+                if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) {
+                    continue;
+                }
+                String name = m.getName();
+                if (!name.startsWith("get") || name.length() == 3 || name.equals("getClass")) {
+                    continue;
+                }
+                String bean = Introspector.decapitalize(name.substring(3));
+                props.add(new Property(jsonName(t, bean), m));
+            }
+            return props;
+        });
+    }
+
+    private static String jsonName(Class<?> type, String bean) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(bean);
+                JsonProperty jp = f.getAnnotation(JsonProperty.class);
+                return jp != null && !jp.value().isEmpty() ? jp.value() : bean;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        return bean;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.berth.platform.cli;
+
+import dev.berth.platform.engine.ApplyResult;
+import dev.berth.platform.engine.EngineException;
+import dev.berth.platform.model.ResourceKind;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code berth up}: starts the core (unless it runs), applies the application, shows progress until every
+ * Deployment and StatefulSet is Ready, prints the URLs, and — unless {@code --detach} — stays until Ctrl-C, which
+ * stops the core and with it every replica. The {@code ./berth} launcher builds and pushes the images and renders
+ * the manifests first.
+ */
+@Command(name = "up", description = "Start Berth on this machine and run the application.")
+final class UpCommand implements Callable<Integer> {
+
+    @ParentCommand
+    BerthCli root;
+
+    @Option(names = {"-f", "--filename"}, description = "manifests to apply (the rendered local overlay)")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = {"-n", "--namespace"}, defaultValue = "berth")
+    String namespace;
+
+    @Option(names = "--core-jar", defaultValue = "platform/target/quarkus-app/quarkus-run.jar")
+    Path coreJar;
+
+    @Option(names = "--state", defaultValue = "${env:BERTH_STATE:-${sys:user.home}/.berth}")
+    Path state;
+
+    @Option(names = "--detach", description = "return once everything is Ready; stop later with berth down")
+    boolean detach;
+
+    @Option(names = "--timeout", defaultValue = "PT5M", description = "how long to wait for Ready (ISO-8601, default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        CoreProcess core = new CoreProcess(state, root.server);
+        Process started = null;
+        if (core.healthy()) {
+            Progress.step("core already running at " + root.server);
+        } else {
+            if (!Files.exists(coreJar)) {
+                throw new EngineException(2, coreJar + " is missing: build first (./berth does)");
+            }
+            started = core.start(coreJar, detach);
+            Process p = started;
+            Progress.waitFor("starting the core (log: " + core.logFile() + ")", Duration.ofSeconds(90), () -> {
+                if (!p.isAlive()) {
+                    throw new EngineException(1, "the core exited; see " + core.logFile());
+                }
+                return core.healthy() ? "" : null;
+            });
+        }
+        RemoteEngine engine = root.engine();
+        StringBuilder manifests = new StringBuilder();
+        for (Path f : files) {
+            manifests.append(Files.readString(f)).append("\n---\n");
+        }
+        if (!files.isEmpty()) {
+            List<ApplyResult> results = engine.apply(manifests.toString(), namespace, false);
+            results.forEach(r -> Progress.step(r.line()));
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        Progress.waitFor("waiting for every workload in namespace " + namespace + " to be Ready", Duration.between(Instant.now(), deadline),
+                () -> readiness(engine));
+        printUrls(engine);
+        if (detach) {
+            Progress.step("running in the background; stop with: ./berth down");
+            return 0;
+        }
+        Progress.step("Ctrl-C stops everything");
+        if (started != null) {
+            Process core0 = started;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                core0.destroy(); // SIGTERM (Ctrl-C already reached it through the terminal's process group)
+                try {
+                    core0.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            return started.waitFor() == 0 ? 0 : 1;
+        }
+        Thread.currentThread().join(); // the core was already running: keep showing nothing until Ctrl-C
+        return 0;
+    }
+
+    /** "" when all Ready, else a progress line ("payment-service 1/2, postgres 0/1"). */
+    private String readiness(RemoteEngine engine) {
+        List<String> waiting = new ArrayList<>();
+        int total = 0;
+        for (Deployment d : engine.<Deployment>list(ResourceKind.DEPLOYMENT, namespace, null)) {
+            int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+            total++;
+            if (ready < want) {
+                waiting.add(d.getMetadata().getName() + " " + ready + "/" + want);
+            }
+        }
+        for (StatefulSet s : engine.<StatefulSet>list(ResourceKind.STATEFULSET, namespace, null)) {
+            int want = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+            int ready = s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas();
+            total++;
+            if (ready < want) {
+                waiting.add(s.getMetadata().getName() + " " + ready + "/" + want);
+            }
+        }
+        if (total == 0) {
+            return null;
+        }
+        return waiting.isEmpty() ? "" : String.join(", ", waiting);
+    }
+
+    private void printUrls(RemoteEngine engine) {
+        System.out.println();
+        String orderUrl = null;
+        for (Service s : engine.<Service>list(ResourceKind.SERVICE, namespace, null)) {
+            String port = s.getMetadata().getAnnotations() == null ? null : s.getMetadata().getAnnotations().get(Tables.LOCAL_PORT_ANNOTATION);
+            if (port != null) {
+                System.out.printf("  %-18s 127.0.0.1:%s%n", s.getMetadata().getName(), port);
+                if (s.getMetadata().getName().equals("order-service")) {
+                    orderUrl = "http://127.0.0.1:" + port;
+                }
+            }
+        }
+        System.out.printf("  %-18s %s  (token: %s)%n", "core API", root.server, root.tokenFile);
+        if (orderUrl != null) {
+            System.out.println();
+            System.out.println("  Place an order:");
+            System.out.println("    curl -s -X POST " + orderUrl + "/api/orders -H 'Content-Type: application/json' \\");
+            System.out.println("      -H \"Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)\" \\");
+            System.out.println("      -d '{\"customerId\":\"c-42\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"BOOK-1\",\"quantity\":2,\"unitPrice\":\"12.50\"}]}'");
+        }
+        System.out.println("  Watch it:   ./berth get pods -n " + namespace + " -o wide");
+        System.out.println();
+    }
+
+}

@@ -1,0 +1,100 @@
+package dev.berth.platform.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code berth.*}: the core's configuration (application.properties, env {@code BERTH_...}). */
+@ConfigMapping(prefix = "berth")
+public interface CoreConfig {
+
+    /** Where the store, tokens, layer cache, replica directories and logs live. */
+    @WithDefault("${user.home}/.berth/core")
+    Path stateDir();
+
+    Auth auth();
+
+    /** The virtual nodes of the local engine, like a kind cluster's. */
+    List<NodeSpec> nodes();
+
+    Registry registry();
+
+    Limits limits();
+
+    Runtime runtime();
+
+    Proxy proxy();
+
+    interface Auth {
+        /** Lines of {@code <token> <role> [name]}; roles viewer, deployer, admin. Defaults to stateDir/tokens. */
+        Optional<Path> tokensFile();
+
+        /** Where the core writes an admin token (0600) for the CLI at start; none when unset. */
+        Optional<Path> adminTokenFile();
+    }
+
+    interface NodeSpec {
+        String name();
+
+        @WithDefault("zone-a")
+        String zone();
+
+        @WithDefault("4")
+        String cpu();
+
+        @WithDefault("8Gi")
+        String memory();
+
+        @WithDefault("110")
+        int maxPods();
+
+        Map<String, String> labels();
+
+        /** {@code key=value:Effect} or {@code key:Effect}. */
+        Optional<List<String>> taints();
+    }
+
+    interface Registry {
+        /** Registries reached over plain HTTP (the local docker-registry). */
+        @WithDefault("127.0.0.1:5000,localhost:5000")
+        List<String> insecure();
+    }
+
+    interface Limits {
+        @WithDefault("100")
+        int maxReplicas();
+
+        @WithDefault("2000")
+        int maxEvents();
+    }
+
+    interface Runtime {
+        /** The JVM that runs Java images' application layers (the host's, by default). */
+        Optional<Path> javaHome();
+
+        /** First restart back-off; doubles per crash up to {@link #maxBackoff()}, like kubelet's (10s…5m, scaled down). */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /** Backing-service images that no JVM runs, mapped to embedded runtimes ({@code postgres} → PostgreSQL). */
+        @WithDefault("postgres")
+        List<String> embeddedPostgresImages();
+    }
+
+    interface Proxy {
+        /** Fixed listener ports per Service ({@code namespace/name} → port); others get one from {@link #portRangeStart()}. */
+        @WithName("ports")
+        Map<String, Integer> ports();
+
+        @WithDefault("30000")
+        int portRangeStart();
+    }
+}

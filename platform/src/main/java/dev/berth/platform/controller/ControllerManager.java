@@ -1,0 +1,113 @@
+package dev.berth.platform.controller;
+
+import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.Owners;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.store.ObjectStore;
+import dev.berth.platform.store.WatchEvent;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kube-controller-manager: one {@link ControllerLoop} per controller, fed by one store watch that routes
+ * every change to the keys it concerns (a pod change concerns its owner and the Services selecting it).
+ * On start every existing object is queued once, so anything that happened while the core was down is
+ * reconciled. Thread-safe.
+ */
+public final class ControllerManager implements AutoCloseable {
+
+    private final ObjectStore store;
+    private final ControllerLoop deployments;
+    private final ControllerLoop replicaSets;
+    private final ControllerLoop statefulSets;
+    private final ControllerLoop endpoints;
+    private final ControllerLoop garbage;
+    private final GarbageCollector collector;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    public ControllerManager(ObjectStore store, DeploymentController deployment, ReplicaSetController replicaSet,
+            StatefulSetController statefulSet, EndpointsController endpoint, GarbageCollector collector) {
+        this.store = store;
+        this.collector = collector;
+        this.deployments = new ControllerLoop("deployment", deployment);
+        this.replicaSets = new ControllerLoop("replicaset", replicaSet);
+        this.statefulSets = new ControllerLoop("statefulset", statefulSet);
+        this.endpoints = new ControllerLoop("endpoints", endpoint);
+        this.garbage = new ControllerLoop("garbage-collector", collector);
+        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage));
+    }
+
+    /** Subscribes to the store and queues every existing object. */
+    public void start() {
+        closeables.add(0, store.watch(k -> true, this::route));
+        for (ResourceKind kind : List.of(ResourceKind.DEPLOYMENT, ResourceKind.REPLICASET, ResourceKind.STATEFULSET, ResourceKind.SERVICE)) {
+            for (HasMetadata o : store.list(kind, null, null)) {
+                loopFor(kind).enqueue(ObjectKey.of(o));
+            }
+        }
+        collector.dependentsOf(null).forEach(garbage::enqueue);
+    }
+
+    private ControllerLoop loopFor(ResourceKind kind) {
+        return switch (kind) {
+            case DEPLOYMENT -> deployments;
+            case REPLICASET -> replicaSets;
+            case STATEFULSET -> statefulSets;
+            case SERVICE -> endpoints;
+            default -> throw new IllegalArgumentException(kind.toString());
+        };
+    }
+
+    private void route(WatchEvent e) {
+        ObjectKey key = e.key();
+        switch (key.kind()) {
+            case DEPLOYMENT, STATEFULSET, SERVICE -> loopFor(key.kind()).enqueue(key);
+            case REPLICASET -> {
+                replicaSets.enqueue(key);
+                enqueueOwner(e.object());
+            }
+            case POD -> {
+                enqueueOwner(e.object());
+                enqueueSelectingServices((Pod) e.object());
+            }
+            default -> { }
+        }
+        if (e.type() == WatchEvent.Type.DELETED && GarbageCollector.isOwnerKind(key.kind())) {
+            collector.dependentsOf(e.object()).forEach(garbage::enqueue);
+        }
+    }
+
+    private void enqueueOwner(HasMetadata o) {
+        Owners.controllerOf(o).ifPresent(ref -> ResourceKind.ofKind(ref.getApiVersion(), ref.getKind())
+                .filter(k -> k == ResourceKind.DEPLOYMENT || k == ResourceKind.REPLICASET || k == ResourceKind.STATEFULSET)
+                .ifPresent(k -> loopFor(k).enqueue(new ObjectKey(k, o.getMetadata().getNamespace(), ref.getName()))));
+    }
+
+    private void enqueueSelectingServices(Pod pod) {
+        for (Service s : store.<Service>list(ResourceKind.SERVICE, pod.getMetadata().getNamespace(), null)) {
+            Map<String, String> selector = s.getSpec().getSelector();
+            if (selector != null && !selector.isEmpty()
+                    && Labels.matches(new LabelSelector(List.of(), selector), pod.getMetadata().getLabels())) {
+                endpoints.enqueue(ObjectKey.of(s));
+            }
+        }
+    }
+
+    /** Keys waiting in all queues (for tests and metrics). */
+    public int backlog() {
+        return deployments.depth() + replicaSets.depth() + statefulSets.depth() + endpoints.depth() + garbage.depth();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.berth.platform.engine;
+
+import dev.berth.platform.api.auth.TokenFile;
+import dev.berth.platform.api.manifest.ManifestReader;
+import dev.berth.platform.api.manifest.ManifestValidator;
+import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.store.EventRecorder;
+import dev.berth.platform.store.ObjectStore;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** The core's shared, stateless-or-thread-safe building blocks, made once. */
+@Singleton
+public class CoreBeans {
+
+    @Produces
+    @Singleton
+    KubernetesSerialization serialization() {
+        return new KubernetesSerialization();
+    }
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    ObjectStore store(CoreConfig config, KubernetesSerialization json, Clock clock) {
+        return new ObjectStore(config.stateDir().resolve("store"), json, clock, config.limits().maxEvents());
+    }
+
+    void closeStore(@Disposes ObjectStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
+    EventRecorder events(ObjectStore store, Clock clock) {
+        return new EventRecorder(store, clock);
+    }
+
+    @Produces
+    @Singleton
+    TokenFile tokens(CoreConfig config) {
+        return new TokenFile(config.auth().tokensFile().orElse(config.stateDir().resolve("tokens")));
+    }
+
+    @Produces
+    @Singleton
+    ManifestReader reader(KubernetesSerialization json) {
+        return new ManifestReader(json);
+    }
+
+    @Produces
+    @Singleton
+    ManifestValidator validator(CoreConfig config) {
+        var defaults = ManifestValidator.Limits.defaults();
+        return new ManifestValidator(new ManifestValidator.Limits(config.limits().maxReplicas(), defaults.maxCpu(),
+                defaults.maxMemoryBytes(), defaults.maxVolumeBytes()));
+    }
+
+}

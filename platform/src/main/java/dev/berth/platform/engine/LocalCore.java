@@ -1,0 +1,145 @@
+package dev.berth.platform.engine;
+
+import dev.berth.platform.api.auth.TokenFile;
+import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.controller.ControllerLoop;
+import dev.berth.platform.controller.ControllerManager;
+import dev.berth.platform.controller.DeploymentController;
+import dev.berth.platform.controller.EndpointsController;
+import dev.berth.platform.controller.GarbageCollector;
+import dev.berth.platform.controller.ReplicaSetController;
+import dev.berth.platform.controller.SchedulingController;
+import dev.berth.platform.controller.StatefulSetController;
+import dev.berth.platform.image.ImageStore;
+import dev.berth.platform.probe.ProbeCheck;
+import dev.berth.platform.proxy.ServiceProxies;
+import dev.berth.platform.runtime.ContainerRuntime;
+import dev.berth.platform.runtime.EmbeddedPostgresRuntime;
+import dev.berth.platform.runtime.EnvironmentResolver;
+import dev.berth.platform.runtime.GracefulDeletion;
+import dev.berth.platform.runtime.JavaImageRuntime;
+import dev.berth.platform.runtime.Kubelet;
+import dev.berth.platform.runtime.KubeletMetrics;
+import dev.berth.platform.runtime.LogFiles;
+import dev.berth.platform.runtime.NodeOperations;
+import dev.berth.platform.runtime.PodDirectories;
+import dev.berth.platform.runtime.VirtualNodes;
+import dev.berth.platform.scheduler.Scheduler;
+import dev.berth.platform.store.EventRecorder;
+import dev.berth.platform.store.ObjectStore;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jboss.logging.Logger;
+
+/**
+ * The local engine, assembled: store → controllers → scheduler → kubelet (runtimes, probes) → proxies. The one
+ * place that wires the core together; started after Quarkus is up, stopped (every replica with it) on shutdown.
+ */
+@Singleton
+public class LocalCore {
+
+    private static final Logger LOG = Logger.getLogger(LocalCore.class);
+
+    private final CoreConfig config;
+    private final ObjectStore store;
+    private final EventRecorder events;
+    private final KubernetesSerialization json;
+    private final Clock clock;
+    private final TokenFile tokens;
+    private final ServiceRouting routing;
+    private final Kubelet kubelet;
+    private final ControllerManager controllers;
+    private final ControllerLoop scheduling;
+    private final SchedulingController scheduler;
+    private final LocalEngine engine;
+    private AutoCloseable schedulingWatch;
+
+    public LocalCore(CoreConfig config, ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock,
+            TokenFile tokens, Vertx vertx, MeterRegistry metrics) {
+        this.config = config;
+        this.store = store;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+        this.tokens = tokens;
+        Path state = config.stateDir();
+        GracefulDeletion termination = new GracefulDeletion(store, clock);
+        PodDirectories dirs = new PodDirectories(state);
+        this.routing = new ServiceRouting(store, new ServiceProxies(vertx, metrics), config.proxy().ports(), config.proxy().portRangeStart());
+        ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()));
+        Path javaHome = config.runtime().javaHome().orElse(Path.of(System.getProperty("java.home")));
+        List<ContainerRuntime> runtimes = List.of(
+                new EmbeddedPostgresRuntime(new HashSet<>(config.runtime().embeddedPostgresImages()), state.resolve("embedded").resolve("postgres-17"), dirs),
+                new JavaImageRuntime(images, dirs, javaHome));
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("kubelet-timer"));
+        ExecutorService workers = Executors.newCachedThreadPool(daemon("kubelet-worker"));
+        this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(workers), timer, workers,
+                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics));
+        new WorkloadMetrics(store, metrics).start();
+        this.controllers = new ControllerManager(store,
+                new DeploymentController(store, events, json),
+                new ReplicaSetController(store, termination, events, json, clock),
+                new StatefulSetController(store, termination, events, json),
+                new EndpointsController(store),
+                new GarbageCollector(store, termination));
+        this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
+        this.scheduling = new ControllerLoop("scheduler", scheduler);
+        this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        config.auth().adminTokenFile().ifPresent(tokens::ensureAdminToken);
+        VirtualNodes.register(store, config.nodes(), clock);
+        routing.start();
+        schedulingWatch = store.watch(k -> true, e -> scheduler.interestedIn(e).forEach(scheduling::enqueue));
+        store.list(dev.berth.platform.model.ResourceKind.POD, null, null).forEach(p -> scheduling.enqueue(dev.berth.platform.model.ObjectKey.of(p)));
+        controllers.start();
+        kubelet.start();
+        LOG.infof("local engine started: %d nodes, state in %s", config.nodes().size(), config.stateDir());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        LOG.info("stopping every replica");
+        for (AutoCloseable c : new AutoCloseable[] {schedulingWatch, scheduling, controllers, kubelet, routing}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                LOG.errorf(e, "stopping %s", c);
+            }
+        }
+    }
+
+    @Produces
+    @Singleton
+    Engine engine() {
+        return engine;
+    }
+
+    public ServiceRouting routing() {
+        return routing;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.berth.platform.engine;
+
+import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.runtime.LogFiles;
+import dev.berth.platform.runtime.NodeOperations;
+import dev.berth.platform.store.ObjectStore;
+import dev.berth.platform.store.StoreException;
+import dev.berth.platform.store.WatchEvent;
+import dev.berth.support.problem.Problem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The embedded engine: this machine as a small cluster. Writes go to the {@link ObjectStore}; the
+ * controllers, scheduler and kubelet react to them. Manifests reach it already validated by the API.
+ * Thread-safe.
+ */
+public class LocalEngine implements Engine {
+
+    private final ObjectStore store;
+    private final AppliedState applied;
+    private final NodeOperations nodes;
+    private final LogFiles logs;
+
+    public LocalEngine(ObjectStore store, KubernetesSerialization json, NodeOperations nodes, LogFiles logs) {
+        this.store = store;
+        this.applied = new AppliedState(json);
+        this.nodes = nodes;
+        this.logs = logs;
+    }
+
+    @Override
+    public List<ApplyResult> apply(List<HasMetadata> objects, String defaultNamespace, boolean dryRun) {
+        List<HasMetadata> prepared = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o.getMetadata().getNamespace() == null && ResourceKind.of(o).map(ResourceKind::namespaced).orElse(false)) {
+                o.getMetadata().setNamespace(defaultNamespace == null ? ObjectKey.DEFAULT_NAMESPACE : defaultNamespace);
+            }
+            prepared.add(o);
+        }
+        // refuse stale versions before writing anything, so a conflict changes nothing
+        for (HasMetadata o : prepared) {
+            String expected = o.getMetadata().getResourceVersion();
+            Optional<HasMetadata> current = store.get(ObjectKey.of(o));
+            if (expected != null && current.isPresent() && !expected.equals(current.get().getMetadata().getResourceVersion())) {
+                throw conflict(ObjectKey.of(o), expected, current.get());
+            }
+        }
+        List<ApplyResult> results = new ArrayList<>();
+        for (HasMetadata o : prepared) {
+            ObjectKey key = ObjectKey.of(o);
+            Optional<HasMetadata> current = store.get(key);
+            HasMetadata result;
+            ApplyResult.Action action;
+            if (current.isEmpty()) {
+                result = dryRun ? o : store.create(applied.forCreate(o));
+                action = ApplyResult.Action.CREATED;
+            } else if (dryRun) {
+                result = current.get();
+                action = ApplyResult.Action.CONFIGURED;
+            } else {
+                HasMetadata merged = applied.merge(current.get(), o);
+                result = store.mutate(key, was -> merged);
+                boolean same = result.getMetadata().getResourceVersion().equals(current.get().getMetadata().getResourceVersion());
+                action = same ? ApplyResult.Action.UNCHANGED : ApplyResult.Action.CONFIGURED;
+            }
+            results.add(new ApplyResult(o.getKind(), key.namespace(), key.name(), action, result.getMetadata().getResourceVersion()));
+        }
+        return results;
+    }
+
+    @Override
+    public <T extends HasMetadata> Optional<T> get(ResourceKind kind, String namespace, String name) {
+        return store.get(new ObjectKey(kind, namespace, name));
+    }
+
+    @Override
+    public <T extends HasMetadata> List<T> list(ResourceKind kind, String namespace, String labelSelector) {
+        return store.list(kind, namespace, selector(labelSelector));
+    }
+
+    @Override
+    public <T extends HasMetadata> T update(T object) {
+        ResourceKind kind = ResourceKind.of(object).orElseThrow(() -> new EngineException(400, "unsupported kind " + object.getKind()));
+        if (!kind.applicable()) {
+            throw new EngineException(403, kind.kind() + " objects are managed by the core");
+        }
+        try {
+            return store.update(object);
+        } catch (StoreException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public boolean delete(ResourceKind kind, String namespace, String name) {
+        if (!kind.applicable()) {
+            throw new EngineException(403, kind.kind() + " objects are managed by the core; delete their owner instead");
+        }
+        return store.delete(new ObjectKey(kind, namespace, name)).isPresent();
+    }
+
+    @Override
+    public HasMetadata scale(ResourceKind kind, String namespace, String name, int replicas) {
+        ObjectKey key = new ObjectKey(kind, namespace, name);
+        try {
+            if (kind == ResourceKind.DEPLOYMENT) {
+                return store.<Deployment>mutate(key, d -> {
+                    d.getSpec().setReplicas(replicas);
+                    return d;
+                });
+            }
+            if (kind == ResourceKind.STATEFULSET) {
+                return store.<StatefulSet>mutate(key, s -> {
+                    s.getSpec().setReplicas(replicas);
+                    return s;
+                });
+            }
+        } catch (StoreException e) {
+            throw translate(e);
+        }
+        throw new EngineException(400, "only Deployments and StatefulSets can be scaled",
+                List.of(new Problem.FieldError("kind", "must be deployment or statefulset")));
+    }
+
+    @Override
+    public AutoCloseable watch(ResourceKind kind, String namespace, String labelSelector, Consumer<WatchEvent> listener) {
+        LabelSelector selector = selector(labelSelector);
+        return store.watch(k -> k.kind() == kind && (namespace == null || k.namespace().equals(namespace) || !kind.namespaced()),
+                e -> {
+                    if (Labels.matches(selector, e.object().getMetadata().getLabels())) {
+                        listener.accept(e);
+                    }
+                });
+    }
+
+    @Override
+    public InputStream logs(String namespace, String pod, Integer tailLines, boolean follow) {
+        ObjectKey key = new ObjectKey(ResourceKind.POD, namespace, pod);
+        Pod found = store.<Pod>get(key).orElseThrow(() -> new EngineException(404, "pod " + key.namespace() + "/" + pod + " not found"));
+        String container = found.getSpec().getContainers().get(0).getName();
+        String uid = found.getMetadata().getUid();
+        return logs.open(key.namespace(), pod, container, tailLines, follow,
+                () -> store.<Pod>get(key).map(p -> p.getMetadata().getUid().equals(uid)).orElse(false));
+    }
+
+    @Override
+    public HasMetadata node(String name, NodeAction action) {
+        return nodes.apply(name, action);
+    }
+
+    static LabelSelector selector(String expression) {
+        if (expression == null || expression.isBlank()) {
+            return null;
+        }
+        try {
+            return Labels.parse(expression);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(400, e.getMessage(), List.of(new Problem.FieldError("labelSelector", e.getMessage())));
+        }
+    }
+
+    private static EngineException conflict(ObjectKey key, String expected, HasMetadata current) {
+        return new EngineException(409, "the object has been modified: " + key + " is at resourceVersion "
+                + current.getMetadata().getResourceVersion() + ", the request was based on " + expected,
+                List.of(new Problem.FieldError("metadata.resourceVersion", "is stale")));
+    }
+
+    static EngineException translate(StoreException e) {
+        return switch (e.reason()) {
+            case NOT_FOUND -> new EngineException(404, e.getMessage());
+            case ALREADY_EXISTS -> new EngineException(409, e.getMessage());
+            case CONFLICT -> new EngineException(409, e.getMessage(), List.of(new Problem.FieldError("metadata.resourceVersion", "is stale")));
+        };
+    }
+}

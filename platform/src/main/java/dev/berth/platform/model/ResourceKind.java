@@ -1,0 +1,103 @@
+package dev.berth.platform.model;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The Kubernetes kinds the core knows, with their REST plural and kubectl short names. Objects are the real
+ * fabric8 {@code kubernetes-model} types; "applicable" kinds are what users send, the others the core
+ * writes itself (Pods, ReplicaSets, Nodes, Endpoints, Events).
+ */
+public enum ResourceKind {
+    DEPLOYMENT("apps/v1", "Deployment", "deployments", true, true, Deployment.class, "deploy"),
+    STATEFULSET("apps/v1", "StatefulSet", "statefulsets", true, true, StatefulSet.class, "sts"),
+    SERVICE("v1", "Service", "services", true, true, Service.class, "svc"),
+    CONFIGMAP("v1", "ConfigMap", "configmaps", true, true, ConfigMap.class, "cm"),
+    SECRET("v1", "Secret", "secrets", true, true, Secret.class),
+    HORIZONTAL_POD_AUTOSCALER("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true,
+            HorizontalPodAutoscaler.class, "hpa"),
+    REPLICASET("apps/v1", "ReplicaSet", "replicasets", true, false, ReplicaSet.class, "rs"),
+    POD("v1", "Pod", "pods", true, false, Pod.class, "po"),
+    ENDPOINTS("v1", "Endpoints", "endpoints", true, false, Endpoints.class, "ep"),
+    EVENT("v1", "Event", "events", true, false, Event.class, "ev"),
+    NODE("v1", "Node", "nodes", false, false, Node.class, "no"),
+    NAMESPACE("v1", "Namespace", "namespaces", false, true, Namespace.class, "ns");
+
+    private final String apiVersion;
+    private final String kind;
+    private final String plural;
+    private final boolean namespaced;
+    private final boolean applicable;
+    private final Class<? extends HasMetadata> type;
+    private final List<String> shortNames;
+
+    ResourceKind(String apiVersion, String kind, String plural, boolean namespaced, boolean applicable,
+            Class<? extends HasMetadata> type, String... shortNames) {
+        this.apiVersion = apiVersion;
+        this.kind = kind;
+        this.plural = plural;
+        this.namespaced = namespaced;
+        this.applicable = applicable;
+        this.type = type;
+        this.shortNames = List.of(shortNames);
+    }
+
+    public String apiVersion() {
+        return apiVersion;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public String plural() {
+        return plural;
+    }
+
+    public boolean namespaced() {
+        return namespaced;
+    }
+
+    /** Whether users may apply or delete objects of this kind (the others are the core's own). */
+    public boolean applicable() {
+        return applicable;
+    }
+
+    public Class<? extends HasMetadata> type() {
+        return type;
+    }
+
+    public static Optional<ResourceKind> of(HasMetadata object) {
+        return ofKind(object.getApiVersion(), object.getKind());
+    }
+
+    public static Optional<ResourceKind> ofKind(String apiVersion, String kind) {
+        return Arrays.stream(values()).filter(k -> k.kind.equals(kind) && k.apiVersion.equals(apiVersion)).findFirst();
+    }
+
+    /**
+     * Resolves what a user types, the kubectl way: plural, singular, short name or kind, any case
+     * ({@code deployments}, {@code deployment}, {@code deploy}, {@code Deployment}).
+     */
+    public static Optional<ResourceKind> parse(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return Arrays.stream(values())
+                .filter(k -> k.plural.equals(n) || k.kind.toLowerCase(Locale.ROOT).equals(n) || k.shortNames.contains(n))
+                .findFirst();
+    }
+}

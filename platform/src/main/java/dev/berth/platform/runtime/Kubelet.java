@@ -1,0 +1,193 @@
+package dev.berth.platform.runtime;
+
+import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.controller.ControllerLoop;
+import dev.berth.platform.controller.ReconcileResult;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.PodStatuses;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.probe.ProbeCheck;
+import dev.berth.platform.store.EventRecorder;
+import dev.berth.platform.store.ObjectStore;
+import dev.berth.platform.store.WatchEvent;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The kubelet of every virtual node: watches pods bound to nodes and makes the machine match — one
+ * {@link PodWorker} per pod. A pod on a node that is not Ready is killed at once and marked Failed
+ * ({@code NodeLost}), so its controller replaces it elsewhere; a deleted pod is stopped gracefully and then
+ * removed from the store. On start it adopts the processes a crashed core left running; on close it stops
+ * every replica, so none outlives the core.
+ */
+public final class Kubelet implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Kubelet.class);
+
+    /** What pod workers need. */
+    public record Deps(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes,
+            ProbeCheck probes, ScheduledExecutorService timer, ExecutorService workers, TrafficDrain drain,
+            CoreConfig.Runtime config, PodStatusWriter status, PodDirectories dirs, KubeletMetrics metrics) {
+
+        ContainerRuntime runtimeFor(String image) {
+            return runtimes.stream().filter(r -> r.handles(image)).findFirst().orElseThrow();
+        }
+    }
+
+    private final Deps deps;
+    private final Map<ObjectKey, PodWorker> workers = new ConcurrentHashMap<>();
+    private final ControllerLoop loop;
+    private AutoCloseable subscription;
+
+    public Kubelet(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes, ProbeCheck probes,
+            ScheduledExecutorService timer, ExecutorService executor, TrafficDrain drain, CoreConfig.Runtime config,
+            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics) {
+        this.deps = new Deps(store, events, env, runtimes, probes, timer, executor, drain, config, new PodStatusWriter(store, clock), dirs, metrics);
+        this.loop = new ControllerLoop("kubelet", this::reconcile);
+    }
+
+    public void start() {
+        subscription = deps.store().watch(k -> k.kind() == ResourceKind.POD || k.kind() == ResourceKind.NODE, this::route);
+        for (Pod p : deps.store().<Pod>list(ResourceKind.POD, null, null)) {
+            loop.enqueue(ObjectKey.of(p));
+        }
+    }
+
+    private void route(WatchEvent e) {
+        if (e.key().kind() == ResourceKind.POD) {
+            loop.enqueue(e.key());
+        } else {
+            // a node changed (failed, recovered): every pod on it needs a look
+            String node = e.key().name();
+            for (Pod p : deps.store().<Pod>list(ResourceKind.POD, null, null)) {
+                if (node.equals(p.getSpec().getNodeName())) {
+                    loop.enqueue(ObjectKey.of(p));
+                }
+            }
+        }
+    }
+
+    private ReconcileResult reconcile(ObjectKey key) {
+        Optional<Pod> found = deps.store().get(key);
+        PodWorker worker = workers.get(key);
+        if (found.isEmpty() || (worker != null && !worker.uid.equals(found.get().getMetadata().getUid()))) {
+            if (worker != null) {
+                workers.remove(key);
+                deps.workers().submit(worker::killNow); // removed behind our back: nothing left to drain
+            }
+            if (found.isEmpty()) {
+                return ReconcileResult.noChange();
+            }
+            worker = null;
+        }
+        Pod pod = found.get();
+        if (!PodStatuses.isScheduled(pod)) {
+            return ReconcileResult.noChange();
+        }
+        if (!nodeReady(pod.getSpec().getNodeName())) {
+            if (worker != null) {
+                workers.remove(key);
+                deps.workers().submit(worker::killNow);
+            }
+            if (!PodStatuses.isFinished(pod)) {
+                markNodeLost(pod);
+            }
+            if (PodStatuses.isTerminating(pod)) {
+                deps.store().delete(key);
+            }
+            return ReconcileResult.changedState();
+        }
+        if (PodStatuses.isTerminating(pod)) {
+            if (worker == null) {
+                finish(key, pod);
+            } else if (!worker.isStopping()) {
+                PodWorker w = worker;
+                deps.workers().submit(() -> {
+                    w.stopGracefully(pod);
+                    workers.remove(key, w);
+                    finish(key, pod);
+                });
+            }
+            return ReconcileResult.changedState();
+        }
+        if (worker == null && !PodStatuses.isFinished(pod)) {
+            PodWorker w = new PodWorker(deps, pod);
+            workers.put(key, w);
+            deps.workers().submit(() -> {
+                try {
+                    w.start();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "starting %s failed", key);
+                }
+            });
+            return ReconcileResult.changedState();
+        }
+        return ReconcileResult.noChange();
+    }
+
+    private boolean nodeReady(String name) {
+        return deps.store().<Node>get(new ObjectKey(ResourceKind.NODE, null, name))
+                .map(n -> n.getStatus() != null && n.getStatus().getConditions() != null && n.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .orElse(false);
+    }
+
+    private void markNodeLost(Pod pod) {
+        deps.status().update(ObjectKey.of(pod), pod.getMetadata().getUid(), p -> {
+            p.getStatus().setPhase(PodStatuses.FAILED);
+            p.getStatus().setReason("NodeLost");
+            p.getStatus().setMessage("Node " + p.getSpec().getNodeName() + " which was running pod " + p.getMetadata().getName() + " is unresponsive");
+            if (p.getStatus().getContainerStatuses() != null) {
+                p.getStatus().getContainerStatuses().forEach(cs -> {
+                    cs.setReady(false);
+                    if (cs.getState() != null && cs.getState().getRunning() != null) {
+                        cs.setState(deps.status().terminated(137, "NodeLost", "node failed", cs.getState().getRunning().getStartedAt()));
+                    }
+                });
+                p.getStatus().getContainerStatuses().forEach(cs -> cs.setReady(false));
+            }
+        });
+        deps.events().warning(pod, PodWorker.COMPONENT, "NodeLost", "Node " + pod.getSpec().getNodeName() + " failed; pod marked Failed");
+    }
+
+    /** Removes a stopped pod from the store (the end of graceful deletion) and its directory. */
+    private void finish(ObjectKey key, Pod pod) {
+        deps.store().<Pod>get(key).filter(p -> p.getMetadata().getUid().equals(pod.getMetadata().getUid()))
+                .ifPresent(p -> deps.store().delete(key));
+        deps.dirs().deletePodDir(key.namespace(), key.name());
+    }
+
+    /** The pids of running replicas, for {@code berth down}'s orphan check. */
+    public Map<ObjectKey, PodWorker> workers() {
+        return Map.copyOf(workers);
+    }
+
+    /** Stops every replica (graceful, at most {@code grace} each), in parallel. */
+    public void stopAll(Duration grace) {
+        Instant deadline = Instant.now().plus(grace);
+        List<PodWorker> all = List.copyOf(workers.values());
+        workers.clear();
+        all.parallelStream().forEach(w -> w.stopGracefully(w.graceOverride(Duration.between(Instant.now(), deadline))));
+    }
+
+    @Override
+    public void close() throws Exception {
+        loop.close();
+        if (subscription != null) {
+            subscription.close();
+        }
+        stopAll(Duration.ofSeconds(15));
+        deps.workers().shutdown();
+        deps.workers().awaitTermination(20, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,379 @@
+package dev.berth.platform.runtime;
+
+import dev.berth.platform.model.HostPorts;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.probe.ContainerProber;
+import dev.berth.platform.probe.ProbeCheck;
+import dev.berth.platform.store.EventRecorder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one pod's containers: starts them (image pull, ports, environment), restarts a container that exits or
+ * fails its liveness probe with exponential back-off (CrashLoopBackOff in its status), reports probe results,
+ * and stops the pod gracefully — out of the Services first, drained, preStop, SIGTERM, grace period,
+ * SIGKILL — or at once when its node dies. Thread-safe: lifecycle steps run on the kubelet's workers, status
+ * writes go through {@link PodStatusWriter}.
+ */
+final class PodWorker {
+
+    private static final Logger LOG = Logger.getLogger(PodWorker.class);
+    static final String COMPONENT = "kubelet";
+
+    private final Kubelet.Deps deps;
+    final ObjectKey key;
+    final String uid;
+    private volatile Pod pod;
+    private final Map<String, ContainerRun> containers = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> hostPorts = new LinkedHashMap<>();
+    private volatile boolean stopping;
+
+    /** One container's process, its prober and its restart bookkeeping. */
+    private final class ContainerRun {
+        final Container spec;
+        volatile ReplicaProcess process;
+        volatile ContainerProber prober;
+        volatile ContainerRuntime.Launch launch;
+        int restarts;
+        String startedAt;
+
+        ContainerRun(Container spec, int restarts) {
+            this.spec = spec;
+            this.restarts = restarts;
+        }
+    }
+
+    PodWorker(Kubelet.Deps deps, Pod pod) {
+        this.deps = deps;
+        this.pod = pod;
+        this.key = ObjectKey.of(pod);
+        this.uid = pod.getMetadata().getUid();
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /** Starts every container, adopting processes an earlier core left running. */
+    void start() {
+        hostPorts.putAll(HostPorts.of(pod));
+        allocatePorts();
+        deps.status().update(key, uid, p -> {
+            p.getMetadata().getAnnotations().put(HostPorts.ANNOTATION, HostPorts.format(hostPorts));
+            p.getStatus().setPodIP("127.0.0.1");
+            p.getStatus().setHostIP("127.0.0.1");
+            if (p.getStatus().getStartTime() == null) {
+                p.getStatus().setStartTime(deps.status().now());
+            }
+            deps.status().condition(p, "Initialized", true, null, null);
+        });
+        for (Container c : pod.getSpec().getContainers()) {
+            int restarts = restartCount(c.getName());
+            ContainerRun run = new ContainerRun(c, restarts);
+            containers.put(c.getName(), run);
+            String containerId = containerId(c.getName());
+            var adopted = ReplicaProcess.adopt(containerId);
+            if (adopted.isPresent()) {
+                adopt(run, adopted.get());
+            } else {
+                launch(run);
+            }
+        }
+    }
+
+    private void allocatePorts() {
+        for (Container c : pod.getSpec().getContainers()) {
+            for (ContainerPort p : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
+                hostPorts.computeIfAbsent(p.getContainerPort(), x -> freePort());
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private void launch(ContainerRun run) {
+        if (stopping) {
+            return;
+        }
+        Container c = run.spec;
+        try {
+            Pod current = deps.store().<Pod>get(key).orElse(pod);
+            Map<String, String> env = deps.env().resolve(current, c);
+            ContainerRuntime runtime = deps.runtimeFor(c.getImage());
+            run.launch = runtime.prepare(current, c, portsOf(c), env);
+            run.process = ReplicaProcess.start(run.launch.spec());
+        } catch (ContainerLaunchException e) {
+            failedToStart(run, e.reason(), e.getMessage());
+            return;
+        } catch (IOException | RuntimeException e) {
+            failedToStart(run, "CreateContainerError", e.getMessage());
+            return;
+        }
+        running(run, run.process, "Started container " + c.getName());
+    }
+
+    private void adopt(ContainerRun run, ReplicaProcess process) {
+        try {
+            Pod current = deps.store().<Pod>get(key).orElse(pod);
+            run.launch = deps.runtimeFor(run.spec.getImage()).prepare(current, run.spec, portsOf(run.spec), deps.env().resolve(current, run.spec));
+        } catch (ContainerLaunchException | RuntimeException e) {
+            LOG.warnf("adopted %s/%s but cannot re-derive its launch (%s); probes use the manifest's", key, run.spec.getName(), e.getMessage());
+        }
+        run.process = process;
+        LOG.infof("adopted running container %s of %s (pid %d)", run.spec.getName(), key, process.pid());
+        watchExit(run, process);
+        startProbes(run);
+    }
+
+    private Map<Integer, Integer> portsOf(Container c) {
+        Map<Integer, Integer> ports = new LinkedHashMap<>();
+        for (ContainerPort p : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
+            ports.put(p.getContainerPort(), hostPorts.get(p.getContainerPort()));
+        }
+        return ports;
+    }
+
+    private void running(ContainerRun run, ReplicaProcess process, String message) {
+        Instant started = process.started();
+        run.startedAt = started.toString();
+        deps.status().update(key, uid, p -> {
+            deps.status().container(p, run.spec.getName(), cs -> {
+                cs.setState(deps.status().running(started));
+                cs.setContainerID(process.containerId());
+                cs.setImageID(run.launch.imageId());
+                cs.setRestartCount(run.restarts);
+                cs.setReady(false);
+                cs.setStarted(false);
+            });
+            p.getStatus().setPhase("Running");
+        });
+        deps.events().normal(pod, COMPONENT, "Started", message);
+        watchExit(run, process);
+        startProbes(run);
+    }
+
+    private void watchExit(ContainerRun run, ReplicaProcess process) {
+        process.onExit().thenAccept(code -> deps.workers().submit(() -> exited(run, process, code)));
+    }
+
+    private void startProbes(ContainerRun run) {
+        Container c = run.spec;
+        Probe startup = run.launch == null ? c.getStartupProbe() : run.launch.override("startup").orElse(c.getStartupProbe());
+        Probe liveness = run.launch == null ? c.getLivenessProbe() : run.launch.override("liveness").orElse(c.getLivenessProbe());
+        Probe readiness = run.launch == null ? c.getReadinessProbe() : run.launch.override("readiness").orElse(c.getReadinessProbe());
+        var probes = new ContainerProber.Probes(startup, port(c, startup), liveness, port(c, liveness), readiness, port(c, readiness));
+        ReplicaProcess process = run.process;
+        ContainerProber prober = new ContainerProber(deps.probes(), deps.timer(), probes, new ContainerProber.Listener() {
+            @Override
+            public void started() {
+                deps.status().update(key, uid, p -> deps.status().container(p, c.getName(), cs -> cs.setStarted(true)));
+            }
+
+            @Override
+            public void startupFailed(String message) {
+                unhealthy(run, process, message);
+            }
+
+            @Override
+            public void livenessFailed(String message) {
+                unhealthy(run, process, message);
+            }
+
+            @Override
+            public void readinessChanged(boolean ready, String message) {
+                if (!ready) {
+                    deps.metrics().probeFailed(pod, "readiness");
+                    deps.events().warning(pod, COMPONENT, "Unhealthy", message);
+                }
+                deps.status().update(key, uid, p -> deps.status().container(p, c.getName(), cs -> cs.setReady(ready)));
+            }
+        });
+        run.prober = prober;
+        prober.start();
+    }
+
+    /** The host port a probe reaches: its port (a number or a container port name) mapped to the replica's host port. */
+    private int port(Container c, Probe probe) {
+        if (probe == null) {
+            return -1;
+        }
+        IntOrString port = probe.getHttpGet() != null ? probe.getHttpGet().getPort() : probe.getTcpSocket() != null ? probe.getTcpSocket().getPort() : null;
+        if (port == null) {
+            return -1;
+        }
+        Integer containerPort = port.getIntVal();
+        if (containerPort == null) {
+            containerPort = (c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()).stream()
+                    .filter(p -> port.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
+        }
+        return hostPorts.getOrDefault(containerPort, containerPort);
+    }
+
+    private void unhealthy(ContainerRun run, ReplicaProcess process, String message) {
+        deps.metrics().probeFailed(pod, message.startsWith("Startup") ? "startup" : "liveness");
+        deps.events().warning(pod, COMPONENT, "Unhealthy", message);
+        deps.events().normal(pod, COMPONENT, "Killing", "Container " + run.spec.getName() + " failed its probe, will be restarted");
+        deps.workers().submit(() -> process.stop(grace()));
+    }
+
+    /** A container's process ended: record it, then restart it after the back-off (restartPolicy Always). */
+    private void exited(ContainerRun run, ReplicaProcess process, int code) {
+        if (run.process != process || stopping) {
+            return;
+        }
+        closeProber(run);
+        Duration ran = Duration.between(process.started(), Instant.now());
+        if (ran.compareTo(Duration.ofMinutes(10)) > 0) {
+            run.restarts = 0; // ran long enough: the back-off starts over, as kubelet's does
+        }
+        run.restarts++;
+        deps.metrics().restarted(pod);
+        Duration backoff = backoff(run.restarts, deps.config().initialBackoff(), deps.config().maxBackoff());
+        String reason = code == 0 ? "Completed" : "Error";
+        String startedAt = run.startedAt;
+        deps.status().update(key, uid, p -> deps.status().container(p, run.spec.getName(), cs -> {
+            cs.setLastState(deps.status().terminated(code, reason, null, startedAt));
+            cs.setRestartCount(run.restarts);
+            cs.setReady(false);
+            cs.setStarted(false);
+            cs.setState(PodStatusWriter.waiting(backoff.isZero() ? "ContainerCreating" : "CrashLoopBackOff",
+                    backoff.isZero() ? null : "back-off " + backoff.toSeconds() + "s restarting failed container=" + run.spec.getName()
+                            + " pod=" + key.name()));
+        }));
+        deps.events().warning(pod, COMPONENT, backoff.isZero() ? "Restarting" : "BackOff",
+                "Container " + run.spec.getName() + " exited with code " + code + (backoff.isZero() ? "; restarting" : "; back-off restarting failed container"));
+        deps.timer().schedule(() -> deps.workers().submit(() -> launch(run)), backoff.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Restart delays: the first restart is immediate (a crash is repaired within the service's own startup time),
+     * then initial, 2×initial, … up to max.
+     */
+    static Duration backoff(int restarts, Duration initial, Duration max) {
+        if (restarts <= 1) {
+            return Duration.ZERO;
+        }
+        Duration d = initial.multipliedBy(1L << Math.min(restarts - 2, 20));
+        return d.compareTo(max) > 0 ? max : d;
+    }
+
+    private void failedToStart(ContainerRun run, String reason, String message) {
+        run.restarts++;
+        Duration backoff = backoff(Math.max(run.restarts, 2), deps.config().initialBackoff(), deps.config().maxBackoff());
+        String shown = reason.equals("ErrImagePull") && run.restarts > 1 ? "ImagePullBackOff" : reason;
+        deps.status().update(key, uid, p -> deps.status().container(p, run.spec.getName(), cs -> {
+            cs.setState(PodStatusWriter.waiting(shown, message));
+            cs.setReady(false);
+        }));
+        deps.events().warning(pod, COMPONENT, "Failed", message);
+        LOG.warnf("%s/%s: %s: %s", key, run.spec.getName(), shown, message);
+        deps.timer().schedule(() -> deps.workers().submit(() -> launch(run)), backoff.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Graceful stop for a deleted pod: not ready at once (the status write takes it out of its Services'
+     * endpoints), drained, preStop hooks, SIGTERM, the grace period, SIGKILL.
+     */
+    void stopGracefully(Pod terminating) {
+        stopping = true;
+        Duration grace = Duration.ofSeconds(terminating.getMetadata().getDeletionGracePeriodSeconds() != null
+                ? terminating.getMetadata().getDeletionGracePeriodSeconds() : grace().toSeconds());
+        Instant deadline = Instant.now().plus(grace);
+        containers.values().forEach(this::closeProber);
+        try {
+            deps.drain().drain(terminating, grace).toCompletableFuture().get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("draining %s did not finish: %s", key, e.toString());
+        }
+        for (ContainerRun run : containers.values()) {
+            preStop(run);
+        }
+        containers.values().parallelStream().forEach(run -> {
+            if (run.process != null) {
+                Duration left = Duration.between(Instant.now(), deadline);
+                run.process.stop(left.isNegative() ? Duration.ZERO : left);
+            }
+        });
+        deps.events().normal(terminating, COMPONENT, "Killing", "Stopped containers of pod " + key.name());
+    }
+
+    private void preStop(ContainerRun run) {
+        LifecycleHandler hook = run.spec.getLifecycle() == null ? null : run.spec.getLifecycle().getPreStop();
+        if (hook == null || run.process == null || !run.process.isAlive()) {
+            return;
+        }
+        if (hook.getSleep() != null && hook.getSleep().getSeconds() != null) {
+            // the traffic is already drained here, so the sleep only delays SIGTERM as the manifest asks
+            run.process.onExit().completeOnTimeout(0, hook.getSleep().getSeconds(), TimeUnit.SECONDS).join();
+        }
+    }
+
+    /** Immediate stop, no grace: the node died. */
+    void killNow() {
+        stopping = true;
+        containers.values().forEach(run -> {
+            closeProber(run);
+            if (run.process != null) {
+                run.process.kill();
+            }
+        });
+    }
+
+    private void closeProber(ContainerRun run) {
+        if (run.prober != null) {
+            run.prober.close();
+            run.prober = null;
+        }
+    }
+
+    /** The pod as a deletion with a grace period of at most {@code max} (for stopping everything at core exit). */
+    Pod graceOverride(Duration max) {
+        Pod p = deps.store().<Pod>get(key).orElse(pod);
+        long seconds = Math.max(0, Math.min(grace().toSeconds(), max.toSeconds()));
+        p.getMetadata().setDeletionGracePeriodSeconds(seconds);
+        return p;
+    }
+
+    Duration grace() {
+        Long g = pod.getSpec().getTerminationGracePeriodSeconds();
+        return Duration.ofSeconds(g == null ? 30 : g);
+    }
+
+    private int restartCount(String container) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return 0;
+        }
+        return pod.getStatus().getContainerStatuses().stream().filter(c -> c.getName().equals(container))
+                .map(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).findFirst().orElse(0);
+    }
+
+    private String containerId(String container) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return null;
+        }
+        return pod.getStatus().getContainerStatuses().stream().filter(c -> c.getName().equals(container) && c.getState() != null && c.getState().getRunning() != null)
+                .map(c -> c.getContainerID()).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,322 @@
+package dev.berth.platform.store;
+
+import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.ResourceKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
+
+/**
+ * Desired and observed state — the core's etcd. Every object is a fabric8 Kubernetes object with a
+ * {@code resourceVersion} from one store-wide counter; every change is on disk (see {@link ObjectFiles})
+ * before it is acknowledged, so a restarted core recovers everything.
+ *
+ * <p>Thread-safe: writes are serialised by one lock; reads never block. Callers always get private copies.
+ * Watchers receive every change in resourceVersion order on one dispatcher thread and must not block.
+ * Events ({@code v1/Event}) are bounded: the oldest are dropped beyond {@code maxEvents}.
+ */
+public final class ObjectStore implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ObjectStore.class);
+
+    private final ObjectFiles files;
+    private final KubernetesSerialization json;
+    private final Clock clock;
+    private final int maxEvents;
+    private final Map<ObjectKey, HasMetadata> objects = new ConcurrentHashMap<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Deque<ObjectKey> events = new ArrayDeque<>();
+    private final List<Subscription> watchers = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<WatchEvent> pending = new LinkedBlockingQueue<>();
+    private final Thread dispatcher;
+    private volatile long revision;
+    private volatile boolean closed;
+
+    public ObjectStore(Path dir, KubernetesSerialization json, Clock clock, int maxEvents) {
+        this.files = new ObjectFiles(dir);
+        this.json = json;
+        this.clock = clock;
+        this.maxEvents = maxEvents;
+        load();
+        this.dispatcher = new Thread(this::dispatch, "store-watch-dispatcher");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+    }
+
+    private void load() {
+        List<HasMetadata> loaded = new ArrayList<>();
+        for (String document : files.readAll()) {
+            loaded.add(json.unmarshal(document));
+        }
+        loaded.sort(Comparator.comparingLong(ObjectStore::rv));
+        for (HasMetadata o : loaded) {
+            ObjectKey key = ObjectKey.of(o);
+            objects.put(key, o);
+            revision = Math.max(revision, rv(o));
+            if (key.kind() == ResourceKind.EVENT) {
+                events.addLast(key);
+            }
+        }
+        LOG.infof("store loaded %d objects (resourceVersion %d)", objects.size(), revision);
+    }
+
+    private static long rv(HasMetadata o) {
+        String v = o.getMetadata().getResourceVersion();
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    /** The newest resourceVersion handed out. */
+    public long revision() {
+        return revision;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> Optional<T> get(ObjectKey key) {
+        HasMetadata o = objects.get(key);
+        return o == null ? Optional.empty() : Optional.of((T) json.clone(o));
+    }
+
+    /**
+     * Objects of a kind, sorted by namespace and name.
+     *
+     * @param namespace null for all namespaces
+     * @param selector  null for all labels
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> List<T> list(ResourceKind kind, String namespace, LabelSelector selector) {
+        List<T> result = new ArrayList<>();
+        objects.entrySet().stream()
+                .filter(e -> e.getKey().kind() == kind && (namespace == null || !kind.namespaced() || e.getKey().namespace().equals(namespace)))
+                .filter(e -> Labels.matches(selector, e.getValue().getMetadata().getLabels()))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> result.add((T) json.clone(e.getValue())));
+        return result;
+    }
+
+    /**
+     * Stores a new object: sets uid, creationTimestamp, generation 1, the default namespace and a new
+     * resourceVersion.
+     *
+     * @throws StoreException ALREADY_EXISTS
+     */
+    public <T extends HasMetadata> T create(T object) {
+        writeLock.lock();
+        try {
+            T copy = json.clone(object);
+            ObjectKey key = ObjectKey.of(copy);
+            if (objects.containsKey(key)) {
+                throw new StoreException(StoreException.Reason.ALREADY_EXISTS, key, key + " already exists");
+            }
+            var meta = copy.getMetadata();
+            if (key.kind().namespaced()) {
+                meta.setNamespace(key.namespace());
+            }
+            meta.setUid(UUID.randomUUID().toString());
+            meta.setCreationTimestamp(now());
+            meta.setGeneration(1L);
+            if (key.kind() == ResourceKind.EVENT) {
+                evictOldEvents();
+                events.addLast(key);
+            }
+            return commit(key, copy, WatchEvent.Type.ADDED);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Replaces an object if the caller saw the current version (optimistic concurrency, as the Kubernetes
+     * API does). {@code generation} grows when the spec changed. Identity fields cannot be changed.
+     *
+     * @throws StoreException NOT_FOUND, or CONFLICT when {@code metadata.resourceVersion} is stale
+     */
+    public <T extends HasMetadata> T update(T object) {
+        writeLock.lock();
+        try {
+            ObjectKey key = ObjectKey.of(object);
+            HasMetadata current = objects.get(key);
+            if (current == null) {
+                throw StoreException.notFound(key);
+            }
+            String expected = object.getMetadata().getResourceVersion();
+            if (expected != null && !expected.equals(current.getMetadata().getResourceVersion())) {
+                throw new StoreException(StoreException.Reason.CONFLICT, key, "the object has been modified: " + key + " is at resourceVersion "
+                        + current.getMetadata().getResourceVersion() + ", the update was based on " + expected);
+            }
+            T next = json.clone(object);
+            return replace(key, current, next);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Atomic read-modify-write for the core's own components: {@code change} gets a private copy of the
+     * current object and returns the wanted one (or the same instance unchanged). Nothing is written, and
+     * no resourceVersion spent, when the result equals the current object.
+     *
+     * @return the stored object after the change
+     * @throws StoreException NOT_FOUND
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> T mutate(ObjectKey key, UnaryOperator<T> change) {
+        writeLock.lock();
+        try {
+            HasMetadata current = objects.get(key);
+            if (current == null) {
+                throw StoreException.notFound(key);
+            }
+            T next = change.apply((T) json.clone(current));
+            return replace(key, current, next);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private <T extends HasMetadata> T replace(ObjectKey key, HasMetadata current, T next) {
+        var meta = next.getMetadata();
+        var was = current.getMetadata();
+        meta.setUid(was.getUid());
+        meta.setCreationTimestamp(was.getCreationTimestamp());
+        meta.setNamespace(was.getNamespace());
+        meta.setResourceVersion(was.getResourceVersion());
+        meta.setGeneration(was.getGeneration());
+        if (Objects.equals(next, current)) {
+            @SuppressWarnings("unchecked")
+            T unchanged = (T) json.clone(current);
+            return unchanged;
+        }
+        if (!Objects.equals(section(next, "spec"), section(current, "spec"))) {
+            meta.setGeneration((was.getGeneration() == null ? 0 : was.getGeneration()) + 1);
+        }
+        return commit(key, next, WatchEvent.Type.MODIFIED);
+    }
+
+    private Object section(HasMetadata o, String field) {
+        return json.convertValue(o, Map.class).get(field);
+    }
+
+    /**
+     * Deletes an object.
+     *
+     * @return the deleted object, empty if there was none
+     */
+    public Optional<HasMetadata> delete(ObjectKey key) {
+        writeLock.lock();
+        try {
+            HasMetadata removed = objects.remove(key);
+            if (removed == null) {
+                return Optional.empty();
+            }
+            files.delete(key);
+            long rv = ++revision;
+            HasMetadata copy = json.clone(removed);
+            copy.getMetadata().setResourceVersion(Long.toString(rv));
+            pending.add(new WatchEvent(WatchEvent.Type.DELETED, key, copy, rv));
+            if (key.kind() == ResourceKind.EVENT) {
+                events.remove(key);
+            }
+            return Optional.of(json.clone(copy));
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private <T extends HasMetadata> T commit(ObjectKey key, T object, WatchEvent.Type type) {
+        long rv = revision + 1;
+        object.getMetadata().setResourceVersion(Long.toString(rv));
+        files.write(key, json.asJson(object)); // durable before it is visible or acknowledged
+        revision = rv;
+        objects.put(key, object);
+        pending.add(new WatchEvent(type, key, json.clone(object), rv));
+        return json.clone(object);
+    }
+
+    private void evictOldEvents() {
+        while (events.size() >= maxEvents) {
+            ObjectKey oldest = events.pollFirst();
+            if (objects.remove(oldest) != null) {
+                files.delete(oldest);
+            }
+        }
+    }
+
+    private String now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /**
+     * Subscribes to changes of the objects {@code filter} accepts, from now on.
+     *
+     * @return call {@link Subscription#close()} to stop
+     */
+    public Subscription watch(Predicate<ObjectKey> filter, Consumer<WatchEvent> listener) {
+        Subscription s = new Subscription(filter, listener);
+        watchers.add(s);
+        return s;
+    }
+
+    private void dispatch() {
+        while (!closed) {
+            WatchEvent event;
+            try {
+                event = pending.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (Subscription s : watchers) {
+                if (s.filter.test(event.key())) {
+                    try {
+                        s.listener.accept(event);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "store watcher failed on %s %s", event.type(), event.key());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        dispatcher.interrupt();
+    }
+
+    /** An active watch. */
+    public final class Subscription implements AutoCloseable {
+        private final Predicate<ObjectKey> filter;
+        private final Consumer<WatchEvent> listener;
+
+        private Subscription(Predicate<ObjectKey> filter, Consumer<WatchEvent> listener) {
+            this.filter = filter;
+            this.listener = listener;
+        }
+
+        @Override
+        public void close() {
+            watchers.remove(this);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.berth.platform.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.ResourceKind;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ObjectStoreTest {
+
+    static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+    @TempDir
+    Path dir;
+
+    ObjectStore open() {
+        return new ObjectStore(dir, JSON, Clock.systemUTC(), 5);
+    }
+
+    static ConfigMap config(String name, String value) {
+        return new ConfigMapBuilder().withNewMetadata().withName(name).addToLabels("app", "web").endMetadata()
+                .addToData("key", value).build();
+    }
+
+    static Deployment deployment(int replicas) {
+        return new DeploymentBuilder().withNewMetadata().withName("web").endMetadata()
+                .withNewSpec().withReplicas(replicas).endSpec().build();
+    }
+
+    @Test
+    void everyWriteGetsANewResourceVersionAndSurvivesARestart() {
+        ObjectKey key;
+        try (ObjectStore store = open()) {
+            ConfigMap created = store.create(config("a", "1"));
+            assertThat(created.getMetadata().getNamespace()).isEqualTo("default");
+            assertThat(created.getMetadata().getUid()).isNotBlank();
+            key = ObjectKey.of(created);
+            created.getData().put("key", "2");
+            ConfigMap updated = store.update(created);
+            assertThat(Long.parseLong(updated.getMetadata().getResourceVersion()))
+                    .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
+            store.create(config("b", "x"));
+            store.delete(new ObjectKey(ResourceKind.CONFIGMAP, "default", "b"));
+        }
+        try (ObjectStore reopened = open()) {
+            ConfigMap a = reopened.<ConfigMap>get(key).orElseThrow();
+            assertThat(a.getData()).containsEntry("key", "2");
+            assertThat(reopened.get(new ObjectKey(ResourceKind.CONFIGMAP, "default", "b"))).isEmpty();
+            assertThat(reopened.revision()).isGreaterThanOrEqualTo(Long.parseLong(a.getMetadata().getResourceVersion()));
+        }
+    }
+
+    @Test
+    void aStaleUpdateIsAConflictAndChangesNothing() {
+        try (ObjectStore store = open()) {
+            ConfigMap v1 = store.create(config("a", "1"));
+            ConfigMap mine = store.<ConfigMap>get(ObjectKey.of(v1)).orElseThrow();
+            ConfigMap theirs = store.<ConfigMap>get(ObjectKey.of(v1)).orElseThrow();
+            theirs.getData().put("key", "theirs");
+            store.update(theirs);
+            mine.getData().put("key", "mine");
+            assertThatThrownBy(() -> store.update(mine))
+                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.CONFLICT));
+            assertThat(store.<ConfigMap>get(ObjectKey.of(v1)).orElseThrow().getData()).containsEntry("key", "theirs");
+        }
+    }
+
+    @Test
+    void generationGrowsOnlyWhenTheSpecChanges() {
+        try (ObjectStore store = open()) {
+            Deployment d = store.create(deployment(1));
+            assertThat(d.getMetadata().getGeneration()).isEqualTo(1);
+            Deployment labelled = store.mutate(ObjectKey.of(d), (Deployment x) -> {
+                x.getMetadata().setLabels(Map.of("a", "b"));
+                return x;
+            });
+            assertThat(labelled.getMetadata().getGeneration()).isEqualTo(1);
+            Deployment scaled = store.mutate(ObjectKey.of(d), (Deployment x) -> {
+                x.getSpec().setReplicas(3);
+                return x;
+            });
+            assertThat(scaled.getMetadata().getGeneration()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anUnchangedMutationSpendsNoResourceVersion() {
+        try (ObjectStore store = open()) {
+            ConfigMap c = store.create(config("a", "1"));
+            long before = store.revision();
+            ConfigMap same = store.mutate(ObjectKey.of(c), (ConfigMap x) -> x);
+            assertThat(store.revision()).isEqualTo(before);
+            assertThat(same.getMetadata().getResourceVersion()).isEqualTo(c.getMetadata().getResourceVersion());
+        }
+    }
+
+    @Test
+    void watchersSeeEveryChangeInOrder() {
+        try (ObjectStore store = open()) {
+            List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+            store.watch(k -> k.kind() == ResourceKind.CONFIGMAP, seen::add);
+            ConfigMap c = store.create(config("a", "1"));
+            c.getData().put("key", "2");
+            store.update(c);
+            store.delete(ObjectKey.of(c));
+            await().untilAsserted(() -> assertThat(seen).extracting(WatchEvent::type)
+                    .containsExactly(WatchEvent.Type.ADDED, WatchEvent.Type.MODIFIED, WatchEvent.Type.DELETED));
+            assertThat(seen).extracting(WatchEvent::resourceVersion).isSorted();
+        }
+    }
+
+    @Test
+    void listsFilterByNamespaceAndSelectorAndReturnCopies() {
+        try (ObjectStore store = open()) {
+            store.create(config("a", "1"));
+            ConfigMap other = config("b", "1");
+            other.getMetadata().setNamespace("prod");
+            other.getMetadata().setLabels(Map.of("app", "api"));
+            store.create(other);
+            assertThat(store.<ConfigMap>list(ResourceKind.CONFIGMAP, null, null)).hasSize(2);
+            assertThat(store.<ConfigMap>list(ResourceKind.CONFIGMAP, "prod", null)).extracting(c -> c.getMetadata().getName()).containsExactly("b");
+            assertThat(store.<ConfigMap>list(ResourceKind.CONFIGMAP, null, Labels.parse("app=web"))).extracting(c -> c.getMetadata().getName()).containsExactly("a");
+            store.<ConfigMap>list(ResourceKind.CONFIGMAP, null, null).get(0).getData().put("key", "tampered");
+            assertThat(store.<ConfigMap>get(new ObjectKey(ResourceKind.CONFIGMAP, "default", "a")).orElseThrow().getData()).containsEntry("key", "1");
+        }
+    }
+
+    @Test
+    void eventsAreBoundedAndRepeatsAreCounted() {
+        try (ObjectStore store = open()) {
+            EventRecorder recorder = new EventRecorder(store, Clock.systemUTC());
+            ConfigMap c = store.create(config("a", "1"));
+            recorder.warning(c, "test", "Failed", "same message");
+            recorder.warning(c, "test", "Failed", "same message");
+            List<Event> events = store.list(ResourceKind.EVENT, "default", null);
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).getCount()).isEqualTo(2);
+            for (int i = 0; i < 10; i++) {
+                recorder.normal(c, "test", "Tick", "message " + i);
+            }
+            assertThat(store.<Event>list(ResourceKind.EVENT, "default", null)).hasSize(5);
+        }
+    }
+}

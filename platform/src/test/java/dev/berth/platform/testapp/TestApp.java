@@ -1,0 +1,75 @@
+package dev.berth.platform.testapp;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A tiny replica for the core's tests, packaged into an OCI image by {@link TestImages}: it listens on
+ * {@code $PORT}, answers {@code GET /} with its name and version, and lets a test break it on purpose —
+ * {@code POST /control/live?ok=false} fails liveness, {@code /control/ready?ok=false} fails readiness,
+ * {@code /control/exit?code=N} exits. {@code START_DELAY_MS} delays startup, {@code SLOW_MS} delays every answer.
+ */
+public final class TestApp {
+
+    private TestApp() {}
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+        long startDelay = Long.parseLong(System.getenv().getOrDefault("START_DELAY_MS", "0"));
+        long slow = Long.parseLong(System.getenv().getOrDefault("SLOW_MS", "0"));
+        String name = System.getenv().getOrDefault("HOSTNAME", "testapp");
+        String version = System.getenv().getOrDefault("VERSION", "v1");
+        AtomicBoolean live = new AtomicBoolean(true);
+        AtomicBoolean ready = new AtomicBoolean(true);
+        Thread.sleep(startDelay); // simulated start-up work, so probes and rollouts have something to wait for
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.createContext("/", ex -> {
+            if (slow > 0) {
+                pause(slow);
+            }
+            reply(ex, 200, "hello from " + name + " " + version + "\n");
+        });
+        server.createContext("/health/live", ex -> reply(ex, live.get() ? 200 : 500, live.get() ? "UP\n" : "DOWN\n"));
+        server.createContext("/health/ready", ex -> reply(ex, ready.get() ? 200 : 503, ready.get() ? "UP\n" : "DOWN\n"));
+        server.createContext("/control/live", ex -> {
+            live.set(!"ok=false".equals(ex.getRequestURI().getQuery()));
+            reply(ex, 200, "live=" + live.get() + "\n");
+        });
+        server.createContext("/control/ready", ex -> {
+            ready.set(!"ok=false".equals(ex.getRequestURI().getQuery()));
+            reply(ex, 200, "ready=" + ready.get() + "\n");
+        });
+        server.createContext("/control/exit", ex -> {
+            String q = ex.getRequestURI().getQuery();
+            int code = q != null && q.startsWith("code=") ? Integer.parseInt(q.substring(5)) : 1;
+            reply(ex, 200, "exiting " + code + "\n");
+            Runtime.getRuntime().halt(code);
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
+        server.start();
+        System.out.println("testapp " + name + " " + version + " listening on " + port);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.berth.system;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.testing.ServiceProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGTERM in the middle of a burst: readiness goes DOWN first, every request already sent completes, requests
+ * that arrive during the shutdown delay are still served, and the process exits cleanly.
+ */
+class GracefulShutdownIT {
+
+    static final int BURST = 40;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static CompletableFuture<Integer> pay(ServiceProcess payment) {
+        String body = "{\"orderId\":\"" + UUID.randomUUID() + "\",\"amount\":\"5.00\",\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}";
+        var request = HttpRequest.newBuilder(URI.create(payment.url() + "/api/payments"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "gs-" + UUID.randomUUID())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode)
+                .exceptionally(e -> -1);
+    }
+
+    @Test
+    void sigtermDuringABurstFailsNoRequest() throws Exception {
+        // every payment takes 500 ms, so the whole burst is in flight when SIGTERM arrives
+        ServiceProcess payment = Services.payment("payment-service-shutdown", Map.of("PAYMENT_CHAOS_LATENCY", "500ms")).start();
+        try {
+            List<CompletableFuture<Integer>> burst = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                burst.add(pay(payment));
+            }
+            await().atMost(5, SECONDS).until(() -> payment.status("/q/metrics") == 200); // the burst has reached the server
+            payment.terminate();
+
+            await("readiness DOWN after SIGTERM").atMost(2, SECONDS).pollInterval(Duration.ofMillis(20))
+                    .until(() -> payment.status("/q/health/ready") == 503);
+            int duringDelay = pay(payment).get(30, SECONDS);
+
+            List<Integer> statuses = new ArrayList<>();
+            for (var f : burst) {
+                statuses.add(f.get(60, SECONDS));
+            }
+            assertThat(statuses).as("every in-flight request completes").allMatch(s -> s == 201);
+            assertThat(duringDelay).as("a request during the shutdown delay is still served").isEqualTo(201);
+            assertThat(payment.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM").isIn(0, 143);
+        } finally {
+            payment.stop();
+        }
+    }
+}
