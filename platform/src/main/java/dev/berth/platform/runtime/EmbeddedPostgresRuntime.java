@@ -73,7 +73,6 @@ public final class EmbeddedPostgresRuntime implements ContainerRuntime {
         }
         String database = env.getOrDefault("POSTGRES_DB", user);
         Path data = dataDirectory(pod, c, env);
-        Path socketDir = PodDirectories.create(dirs.podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).resolve("socket"));
         Path log = dirs.logFile(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName());
         try {
             if (!Files.exists(data.resolve("PG_VERSION"))) {
@@ -82,8 +81,9 @@ public final class EmbeddedPostgresRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new ContainerLaunchException("CreateContainerError", "initialising PostgreSQL in " + data + " failed: " + e.getMessage());
         }
+        // TCP only: a Unix socket path must fit in 107 bytes, which a deep state directory (a CI workspace) exceeds
         List<String> command = wrap(List.of(bin.resolve("postgres").toString(), "-D", data.toString(), "-p", Integer.toString(port),
-                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + socketDir));
+                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="));
         Map<String, String> processEnv = new LinkedHashMap<>();
         processEnv.put("PATH", "/usr/bin:/bin");
         processEnv.put("LC_ALL", "C");

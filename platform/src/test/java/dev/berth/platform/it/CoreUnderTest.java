@@ -4,16 +4,23 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.model.ResourceKind;
 import dev.berth.testing.ServiceProcess;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.ThrowingRunnable;
 
 /**
  * The packaged core ({@code target/quarkus-app/quarkus-run.jar}) as a real process with its own state directory,
@@ -77,6 +84,51 @@ final class CoreUnderTest implements AutoCloseable {
 
     void awaitNoReplicaProcesses() {
         await("no replica process left").atMost(60, SECONDS).until(() -> replicaProcesses().isEmpty());
+    }
+
+    /**
+     * What a failed convergence needs to be understood without the state directory (gone with CI's workspace):
+     * every pod's phase, conditions and last log lines, and the namespace's events.
+     */
+    String diagnostics(String namespace) {
+        StringBuilder out = new StringBuilder("\n--- core diagnostics, namespace ").append(namespace).append(" ---\n");
+        try {
+            RemoteEngine admin = admin();
+            for (Pod p : admin.<Pod>list(ResourceKind.POD, namespace, null)) {
+                out.append("pod ").append(p.getMetadata().getName()).append(" node=").append(p.getSpec().getNodeName())
+                        .append(" phase=").append(p.getStatus() == null ? null : p.getStatus().getPhase()).append('\n');
+                if (p.getStatus() != null) {
+                    p.getStatus().getConditions().forEach(c -> out.append("  ").append(c.getType()).append('=').append(c.getStatus())
+                            .append(c.getMessage() == null ? "" : " " + c.getMessage()).append('\n'));
+                    p.getStatus().getContainerStatuses().forEach(c -> out.append("  container ").append(c.getName())
+                            .append(" restarts=").append(c.getRestartCount()).append(" state=").append(c.getState()).append('\n'));
+                }
+                try (var logs = admin.logs(namespace, p.getMetadata().getName(), 15, false)) {
+                    for (String line : new String(logs.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                        out.append("  | ").append(line).append('\n');
+                    }
+                } catch (RuntimeException | IOException e) {
+                    out.append("  (no logs: ").append(e.getMessage()).append(")\n");
+                }
+            }
+            for (Event e : admin.<Event>list(ResourceKind.EVENT, namespace, null)) {
+                out.append("event ").append(e.getType()).append(' ').append(e.getReason()).append(' ')
+                        .append(e.getInvolvedObject() == null ? "" : e.getInvolvedObject().getName()).append(": ").append(e.getMessage())
+                        .append(e.getCount() != null && e.getCount() > 1 ? " (x" + e.getCount() + ")" : "").append('\n');
+            }
+        } catch (RuntimeException e) {
+            out.append("(core unreachable: ").append(e).append(")\n");
+        }
+        return out.toString();
+    }
+
+    /** Awaits {@code assertion} like Awaitility's untilAsserted; on time-out the failure carries {@link #diagnostics}. */
+    void converge(String namespace, Duration atMost, ThrowingRunnable assertion) {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofSeconds(1)).untilAsserted(assertion);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + diagnostics(namespace), e);
+        }
     }
 
     @Override

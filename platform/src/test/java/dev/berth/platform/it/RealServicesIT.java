@@ -1,8 +1,6 @@
 package dev.berth.platform.it;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.berth.platform.model.PodStatuses;
 import dev.berth.platform.model.ResourceKind;
@@ -36,7 +34,7 @@ class RealServicesIT {
         try (CoreUnderTest core = new CoreUnderTest("real-services", Map.of()).start()) {
             var admin = core.admin();
             admin.apply(manifests, "berth", false);
-            await().atMost(180, SECONDS).pollInterval(1, SECONDS).untilAsserted(() -> {
+            core.converge("berth", Duration.ofMinutes(3), () -> {
                 for (Deployment d : admin.<Deployment>list(ResourceKind.DEPLOYMENT, "berth", null)) {
                     assertThat(d.getStatus().getReadyReplicas()).as(d.getMetadata().getName()).isEqualTo(d.getSpec().getReplicas());
                 }
