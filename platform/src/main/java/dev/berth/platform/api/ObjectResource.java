@@ -6,6 +6,7 @@ import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.engine.ApplyResult;
 import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineException;
+import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.support.problem.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -130,6 +131,21 @@ public class ObjectResource {
             throw new EngineException(400, "replicas must be 0 or greater", List.of(new Problem.FieldError("replicas", "must be 0 or greater")));
         }
         return Json.object(json, engine.scale(kind(resource), namespace, name, request.replicas()));
+    }
+
+    /** kubectl rollout pause | resume | restart | undo [--to-revision N] on a Deployment. */
+    @POST
+    @Path("namespaces/{namespace}/deployments/{name}/rollout/{action}")
+    @RolesAllowed(Role.Names.DEPLOYER)
+    public Response rollout(@PathParam("namespace") String namespace, @PathParam("name") String name, @PathParam("action") String action,
+            @QueryParam("toRevision") @DefaultValue("0") long toRevision) {
+        RolloutAction parsed;
+        try {
+            parsed = RolloutAction.parse(action, toRevision);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(404, e.getMessage(), List.of(new Problem.FieldError("action", e.getMessage())));
+        }
+        return Json.object(json, engine.rollout(namespace, name, parsed));
     }
 
     static ResourceKind kind(String resource) {

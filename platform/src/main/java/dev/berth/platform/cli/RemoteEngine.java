@@ -6,12 +6,14 @@ import dev.berth.platform.engine.ApplyResult;
 import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.engine.NodeAction;
+import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.WatchEvent;
 import dev.berth.support.problem.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -119,6 +121,14 @@ public final class RemoteEngine implements Engine {
         HttpRequest request = request("/api/v1/namespaces/" + new ObjectKey(kind, namespace, name).namespace() + "/" + kind.plural() + "/" + name + "/scale")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"replicas\":" + replicas + "}")).build();
         return json.unmarshal(sendForBody(request));
+    }
+
+    @Override
+    public Deployment rollout(String namespace, String name, RolloutAction action) {
+        String verb = action.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        String revision = action instanceof RolloutAction.Undo u ? "?toRevision=" + u.toRevision() : "";
+        return json.unmarshal(sendForBody(request("/api/v1/namespaces/" + new ObjectKey(ResourceKind.DEPLOYMENT, namespace, name).namespace()
+                + "/deployments/" + name + "/rollout/" + verb + revision).POST(HttpRequest.BodyPublishers.noBody()).build()));
     }
 
     @Override

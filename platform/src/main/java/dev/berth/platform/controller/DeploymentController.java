@@ -11,23 +11,35 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Runs {@link DeploymentPlanner}'s actions: ReplicaSets per pod-template revision, scaled, pruned. */
+/**
+ * Runs {@link DeploymentPlanner}'s actions: ReplicaSets per pod-template revision, scaled step by step, renumbered
+ * on undo, pruned, and the automatic rollback (the last good revision's template back into the Deployment, with a
+ * Warning event saying why). While a rollout is under way the key is looked at again every
+ * {@link #ROLLOUT_RECHECK}, since deadlines and unready-for-too-long are matters of time, not of changes.
+ */
 public final class DeploymentController implements Reconciler {
 
     private final ObjectStore store;
     private final EventRecorder events;
     private final KubernetesSerialization json;
+    private final Clock clock;
 
-    public DeploymentController(ObjectStore store, EventRecorder events, KubernetesSerialization json) {
+    static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(1);
+
+    public DeploymentController(ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock) {
         this.store = store;
         this.events = events;
         this.json = json;
+        this.clock = clock;
     }
 
     @Override
@@ -40,18 +52,43 @@ public final class DeploymentController implements Reconciler {
         List<ReplicaSet> owned = store.<ReplicaSet>list(ResourceKind.REPLICASET, key.namespace(), null).stream()
                 .filter(rs -> Owners.isOwnedBy(rs, d)).toList();
         String hash = PodTemplates.hash(d.getSpec().getTemplate(), json);
-        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, hash);
+        Instant now = clock.instant();
+        Optional<RevisionSignals.Failure> failure = owned.stream().filter(rs -> hash.equals(DeploymentPlanner.hashOf(rs))).findFirst()
+                .map(rs -> RevisionSignals.failure(ReplicaSetController.ownedPods(store, rs), RevisionSignals.Thresholds.of(d), now))
+                .orElse(Optional.empty());
+        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, hash, failure, now);
+        boolean rolledBack = false;
         for (DeploymentPlanner.Action action : plan.actions()) {
-            apply(d, action);
+            if (action instanceof DeploymentPlanner.Action.RollBack r) {
+                rollBack(d, r, owned, plan);
+                rolledBack = true;
+            } else {
+                apply(d, action);
+            }
         }
-        boolean statusChanged = !Objects.equals(d.getStatus(), plan.status());
+        boolean statusChanged = !rolledBack && !Objects.equals(d.getStatus(), plan.status());
         if (statusChanged) {
             store.<Deployment>mutate(key, x -> {
                 x.setStatus(plan.status());
                 return x;
             });
         }
-        return plan.actions().isEmpty() && !statusChanged ? ReconcileResult.noChange() : ReconcileResult.changedState();
+        ReconcileResult result = plan.actions().isEmpty() && !statusChanged ? ReconcileResult.noChange() : ReconcileResult.changedState();
+        return plan.rolling() ? result.andRequeueAfter(ROLLOUT_RECHECK) : result;
+    }
+
+    /** The good revision's template (without its pod-template-hash) and change-cause back into the Deployment, with the Degraded status. */
+    private void rollBack(Deployment d, DeploymentPlanner.Action.RollBack r, List<ReplicaSet> owned, DeploymentPlanner.Plan plan) {
+        ReplicaSet target = owned.stream().filter(rs -> rs.getMetadata().getName().equals(r.toReplicaSet())).findFirst().orElseThrow();
+        PodTemplateSpec template = RolloutHistory.templateOf(target, json);
+        store.<Deployment>mutate(ObjectKey.of(d), x -> {
+            x.getSpec().setTemplate(template);
+            RolloutHistory.copyChangeCause(target, x);
+            x.setStatus(plan.status());
+            return x;
+        });
+        events.warning(d, "deployment-controller", "RolledBack", "Rolled back from revision " + r.fromRevision() + " to revision "
+                + r.toRevision() + ": " + r.why().reason() + ": " + r.why().message());
     }
 
     private void apply(Deployment d, DeploymentPlanner.Action action) {
@@ -72,6 +109,24 @@ public final class DeploymentController implements Reconciler {
                     "Scaled " + direction + " replica set " + s.replicaSet() + " to " + s.replicas());
         } else if (action instanceof DeploymentPlanner.Action.DeleteReplicaSet del) {
             store.delete(new ObjectKey(ResourceKind.REPLICASET, ns, del.replicaSet()));
+        } else if (action instanceof DeploymentPlanner.Action.Renumber n) {
+            store.<ReplicaSet>mutate(new ObjectKey(ResourceKind.REPLICASET, ns, n.replicaSet()), rs -> {
+                Map<String, String> a = new LinkedHashMap<>(rs.getMetadata().getAnnotations());
+                String was = a.get(DeploymentPlanner.REVISION_ANNOTATION);
+                String history = a.get(DeploymentPlanner.REVISION_HISTORY_ANNOTATION);
+                a.put(DeploymentPlanner.REVISION_HISTORY_ANNOTATION, history == null ? was : history + "," + was);
+                a.put(DeploymentPlanner.REVISION_ANNOTATION, Long.toString(n.revision()));
+                a.put(DeploymentPlanner.BERTH_REVISION_ANNOTATION, Long.toString(n.revision()));
+                rs.getMetadata().setAnnotations(a);
+                return rs;
+            });
+        } else if (action instanceof DeploymentPlanner.Action.MarkComplete m) {
+            store.<ReplicaSet>mutate(new ObjectKey(ResourceKind.REPLICASET, ns, m.replicaSet()), rs -> {
+                Map<String, String> a = new LinkedHashMap<>(rs.getMetadata().getAnnotations());
+                a.put(DeploymentPlanner.COMPLETE_ANNOTATION, clock.instant().toString());
+                rs.getMetadata().setAnnotations(a);
+                return rs;
+            });
         }
     }
 
@@ -87,9 +142,9 @@ public final class DeploymentController implements Reconciler {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(DeploymentPlanner.REVISION_ANNOTATION, Long.toString(c.revision()));
         annotations.put(DeploymentPlanner.BERTH_REVISION_ANNOTATION, Long.toString(c.revision()));
-        String cause = d.getMetadata().getAnnotations() == null ? null : d.getMetadata().getAnnotations().get("kubernetes.io/change-cause");
+        String cause = d.getMetadata().getAnnotations() == null ? null : d.getMetadata().getAnnotations().get(DeploymentPlanner.CHANGE_CAUSE_ANNOTATION);
         if (cause != null) {
-            annotations.put("kubernetes.io/change-cause", cause);
+            annotations.put(DeploymentPlanner.CHANGE_CAUSE_ANNOTATION, cause);
         }
         return new ReplicaSetBuilder()
                 .withNewMetadata()

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,14 +12,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Deployment controller's decision, pure: make sure a ReplicaSet exists for the current pod template,
- * give it the desired replicas and scale every other ReplicaSet to zero; prune old ReplicaSets beyond
- * {@code revisionHistoryLimit}. (Rolling updates with maxSurge/maxUnavailable refine the scaling step.)
+ * The Deployment controller's decision, pure: one step of a rollout per pass, as Kubernetes' Deployment
+ * controller takes it ({@code sync.go}, {@code rolling.go}, {@code recreate.go}, {@code progress.go}) — make sure
+ * a ReplicaSet exists for the current pod template (a new revision, or an old one renumbered on undo), then grow
+ * the new ReplicaSet or shrink the old ones within maxSurge/maxUnavailable ({@link RollingUpdate}), or stop all
+ * old pods first ({@code Recreate}); prune history beyond {@code revisionHistoryLimit} once complete.
+ *
+ * <p>Beyond Kubernetes: when the new revision crash-loops, stays unready ({@link RevisionSignals}) or exceeds its
+ * progress deadline, the plan rolls back to the last revision that completed a rollout and the status says so in
+ * a {@code Degraded} condition.
  */
 public final class DeploymentPlanner {
 
     public static final String REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
+    public static final String REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";
     public static final String BERTH_REVISION_ANNOTATION = "berth.dev/revision";
+    /** Set on a ReplicaSet when a rollout to it completed: the revisions automatic rollback may go back to. */
+    public static final String COMPLETE_ANNOTATION = "berth.dev/rollout-complete";
+    public static final String CHANGE_CAUSE_ANNOTATION = "kubernetes.io/change-cause";
+
+    static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+    static final int DEFAULT_REVISION_HISTORY_LIMIT = 10;
 
     private DeploymentPlanner() {}
 
@@ -29,49 +43,243 @@ public final class DeploymentPlanner {
         record Scale(String replicaSet, int replicas) implements Action {}
 
         record DeleteReplicaSet(String replicaSet) implements Action {}
+
+        /** An old ReplicaSet matches the template again (undo): it becomes the newest revision. */
+        record Renumber(String replicaSet, long revision) implements Action {}
+
+        /** The rollout to this ReplicaSet completed: it is a good revision to come back to. */
+        record MarkComplete(String replicaSet) implements Action {}
+
+        /** Put the template of {@code toReplicaSet} back into the Deployment. */
+        record RollBack(String toReplicaSet, long toRevision, long fromRevision, RevisionSignals.Failure why) implements Action {}
     }
 
-    public record Plan(List<Action> actions, DeploymentStatus status) {}
+    public record Plan(List<Action> actions, DeploymentStatus status) {
 
-    public static Plan plan(Deployment d, List<ReplicaSet> owned, String templateHash) {
-        int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        List<Action> actions = new ArrayList<>();
-        Optional<ReplicaSet> current = owned.stream().filter(rs -> templateHash.equals(hashOf(rs))).findFirst();
-        if (current.isEmpty()) {
-            actions.add(new Action.CreateReplicaSet(templateHash, maxRevision(owned) + 1, desired));
-        } else if (replicas(current.get()) != desired) {
-            actions.add(new Action.Scale(name(current.get()), desired));
+        /** Whether a rollout is under way (not complete, not paused): progress must be looked at again soon. */
+        public boolean rolling() {
+            return DeploymentConditions.find(status, DeploymentConditions.PROGRESSING)
+                    .map(c -> !"NewReplicaSetAvailable".equals(c.getReason()) && !"DeploymentPaused".equals(c.getReason())
+                            && !"ProgressDeadlineExceeded".equals(c.getReason()))
+                    .orElse(false);
         }
-        List<ReplicaSet> old = owned.stream().filter(rs -> !templateHash.equals(hashOf(rs))).toList();
+    }
+
+    /**
+     * @param owned            the ReplicaSets the Deployment controls
+     * @param templateHash     hash of the Deployment's current pod template
+     * @param newPodsFailure   what {@link RevisionSignals} found wrong with the pods of the ReplicaSet of that hash
+     */
+    public static Plan plan(Deployment d, List<ReplicaSet> owned, String templateHash, Optional<RevisionSignals.Failure> newPodsFailure, Instant now) {
+        int desired = desired(d);
+        Optional<ReplicaSet> newRs = owned.stream().filter(rs -> templateHash.equals(hashOf(rs))).findFirst();
+        List<ReplicaSet> old = owned.stream().filter(rs -> !templateHash.equals(hashOf(rs)))
+                .sorted(Comparator.comparingLong(DeploymentPlanner::revision)).toList();
+        List<Action> actions = new ArrayList<>();
+        boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
+        boolean recreate = d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
+        Optional<RevisionSignals.Failure> rolledBackFor = Optional.empty();
+
+        if (paused) {
+            // a paused Deployment starts no rollout; it may still be scaled when no rollout is half-way
+            if (newRs.isPresent() && old.stream().allMatch(rs -> replicas(rs) == 0) && replicas(newRs.get()) != desired) {
+                actions.add(new Action.Scale(name(newRs.get()), desired));
+            }
+        } else if (newRs.isEmpty()) {
+            if (!recreate) {
+                int initial = RollingUpdate.newReplicaSetReplicas(desired, fenceposts(d).maxSurge(), total(old), 0);
+                actions.add(new Action.CreateReplicaSet(templateHash, maxRevision(owned) + 1, initial));
+            } else if (!scaleDownAll(old, actions) && old.stream().allMatch(rs -> observed(rs) == 0)) {
+                actions.add(new Action.CreateReplicaSet(templateHash, maxRevision(owned) + 1, desired));
+            }
+        } else if (revision(newRs.get()) < maxRevision(owned)) {
+            actions.add(new Action.Renumber(name(newRs.get()), maxRevision(owned) + 1));
+        } else {
+            ReplicaSet current = newRs.get();
+            rolledBackFor = rollbackReason(d, current, newPodsFailure, now);
+            Optional<ReplicaSet> good = old.stream().filter(DeploymentPlanner::completed).reduce((a, b) -> b);
+            if (rolledBackFor.isPresent() && good.isPresent()) {
+                actions.add(new Action.RollBack(name(good.get()), revision(good.get()), revision(current), rolledBackFor.get()));
+            } else if (recreate) {
+                recreateStep(current, old, desired, actions);
+            } else {
+                rollingStep(d, current, old, desired, actions);
+            }
+            if (actions.isEmpty() && isComplete(desired, current, old)) {
+                if (!completed(current)) {
+                    actions.add(new Action.MarkComplete(name(current)));
+                }
+                prune(d, old, actions);
+            }
+        }
+        boolean created = actions.stream().anyMatch(a -> a instanceof Action.CreateReplicaSet);
+        return new Plan(actions, status(d, newRs, old, created, templateHash, actions, rolledBackFor, now));
+    }
+
+    /** {@code rolloutRolling}: grow the new ReplicaSet if the surge allows, else shrink old ones if availability allows. */
+    private static void rollingStep(Deployment d, ReplicaSet newRs, List<ReplicaSet> old, int desired, List<Action> actions) {
+        RollingUpdate.Fenceposts f = fenceposts(d);
+        int newReplicas = replicas(newRs);
+        int total = total(old) + newReplicas;
+        if (newReplicas > desired) {
+            actions.add(new Action.Scale(name(newRs), desired));
+            return;
+        }
+        if (newReplicas < desired) {
+            int grown = RollingUpdate.newReplicaSetReplicas(desired, f.maxSurge(), total, newReplicas);
+            if (grown != newReplicas) {
+                actions.add(new Action.Scale(name(newRs), grown));
+                return;
+            }
+        }
+        if (total(old) == 0) {
+            return;
+        }
+        int maxScaledDown = RollingUpdate.maxScaledDown(desired, f.maxUnavailable(), total, newReplicas, available(newRs));
+        if (maxScaledDown <= 0) {
+            return;
+        }
+        // old pods that are not available go first: removing them costs no availability (cleanupUnhealthyReplicas)
+        int budget = maxScaledDown;
+        List<int[]> next = new ArrayList<>();
+        for (ReplicaSet rs : old) {
+            int target = replicas(rs);
+            int unhealthy = Math.max(0, target - available(rs));
+            int cut = Math.min(budget, Math.min(unhealthy, target));
+            target -= cut;
+            budget -= cut;
+            next.add(new int[] {target});
+        }
+        int availableTotal = available(newRs) + old.stream().mapToInt(DeploymentPlanner::available).sum();
+        int scaleDown = Math.min(budget, RollingUpdate.availableScaleDown(desired, f.maxUnavailable(), availableTotal));
+        for (int i = 0; i < old.size() && scaleDown > 0; i++) { // oldest first
+            int cut = Math.min(next.get(i)[0], scaleDown);
+            next.get(i)[0] -= cut;
+            scaleDown -= cut;
+        }
+        for (int i = 0; i < old.size(); i++) {
+            if (next.get(i)[0] != replicas(old.get(i))) {
+                actions.add(new Action.Scale(name(old.get(i)), next.get(i)[0]));
+            }
+        }
+    }
+
+    /** {@code rolloutRecreate}: every old pod gone before the new ReplicaSet gets any. */
+    private static void recreateStep(ReplicaSet newRs, List<ReplicaSet> old, int desired, List<Action> actions) {
+        if (scaleDownAll(old, actions) || old.stream().anyMatch(rs -> observed(rs) > 0)) {
+            return;
+        }
+        if (replicas(newRs) != desired) {
+            actions.add(new Action.Scale(name(newRs), desired));
+        }
+    }
+
+    private static boolean scaleDownAll(List<ReplicaSet> old, List<Action> actions) {
+        boolean any = false;
         for (ReplicaSet rs : old) {
             if (replicas(rs) > 0) {
                 actions.add(new Action.Scale(name(rs), 0));
+                any = true;
             }
         }
-        int limit = d.getSpec().getRevisionHistoryLimit() == null ? 10 : d.getSpec().getRevisionHistoryLimit();
-        List<ReplicaSet> idle = old.stream().filter(rs -> replicas(rs) == 0 && observed(rs) == 0)
-                .sorted(Comparator.comparingLong(DeploymentPlanner::revision)).toList();
-        for (int i = 0; i < idle.size() - limit; i++) {
-            actions.add(new Action.DeleteReplicaSet(name(idle.get(i))));
-        }
-        return new Plan(actions, status(d, owned, current));
+        return any;
     }
 
-    private static DeploymentStatus status(Deployment d, List<ReplicaSet> owned, Optional<ReplicaSet> current) {
-        int replicas = owned.stream().mapToInt(DeploymentPlanner::observed).sum();
-        int ready = owned.stream().mapToInt(rs -> rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas()).sum();
-        int available = owned.stream().mapToInt(rs -> rs.getStatus() == null || rs.getStatus().getAvailableReplicas() == null ? 0 : rs.getStatus().getAvailableReplicas()).sum();
-        int updated = current.map(DeploymentPlanner::observed).orElse(0);
-        int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        return new DeploymentStatusBuilder()
+    /** Why the new revision must go back, if it must: its pods' signals, or the progress deadline passing. */
+    private static Optional<RevisionSignals.Failure> rollbackReason(Deployment d, ReplicaSet newRs, Optional<RevisionSignals.Failure> podsFailure, Instant now) {
+        if (completed(newRs) || !RevisionSignals.autoRollbackEnabled(d)) {
+            return Optional.empty();
+        }
+        if (podsFailure.isPresent()) {
+            return podsFailure;
+        }
+        return DeploymentConditions.find(d.getStatus(), DeploymentConditions.PROGRESSING)
+                .filter(c -> DeploymentConditions.timedOut(c, progressDeadline(d), now))
+                .map(c -> new RevisionSignals.Failure("ProgressDeadlineExceeded",
+                        "ReplicaSet \"" + name(newRs) + "\" has timed out progressing (progressDeadlineSeconds " + progressDeadline(d) + ")"));
+    }
+
+    private static DeploymentStatus status(Deployment d, Optional<ReplicaSet> newRs, List<ReplicaSet> old, boolean created, String hash,
+            List<Action> actions, Optional<RevisionSignals.Failure> failure, Instant now) {
+        List<ReplicaSet> all = new ArrayList<>(old);
+        newRs.ifPresent(all::add);
+        int desired = desired(d);
+        int replicas = all.stream().mapToInt(DeploymentPlanner::observed).sum();
+        int ready = all.stream().mapToInt(rs -> rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas()).sum();
+        int available = all.stream().mapToInt(DeploymentPlanner::available).sum();
+        int updated = newRs.map(DeploymentPlanner::observed).orElse(0);
+        DeploymentStatus next = new DeploymentStatusBuilder()
                 .withObservedGeneration(d.getMetadata().getGeneration())
                 .withReplicas(replicas)
                 .withUpdatedReplicas(updated)
                 .withReadyReplicas(ready)
                 .withAvailableReplicas(available)
                 .withUnavailableReplicas(Math.max(0, desired - available))
-                .withConditions(d.getStatus() == null ? List.of() : d.getStatus().getConditions())
+                .withConditions(new ArrayList<>(d.getStatus() == null || d.getStatus().getConditions() == null ? List.of() : d.getStatus().getConditions()))
                 .build();
+        String rsName = newRs.map(DeploymentPlanner::name).orElse(d.getMetadata().getName() + "-" + hash);
+        boolean complete = newRs.isPresent() && isComplete(desired, newRs.get(), old);
+        int maxUnavailable = fenceposts(d).maxUnavailable();
+        DeploymentConditions.available(next, available >= desired - maxUnavailable, now);
+        DeploymentConditions.progressing(d, next, Boolean.TRUE.equals(d.getSpec().getPaused()), complete, created, rsName, progressDeadline(d), now);
+        Optional<Action.RollBack> rollBack = actions.stream().filter(a -> a instanceof Action.RollBack).map(a -> (Action.RollBack) a).findFirst();
+        if (rollBack.isPresent()) {
+            Action.RollBack r = rollBack.get();
+            DeploymentConditions.rolledBack(next, r.why().reason(), "rolled back from revision " + r.fromRevision() + " to revision "
+                    + r.toRevision() + ": " + r.why().message(), now);
+        } else if (failure.isPresent()) {
+            DeploymentConditions.degraded(next, true, failure.get().reason(), "revision " + newRs.map(DeploymentPlanner::revision).orElse(0L)
+                    + " failed and no earlier revision completed a rollout, nothing to roll back to: " + failure.get().message(), now);
+        } else if (complete && newRs.get().getMetadata().getCreationTimestamp() != null) {
+            // a revision created after the rollback completed: the Deployment is healthy again
+            DeploymentConditions.find(next, DeploymentConditions.DEGRADED)
+                    .filter(c -> "True".equals(c.getStatus()) && c.getLastTransitionTime() != null
+                            && !Instant.parse(newRs.get().getMetadata().getCreationTimestamp()).isBefore(Instant.parse(c.getLastTransitionTime())))
+                    .ifPresent(c -> DeploymentConditions.degraded(next, false, "NewRevisionAvailable",
+                            "revision " + revision(newRs.get()) + " rolled out after the rollback", now));
+        }
+        return next;
+    }
+
+    private static void prune(Deployment d, List<ReplicaSet> old, List<Action> actions) {
+        int limit = d.getSpec().getRevisionHistoryLimit() == null ? DEFAULT_REVISION_HISTORY_LIMIT : d.getSpec().getRevisionHistoryLimit();
+        List<ReplicaSet> idle = old.stream().filter(rs -> replicas(rs) == 0 && observed(rs) == 0).toList();
+        for (int i = 0; i < idle.size() - limit; i++) {
+            actions.add(new Action.DeleteReplicaSet(name(idle.get(i))));
+        }
+    }
+
+    /** {@code DeploymentComplete}: every pod is of the new revision and available, and no old pod is left. */
+    static boolean isComplete(int desired, ReplicaSet newRs, List<ReplicaSet> old) {
+        return replicas(newRs) == desired && observed(newRs) == desired && available(newRs) == desired
+                && old.stream().allMatch(rs -> replicas(rs) == 0 && observed(rs) == 0);
+    }
+
+    static RollingUpdate.Fenceposts fenceposts(Deployment d) {
+        var strategy = d.getSpec().getStrategy();
+        var rolling = strategy == null ? null : strategy.getRollingUpdate();
+        try {
+            return RollingUpdate.fenceposts(rolling == null ? null : rolling.getMaxSurge(), rolling == null ? null : rolling.getMaxUnavailable(), desired(d));
+        } catch (IllegalArgumentException e) {
+            // the API validates these on apply; a stored object that slipped through rolls one pod at a time
+            return new RollingUpdate.Fenceposts(0, 1);
+        }
+    }
+
+    static int progressDeadline(Deployment d) {
+        return d.getSpec().getProgressDeadlineSeconds() == null ? DEFAULT_PROGRESS_DEADLINE_SECONDS : d.getSpec().getProgressDeadlineSeconds();
+    }
+
+    static boolean completed(ReplicaSet rs) {
+        return rs.getMetadata().getAnnotations() != null && rs.getMetadata().getAnnotations().containsKey(COMPLETE_ANNOTATION);
+    }
+
+    static int desired(Deployment d) {
+        return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    }
+
+    private static int total(List<ReplicaSet> sets) {
+        return sets.stream().mapToInt(DeploymentPlanner::replicas).sum();
     }
 
     public static String hashOf(ReplicaSet rs) {
@@ -82,7 +290,11 @@ public final class DeploymentPlanner {
     public static long revision(ReplicaSet rs) {
         Map<String, String> a = rs.getMetadata().getAnnotations();
         String v = a == null ? null : a.get(REVISION_ANNOTATION);
-        return v == null ? 0 : Long.parseLong(v);
+        try {
+            return v == null ? 0 : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static long maxRevision(List<ReplicaSet> owned) {
@@ -95,6 +307,10 @@ public final class DeploymentPlanner {
 
     static int observed(ReplicaSet rs) {
         return rs.getStatus() == null || rs.getStatus().getReplicas() == null ? 0 : rs.getStatus().getReplicas();
+    }
+
+    static int available(ReplicaSet rs) {
+        return rs.getStatus() == null || rs.getStatus().getAvailableReplicas() == null ? 0 : rs.getStatus().getAvailableReplicas();
     }
 
     private static String name(ReplicaSet rs) {

@@ -54,6 +54,14 @@ public interface Engine {
      */
     InputStream logs(String namespace, String pod, Integer tailLines, boolean follow);
 
+    /**
+     * kubectl rollout pause | resume | restart | undo on a Deployment.
+     *
+     * @return the Deployment as changed
+     * @throws EngineException 404 for no such Deployment, 400 for an undo to a revision that is not in history
+     */
+    io.fabric8.kubernetes.api.model.apps.Deployment rollout(String namespace, String name, RolloutAction action);
+
     /** Cordon, uncordon, drain or fail a node (and recover a failed one). */
     HasMetadata node(String name, NodeAction action);
 }

@@ -90,7 +90,7 @@ public class LocalCore {
                 routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics));
         new WorkloadMetrics(store, metrics).start();
         this.controllers = new ControllerManager(store,
-                new DeploymentController(store, events, json),
+                new DeploymentController(store, events, json, clock),
                 new ReplicaSetController(store, termination, events, json, clock),
                 new StatefulSetController(store, termination, events, json),
                 new EndpointsController(store),

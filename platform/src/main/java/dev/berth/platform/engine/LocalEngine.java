@@ -1,7 +1,9 @@
 package dev.berth.platform.engine;
 
+import dev.berth.platform.controller.RolloutHistory;
 import dev.berth.platform.model.Labels;
 import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.runtime.LogFiles;
 import dev.berth.platform.runtime.NodeOperations;
@@ -12,10 +14,13 @@ import dev.berth.support.problem.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,9 +37,11 @@ public class LocalEngine implements Engine {
     private final AppliedState applied;
     private final NodeOperations nodes;
     private final LogFiles logs;
+    private final KubernetesSerialization json;
 
     public LocalEngine(ObjectStore store, KubernetesSerialization json, NodeOperations nodes, LogFiles logs) {
         this.store = store;
+        this.json = json;
         this.applied = new AppliedState(json);
         this.nodes = nodes;
         this.logs = logs;
@@ -158,6 +165,46 @@ public class LocalEngine implements Engine {
     @Override
     public HasMetadata node(String name, NodeAction action) {
         return nodes.apply(name, action);
+    }
+
+    @Override
+    public Deployment rollout(String namespace, String name, RolloutAction action) {
+        ObjectKey key = new ObjectKey(ResourceKind.DEPLOYMENT, namespace, name);
+        Deployment current = store.<Deployment>get(key).orElseThrow(() -> new EngineException(404, "deployment \"" + name + "\" not found"));
+        try {
+            if (action instanceof RolloutAction.Undo u) {
+                return undo(key, current, u.toRevision());
+            }
+            return store.<Deployment>mutate(key, d -> {
+                if (action instanceof RolloutAction.Pause) {
+                    d.getSpec().setPaused(true);
+                } else if (action instanceof RolloutAction.Resume) {
+                    d.getSpec().setPaused(null);
+                } else {
+                    RolloutHistory.stampRestart(d, Instant.now());
+                }
+                return d;
+            });
+        } catch (StoreException e) {
+            throw translate(e);
+        }
+    }
+
+    private Deployment undo(ObjectKey key, Deployment current, long toRevision) {
+        List<ReplicaSet> owned = store.<ReplicaSet>list(ResourceKind.REPLICASET, key.namespace(), null).stream()
+                .filter(rs -> Owners.isOwnedBy(rs, current)).toList();
+        RolloutHistory.Revision target;
+        try {
+            target = RolloutHistory.undoTarget(current, owned, toRevision);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(400, e.getMessage(), List.of(new Problem.FieldError("toRevision", e.getMessage())));
+        }
+        PodTemplateSpec template = RolloutHistory.templateOf(target.replicaSet(), json);
+        return store.<Deployment>mutate(key, d -> {
+            d.getSpec().setTemplate(template);
+            RolloutHistory.copyChangeCause(target.replicaSet(), d);
+            return d;
+        });
     }
 
     static LabelSelector selector(String expression) {

@@ -1,12 +1,20 @@
 package dev.berth.platform.it;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.RolloutAction;
+import dev.berth.platform.engine.RolloutStatus;
+import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.PodStatuses;
 import dev.berth.platform.model.ResourceKind;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,15 +55,81 @@ class RealServicesIT {
             }
             int port = Integer.parseInt(admin.<Service>get(ResourceKind.SERVICE, "berth", "order-service").orElseThrow()
                     .getMetadata().getAnnotations().get("berth.dev/local-port"));
-            HttpResponse<String> placed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/orders"))
-                    .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                    .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"it\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"A\",\"quantity\":2,\"unitPrice\":\"7.50\"}]}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> placed = HTTP.send(order(port), HttpResponse.BodyHandlers.ofString());
             assertThat(placed.statusCode()).isEqualTo(201);
             assertThat(placed.body()).contains("\"status\":\"PAID\"").contains("\"total\":15.00");
+
+            rollingUpdateOfOrderServiceUnderLoad(core, port);
+            brokenPaymentRevisionIsRolledBack(core, port);
+
             core.process.stop();
             core.awaitNoReplicaProcesses();
+        }
+    }
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static HttpRequest order(int port) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/orders"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"it\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"A\",\"quantity\":2,\"unitPrice\":\"7.50\"}]}"))
+                .build();
+    }
+
+    /** Orders placed through the Service, each acknowledged as PAID, from a few clients at once. */
+    static ServiceLoad placeOrders(int port) {
+        return ServiceLoad.start(3, 100_000, Duration.ofMinutes(4), n -> order(port),
+                r -> r.statusCode() == 201 && r.body().contains("\"status\":\"PAID\""));
+    }
+
+    static RolloutStatus rolloutStatus(RemoteEngine admin, String name) {
+        Deployment d = admin.<Deployment>get(ResourceKind.DEPLOYMENT, "berth", name).orElseThrow();
+        List<ReplicaSet> owned = admin.<ReplicaSet>list(ResourceKind.REPLICASET, "berth", null).stream().filter(rs -> Owners.isOwnedBy(rs, d)).toList();
+        return RolloutStatus.of(d, owned);
+    }
+
+    /** A new revision of order-service rolls out (maxSurge 1, maxUnavailable 0) while orders keep coming: none fails. */
+    static void rollingUpdateOfOrderServiceUnderLoad(CoreUnderTest core, int port) throws InterruptedException {
+        RemoteEngine admin = core.admin();
+        try (ServiceLoad load = placeOrders(port)) {
+            await().atMost(30, SECONDS).until(() -> load.succeeded() >= 5);
+            admin.rollout("berth", "order-service", new RolloutAction.Restart());
+            core.converge("berth", Duration.ofMinutes(3), () -> {
+                RolloutStatus s = rolloutStatus(admin, "order-service");
+                assertThat(s.failed()).as(s.message()).isFalse();
+                assertThat(s.done()).as(s.message()).isTrue();
+            });
+            Thread.sleep(1000);
+            load.stop();
+            assertThat(load.failures()).as("orders that failed during the rollout").isEmpty();
+            assertThat(load.byRevision()).as("answers by revision").hasSize(2);
+        }
+    }
+
+    /**
+     * payment-service gets a revision that never becomes ready (the bad-build switch): the core rolls it back by
+     * itself, the old revision serves throughout, and every order placed meanwhile is PAID.
+     */
+    static void brokenPaymentRevisionIsRolledBack(CoreUnderTest core, int port) throws InterruptedException {
+        RemoteEngine admin = core.admin();
+        try (ServiceLoad load = placeOrders(port)) {
+            await().atMost(30, SECONDS).until(() -> load.succeeded() >= 5);
+            Deployment payment = admin.<Deployment>get(ResourceKind.DEPLOYMENT, "berth", "payment-service").orElseThrow();
+            payment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().add(new EnvVar("PAYMENT_CHAOS_UNREADY", "true", null));
+            admin.update(payment);
+            core.converge("berth", Duration.ofMinutes(3), () -> {
+                RolloutStatus s = rolloutStatus(admin, "payment-service");
+                assertThat(s.message()).contains("rolled back automatically (Unready)");
+                Deployment d = admin.<Deployment>get(ResourceKind.DEPLOYMENT, "berth", "payment-service").orElseThrow();
+                assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(2);
+                assertThat(d.getStatus().getReplicas()).isEqualTo(2);
+            });
+            assertThat(admin.<Deployment>get(ResourceKind.DEPLOYMENT, "berth", "payment-service").orElseThrow()
+                    .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).noneMatch(e -> e.getName().equals("PAYMENT_CHAOS_UNREADY"));
+            load.stop();
+            assertThat(load.failures()).as("orders that failed while the broken revision came and went").isEmpty();
+            assertThat(load.succeeded()).isGreaterThan(10);
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A tiny replica for the core's tests, packaged into an OCI image by {@link TestImages}: it listens on
  * {@code $PORT}, answers {@code GET /} with its name and version, and lets a test break it on purpose —
  * {@code POST /control/live?ok=false} fails liveness, {@code /control/ready?ok=false} fails readiness,
- * {@code /control/exit?code=N} exits. {@code START_DELAY_MS} delays startup, {@code SLOW_MS} delays every answer.
+ * {@code /control/exit?code=N} exits. {@code START_DELAY_MS} delays startup, {@code SLOW_MS} delays every answer;
+ * the "bad builds": {@code READY=false} starts it unready, {@code EXIT_CODE=N} makes it exit with N right after start-up.
  */
 public final class TestApp {
 
@@ -26,8 +27,12 @@ public final class TestApp {
         String name = System.getenv().getOrDefault("HOSTNAME", "testapp");
         String version = System.getenv().getOrDefault("VERSION", "v1");
         AtomicBoolean live = new AtomicBoolean(true);
-        AtomicBoolean ready = new AtomicBoolean(true);
+        AtomicBoolean ready = new AtomicBoolean(!"false".equals(System.getenv("READY")));
         Thread.sleep(startDelay); // simulated start-up work, so probes and rollouts have something to wait for
+        if (System.getenv("EXIT_CODE") != null) {
+            System.out.println("testapp " + name + " " + version + " exiting with " + System.getenv("EXIT_CODE") + " (EXIT_CODE)");
+            System.exit(Integer.parseInt(System.getenv("EXIT_CODE")));
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/", ex -> {

@@ -31,5 +31,9 @@ public interface PaymentConfig {
         /** Share of processor calls, 0.0–1.0, that fail as if the processor were unreachable (HTTP 503). */
         @WithDefault("0")
         double errorRate();
+
+        /** Readiness reports DOWN for as long as the process runs: a broken revision to roll out on purpose. */
+        @WithDefault("false")
+        boolean unready();
     }
 }

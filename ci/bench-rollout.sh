@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmarks of rollouts on the local engine, against the kit's own application (started with
+# `./berth up --detach` if it is not running; left running — `./berth down` stops it):
+#   1. rolling update of order-service under steady load: wrk sends GET /api/orders?size=1 through the Service
+#      for the whole rollout (`berth rollout restart`); failed requests (non-2xx + socket errors) of all sent,
+#      and the rollout's duration beside the sum of the new replicas' own Quarkus start-up times (RUNS runs);
+#   2. automatic rollback: payment-service gets a revision that never becomes ready (PAYMENT_CHAOS_UNREADY=true);
+#      time from its first failing readiness probe to the rollback being complete (the old revision alone and
+#      whole again), default thresholds (RUNS runs).
+# Prints every sample and the medians.
+source "$(dirname "$0")/lib.sh"
+cd "$BERTH_ROOT"
+RUNS="${RUNS:-3}"
+APP="$BERTH_ROOT/platform/target/quarkus-app"
+[ -f "$APP/quarkus-run.jar" ] || die "build first: ./berth up"
+command -v wrk >/dev/null || die "wrk is missing: apt-get install -y wrk"
+berth() { java -cp "$APP/app/*:$APP/lib/main/*:$APP/lib/boot/*" dev.berth.platform.cli.BerthCli "$@"; }
+token() { cat "$BERTH_STATE/token"; }
+api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1" "${@:2}"; }
+now() { date +%s.%N; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+api /q/health/ready >/dev/null 2>&1 || "$BERTH_ROOT/berth" up --detach
+berth rollout status deployment/order-service -n berth --timeout 5m >/dev/null
+berth rollout status deployment/payment-service -n berth --timeout 5m >/dev/null 2>&1 || true
+
+say "1/2 rolling update of order-service (2 replicas, maxSurge 1, maxUnavailable 0) under wrk load ($RUNS runs)"
+failed=() total=() took=() starts=()
+for i in $(seq 1 "$RUNS"); do
+  out=$(mktemp)
+  wrk -t2 -c8 -d75s --latency "http://127.0.0.1:8080/api/orders?size=1" >"$out" 2>&1 &
+  wrk_pid=$!
+  sleep 5
+  t0=$(now)
+  berth rollout restart deployment/order-service -n berth >/dev/null
+  berth rollout status deployment/order-service -n berth --timeout 5m >/dev/null
+  t1=$(now)
+  wait "$wrk_pid"
+  sent=$(awk '/requests in/ {print $1}' "$out")
+  non2xx=$(awk -F': ' '/Non-2xx/ {print $2}' "$out"); non2xx=${non2xx:-0}
+  sockerr=$(grep -o 'connect [0-9]*, read [0-9]*, write [0-9]*, timeout [0-9]*' "$out" | grep -o '[0-9]*' | paste -sd+ | bc); sockerr=${sockerr:-0}
+  # the new replicas' own start-up, from their logs ("started in X.XXXs")
+  sum=0
+  for pod in $(berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do
+    s=$(grep -o 'started in [0-9.]*s' "$BERTH_STATE/core/pods/berth/$pod/logs/order-service.log" | tail -1 | grep -o '[0-9.]*')
+    sum=$(echo "$sum + ${s:-0}" | bc)
+  done
+  failed+=("$((non2xx + sockerr))"); total+=("$sent"); took+=("$(echo "$t1 - $t0" | bc)"); starts+=("$sum")
+  echo "  run $i: ${failed[-1]} failed of ${sent} requests; rollout ${took[-1]} s, new replicas' own start-up ${sum} s in sum"
+  grep -E 'Latency|99%' "$out" | sed 's/^/    /'
+  rm -f "$out"
+done
+echo "  median: $(printf '%s\n' "${failed[@]}" | median) failed of $(printf '%s\n' "${total[@]}" | median) requests;" \
+     "rollout $(printf '%s\n' "${took[@]}" | median) s vs start-up sum $(printf '%s\n' "${starts[@]}" | median) s"
+
+say "2/2 broken payment-service revision (readiness never UP) → automatic rollback ($RUNS runs)"
+add_env() { # the Deployment with one more env var on its first container, PUT back with its resourceVersion
+  api /api/v1/namespaces/berth/deployments/payment-service | python3 -c '
+import json,sys
+d=json.load(sys.stdin); d.pop("status",None)
+d["spec"]["template"]["spec"]["containers"][0].setdefault("env",[]).append({"name":"PAYMENT_CHAOS_UNREADY","value":"true"})
+print(json.dumps(d))' | api /api/v1/namespaces/berth/deployments/payment-service -X PUT -H 'Content-Type: application/json' --data-binary @- >/dev/null
+}
+unhealthy_new() { # an Unhealthy (readiness) event of a payment-service pod created after $1 (epoch seconds)
+  api "/api/v1/events?namespace=berth" | python3 -c '
+import json,sys,datetime
+since=float(sys.argv[1])
+for e in json.load(sys.stdin)["items"]:
+    o=e["involvedObject"]["name"]
+    if e["reason"]=="Unhealthy" and o.startswith("payment-service-") and "Readiness" in e.get("message",""):
+        t=datetime.datetime.fromisoformat(e["firstTimestamp"].replace("Z","+00:00")).timestamp()
+        if t>=since-1: print(o); break' "$1"
+}
+back_and_whole() {
+  api /api/v1/namespaces/berth/deployments/payment-service | python3 -c '
+import json,sys
+d=json.load(sys.stdin); s=d.get("status",{}); env=d["spec"]["template"]["spec"]["containers"][0].get("env",[])
+ok=not any(e["name"]=="PAYMENT_CHAOS_UNREADY" for e in env) and s.get("replicas")==s.get("availableReplicas")==s.get("updatedReplicas")==d["spec"]["replicas"]
+print(ok)'
+}
+rollback=()
+for i in $(seq 1 "$RUNS"); do
+  start=$(date +%s)
+  add_env
+  until [ -n "$(unhealthy_new "$start")" ]; do sleep 0.1; done; t0=$(now)
+  until [ "$(back_and_whole)" = True ]; do sleep 0.1; done; t1=$(now)
+  rollback+=("$(echo "$t1 - $t0" | bc)")
+  echo "  run $i: first failed readiness probe → rollback complete in ${rollback[-1]} s"
+  sleep 3
+done
+echo "  median: $(printf '%s\n' "${rollback[@]}" | median) s (threshold berth.dev/rollback-after-unready-seconds = 20 s)"

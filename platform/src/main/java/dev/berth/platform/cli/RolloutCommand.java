@@ -1,0 +1,205 @@
+package dev.berth.platform.cli;
+
+import dev.berth.platform.controller.PodTemplates;
+import dev.berth.platform.controller.RolloutHistory;
+import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.RolloutAction;
+import dev.berth.platform.engine.RolloutStatus;
+import dev.berth.platform.model.Owners;
+import dev.berth.platform.model.ResourceKind;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code berth rollout status|history|undo|pause|resume|restart deployment/NAME}, with kubectl's meaning and output. */
+@Command(name = "rollout", description = "Manage the rollout of a Deployment (kubectl rollout).",
+        subcommands = {RolloutCommand.Status.class, RolloutCommand.History.class, RolloutCommand.Undo.class,
+            RolloutCommand.Pause.class, RolloutCommand.Resume.class, RolloutCommand.Restart.class})
+final class RolloutCommand {
+
+    @CommandLine.ParentCommand
+    BerthCli root;
+
+    abstract static class Verb implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        RolloutCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "deployment/NAME (or deployment NAME)")
+        String target;
+
+        @Parameters(index = "1", arity = "0..1")
+        String second;
+
+        @Option(names = {"-n", "--namespace"}, defaultValue = "default")
+        String namespace;
+
+        String name() {
+            String[] kn = BerthCli.kindAndName(target, second);
+            if (kn[1] == null || BerthCli.kind(kn[0]) != ResourceKind.DEPLOYMENT) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "error: name a deployment: deployment/NAME");
+            }
+            return kn[1];
+        }
+
+        Engine engine() {
+            return parent.root.engine();
+        }
+
+        java.io.PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        static List<ReplicaSet> owned(Engine engine, Deployment d) {
+            return engine.<ReplicaSet>list(ResourceKind.REPLICASET, d.getMetadata().getNamespace(), null).stream()
+                    .filter(rs -> Owners.isOwnedBy(rs, d)).toList();
+        }
+
+        Deployment deployment(Engine engine, String name) {
+            return engine.<Deployment>get(ResourceKind.DEPLOYMENT, namespace, name)
+                    .orElseThrow(() -> new dev.berth.platform.engine.EngineException(404, "deployments.apps \"" + name + "\" not found"));
+        }
+    }
+
+    @Command(name = "status", description = "Follow a rollout until it completes; exit 1 if it fails or is rolled back.")
+    static final class Status extends Verb {
+        @Option(names = {"-w", "--watch"}, negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "keep following (default); --no-watch prints the state once")
+        boolean watch;
+
+        @Option(names = "--timeout", defaultValue = "0s", description = "give up after this long (e.g. 5m, 90s); 0s waits forever")
+        String timeout;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Engine engine = engine();
+            String name = name();
+            Duration limit = Durations.parse(timeout);
+            Instant deadline = limit.isZero() ? Instant.MAX : Instant.now().plus(limit);
+            String last = null;
+            while (true) {
+                Deployment d = deployment(engine, name);
+                RolloutStatus s = RolloutStatus.of(d, owned(engine, d));
+                if (!Objects.equals(s.message(), last)) {
+                    (s.failed() ? spec.commandLine().getErr() : out()).println(s.failed() ? "error: " + s.message() : s.message());
+                    out().flush();
+                    last = s.message();
+                }
+                if (s.done()) {
+                    return s.failed() ? 1 : 0;
+                }
+                if (!watch) {
+                    return 0;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    spec.commandLine().getErr().println("error: timed out waiting for the condition");
+                    return 1;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    @Command(name = "history", description = "List a Deployment's revisions, or show one with --revision.")
+    static final class History extends Verb {
+        @Option(names = "--revision", defaultValue = "0", description = "show this revision's pod template")
+        long revision;
+
+        @Override
+        public Integer call() {
+            Engine engine = engine();
+            Deployment d = deployment(engine, name());
+            List<RolloutHistory.Revision> history = RolloutHistory.of(owned(engine, d));
+            if (revision > 0) {
+                RolloutHistory.Revision r = history.stream().filter(x -> x.number() == revision).findFirst()
+                        .orElseThrow(() -> new dev.berth.platform.engine.EngineException(404, "unable to find the specified revision"));
+                out().println("deployment.apps/" + d.getMetadata().getName() + " with revision #" + revision);
+                out().println("Pod Template:");
+                var template = RolloutHistory.templateOf(r.replicaSet(), BerthCli.JSON);
+                for (String line : BerthCli.JSON.asYaml(template).split("\n")) {
+                    if (!line.equals("---")) {
+                        out().println("  " + line);
+                    }
+                }
+                return 0;
+            }
+            out().println("deployment.apps/" + d.getMetadata().getName());
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("REVISION", "CHANGE-CAUSE"));
+            history.forEach(r -> rows.add(List.of(Long.toString(r.number()), r.changeCause() == null ? "<none>" : r.changeCause())));
+            out().print(Tables.format(rows));
+            out().println();
+            return 0;
+        }
+    }
+
+    @Command(name = "undo", description = "Roll back to the previous revision, or to --to-revision N.")
+    static final class Undo extends Verb {
+        @Option(names = "--to-revision", defaultValue = "0")
+        long toRevision;
+
+        @Override
+        public Integer call() {
+            Engine engine = engine();
+            Deployment d = deployment(engine, name());
+            List<ReplicaSet> owned = owned(engine, d);
+            RolloutHistory.Revision target;
+            try {
+                target = RolloutHistory.undoTarget(d, owned, toRevision);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 1;
+            }
+            String currentHash = PodTemplates.hash(d.getSpec().getTemplate(), BerthCli.JSON);
+            if (currentHash.equals(dev.berth.platform.controller.DeploymentPlanner.hashOf(target.replicaSet()))) {
+                out().println("deployment.apps/" + d.getMetadata().getName() + " skipped rollback (current template already matches revision "
+                        + target.number() + ")");
+                return 0;
+            }
+            engine.rollout(namespace, d.getMetadata().getName(), new RolloutAction.Undo(target.number()));
+            out().println("deployment.apps/" + d.getMetadata().getName() + " rolled back");
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", description = "Stop starting rollouts until resumed.")
+    static final class Pause extends Verb {
+        @Override
+        public Integer call() {
+            engine().rollout(namespace, name(), new RolloutAction.Pause());
+            out().println("deployment.apps/" + name() + " paused");
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused Deployment.")
+    static final class Resume extends Verb {
+        @Override
+        public Integer call() {
+            engine().rollout(namespace, name(), new RolloutAction.Resume());
+            out().println("deployment.apps/" + name() + " resumed");
+            return 0;
+        }
+    }
+
+    @Command(name = "restart", description = "Replace every pod by a rolling update of the same template.")
+    static final class Restart extends Verb {
+        @Override
+        public Integer call() {
+            engine().rollout(namespace, name(), new RolloutAction.Restart());
+            out().println("deployment.apps/" + name() + " restarted");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.berth.platform.controller;
+
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Deployment's revisions as its ReplicaSets record them (kubectl's {@code rollout history} and {@code undo}):
+ * revision number, change-cause, pod template. Shared by every engine, since a Kubernetes cluster keeps history
+ * the same way. Pure.
+ */
+public final class RolloutHistory {
+
+    private RolloutHistory() {}
+
+    public record Revision(long number, String changeCause, ReplicaSet replicaSet) {}
+
+    /** Oldest first; ReplicaSets without a revision number are not history. */
+    public static List<Revision> of(List<ReplicaSet> owned) {
+        return owned.stream().filter(rs -> DeploymentPlanner.revision(rs) > 0)
+                .map(rs -> new Revision(DeploymentPlanner.revision(rs), changeCause(rs), rs))
+                .sorted(Comparator.comparingLong(Revision::number)).toList();
+    }
+
+    /**
+     * The revision {@code kubectl rollout undo [--to-revision N]} goes back to: N, or with 0 the one before the
+     * newest.
+     *
+     * @throws IllegalArgumentException with kubectl's wording when there is no such revision
+     */
+    public static Revision undoTarget(Deployment d, List<ReplicaSet> owned, long toRevision) {
+        List<Revision> history = of(owned);
+        if (toRevision < 0) {
+            throw new IllegalArgumentException("revision must be 0 (the previous one) or positive, was " + toRevision);
+        }
+        if (toRevision == 0) {
+            if (history.size() < 2) {
+                throw new IllegalArgumentException("no rollout history found for deployment \"" + d.getMetadata().getName() + "\"");
+            }
+            return history.get(history.size() - 2);
+        }
+        Optional<Revision> found = history.stream().filter(r -> r.number() == toRevision).findFirst();
+        return found.orElseThrow(() -> new IllegalArgumentException("unable to find specified revision " + toRevision + " in history"));
+    }
+
+    /** The ReplicaSet's pod template as the Deployment would declare it: a copy without {@code pod-template-hash}. */
+    public static PodTemplateSpec templateOf(ReplicaSet rs, KubernetesSerialization json) {
+        PodTemplateSpec template = json.clone(rs.getSpec().getTemplate());
+        if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
+            Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
+            labels.remove(PodTemplates.TEMPLATE_HASH_LABEL);
+            template.getMetadata().setLabels(labels);
+        }
+        return template;
+    }
+
+    /** The Deployment takes the revision's change-cause (or loses its own if the revision had none), as kubectl's undo does. */
+    public static void copyChangeCause(ReplicaSet from, Deployment to) {
+        Map<String, String> a = new LinkedHashMap<>(to.getMetadata().getAnnotations() == null ? Map.of() : to.getMetadata().getAnnotations());
+        String cause = changeCause(from);
+        if (cause == null) {
+            a.remove(DeploymentPlanner.CHANGE_CAUSE_ANNOTATION);
+        } else {
+            a.put(DeploymentPlanner.CHANGE_CAUSE_ANNOTATION, cause);
+        }
+        to.getMetadata().setAnnotations(a);
+    }
+
+    /** kubectl rollout restart: a pod-template annotation that changes the template, hence a new revision. */
+    public static void stampRestart(Deployment d, java.time.Instant at) {
+        var meta = d.getSpec().getTemplate().getMetadata();
+        Map<String, String> a = new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
+        a.put(RESTARTED_AT_ANNOTATION, at.toString());
+        meta.setAnnotations(a);
+    }
+
+    public static final String RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
+
+    static String changeCause(ReplicaSet rs) {
+        return rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(DeploymentPlanner.CHANGE_CAUSE_ANNOTATION);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.berth.platform.engine;
+
+/** The {@code kubectl rollout} verbs that change a Deployment; status and history are read from objects. */
+public sealed interface RolloutAction {
+
+    /** Stop starting rollouts (spec.paused). */
+    record Pause() implements RolloutAction {}
+
+    record Resume() implements RolloutAction {}
+
+    /** New pods for the same template: stamps {@code kubectl.kubernetes.io/restartedAt} on the pod template. */
+    record Restart() implements RolloutAction {}
+
+    /** Back to revision {@code toRevision}, or with 0 to the previous one. */
+    record Undo(long toRevision) implements RolloutAction {}
+
+    static RolloutAction parse(String verb, long toRevision) {
+        return switch (verb) {
+            case "pause" -> new Pause();
+            case "resume" -> new Resume();
+            case "restart" -> new Restart();
+            case "undo" -> new Undo(toRevision);
+            default -> throw new IllegalArgumentException("unknown rollout action \"" + verb + "\": pause, resume, restart or undo");
+        };
+    }
+}

@@ -1,0 +1,327 @@
+package dev.berth.platform.it;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.controller.DeploymentConditions;
+import dev.berth.platform.controller.RolloutHistory;
+import dev.berth.platform.engine.RolloutAction;
+import dev.berth.platform.engine.RolloutStatus;
+import dev.berth.platform.model.Owners;
+import dev.berth.platform.model.PodStatuses;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.testapp.TestImages;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Rollouts on the local engine with real replica processes, real probes and real load through the Service
+ * proxy: RollingUpdate without a failed request, automatic rollback of broken revisions, undo, pause/resume,
+ * and a core that dies mid-rollout.
+ */
+class RolloutIT {
+
+    static CoreUnderTest core;
+    static RemoteEngine admin;
+    static String image;
+
+    @BeforeAll
+    static void start() throws Exception {
+        image = TestImages.testApp("rollout", Path.of("target", "testapp"));
+        core = new CoreUnderTest("rollout", Map.of()).start();
+        admin = core.admin();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (core != null) {
+            core.close();
+            core.awaitNoReplicaProcesses();
+        }
+    }
+
+    /** A Deployment of the test app: maxSurge 1, maxUnavailable 0, as the services' manifests say; start-up takes a second. */
+    static String manifest(String name, int replicas, String version, String extraEnv, String annotations) {
+        return manifest(name, replicas, version, 1000, extraEnv, annotations);
+    }
+
+    static String manifest(String name, int replicas, String version, int startDelayMs, String extraEnv, String annotations) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: %1$s
+                  annotations: {%5$s}
+                spec:
+                  replicas: %2$d
+                  strategy:
+                    type: RollingUpdate
+                    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+                  selector:
+                    matchLabels: {app: %1$s}
+                  template:
+                    metadata:
+                      labels: {app: %1$s}
+                    spec:
+                      terminationGracePeriodSeconds: 10
+                      containers:
+                        - name: app
+                          image: %3$s
+                          ports:
+                            - {name: http, containerPort: 8080}
+                          env:
+                            - {name: VERSION, value: %4$s}
+                            - {name: START_DELAY_MS, value: "%7$d"}
+                %6$s
+                          resources:
+                            requests: {cpu: 50m, memory: 64Mi}
+                            limits: {cpu: 500m, memory: 128Mi}
+                          startupProbe:
+                            httpGet: {path: /health/live, port: http}
+                            periodSeconds: 1
+                            failureThreshold: 30
+                          readinessProbe:
+                            httpGet: {path: /health/ready, port: http}
+                            periodSeconds: 1
+                            failureThreshold: 1
+                          livenessProbe:
+                            httpGet: {path: /health/live, port: http}
+                            periodSeconds: 1
+                            failureThreshold: 3
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: %1$s
+                spec:
+                  selector: {app: %1$s}
+                  ports:
+                    - {name: http, port: 80, targetPort: http}
+                """.formatted(name, replicas, image, version, annotations, extraEnv == null ? "" : extraEnv, startDelayMs);
+    }
+
+    static Deployment deployment(String name) {
+        return admin.<Deployment>get(ResourceKind.DEPLOYMENT, "default", name).orElseThrow();
+    }
+
+    static List<ReplicaSet> replicaSets(String name) {
+        Deployment d = deployment(name);
+        return admin.<ReplicaSet>list(ResourceKind.REPLICASET, "default", null).stream().filter(rs -> Owners.isOwnedBy(rs, d)).toList();
+    }
+
+    static RolloutStatus status(String name) {
+        Deployment d = deployment(name);
+        return RolloutStatus.of(d, replicaSets(name));
+    }
+
+    static void awaitRolledOut(String name) {
+        core.converge("default", Duration.ofSeconds(120), () -> {
+            RolloutStatus s = status(name);
+            assertThat(s.failed()).as(s.message()).isFalse();
+            assertThat(s.done()).as(s.message()).isTrue();
+        });
+    }
+
+    static List<Pod> activePods(String app) {
+        return admin.<Pod>list(ResourceKind.POD, "default", "app=" + app).stream().filter(PodStatuses::isActive).toList();
+    }
+
+    static String versionOf(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("VERSION")).map(EnvVar::getValue).findFirst().orElseThrow();
+    }
+
+    static ServiceLoad load(String service) {
+        int port = await().atMost(30, SECONDS).until(() -> admin.<Service>get(ResourceKind.SERVICE, "default", service)
+                .map(s -> s.getMetadata().getAnnotations() == null ? null : s.getMetadata().getAnnotations().get("berth.dev/local-port"))
+                .map(Integer::parseInt).orElse(-1), p -> p > 0);
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).GET().build();
+        return ServiceLoad.start(4, 200_000, Duration.ofMinutes(3), n -> get, r -> r.statusCode() == 200);
+    }
+
+    static Set<String> hashes(String name) {
+        return replicaSets(name).stream().map(rs -> rs.getMetadata().getLabels().get("pod-template-hash")).collect(Collectors.toSet());
+    }
+
+    @ParameterizedTest(name = "{0} → {0} replicas")
+    @ValueSource(ints = {2, 3})
+    void aRollingUpdateUnderSteadyLoadFailsNoRequest(int replicas) throws Exception {
+        String name = "rolling-" + replicas;
+        admin.apply(manifest(name, replicas, "v1", null, ""), "default", false);
+        awaitRolledOut(name);
+        String v1 = hashes(name).iterator().next();
+
+        AtomicInteger fewestReady = new AtomicInteger(Integer.MAX_VALUE);
+        AtomicInteger mostPods = new AtomicInteger();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                List<Pod> pods = activePods(name);
+                fewestReady.accumulateAndGet((int) pods.stream().filter(PodStatuses::isReady).count(), Math::min);
+                mostPods.accumulateAndGet(pods.size(), Math::max);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try (ServiceLoad load = load(name)) {
+            await().atMost(10, SECONDS).until(() -> load.succeeded() > 20);
+            sampler.start();
+            admin.apply(manifest(name, replicas, "v2", null, ""), "default", false);
+            awaitRolledOut(name);
+            sampler.interrupt();
+            sampler.join();
+            Thread.sleep(500); // a few answers from the finished state
+            load.stop();
+
+            assertThat(load.failures()).as("failed requests during the rollout").isEmpty();
+            String v2 = hashes(name).stream().filter(h -> !h.equals(v1)).findFirst().orElseThrow();
+            assertThat(load.byRevision().keySet()).as("every answer from the old or the new revision").containsExactlyInAnyOrder(v1, v2);
+            assertThat(load.succeeded()).isGreaterThan(100);
+        }
+        assertThat(fewestReady.get()).as("ready replicas never below desired (maxUnavailable 0)").isGreaterThanOrEqualTo(replicas);
+        assertThat(mostPods.get()).as("pods never above desired + maxSurge").isLessThanOrEqualTo(replicas + 1);
+        assertThat(activePods(name)).hasSize(replicas).allSatisfy(p -> assertThat(p.getMetadata().getLabels().get("pod-template-hash")).isNotEqualTo(v1));
+        Deployment d = deployment(name);
+        assertThat(DeploymentConditions.find(d.getStatus(), "Progressing").orElseThrow().getReason()).isEqualTo("NewReplicaSetAvailable");
+        assertThat(RolloutHistory.of(replicaSets(name))).extracting(RolloutHistory.Revision::number).containsExactly(1L, 2L);
+        assertThat(admin.<Event>list(ResourceKind.EVENT, "default", null)).filteredOn(e -> e.getInvolvedObject().getName().equals(name))
+                .extracting(Event::getReason).contains("ScalingReplicaSet");
+    }
+
+    @Test
+    void aRevisionThatNeverBecomesReadyIsRolledBackWhileTheOldOneKeepsServing() throws Exception {
+        String name = "unready";
+        String fast = "berth.dev/rollback-after-unready-seconds: \"4\"";
+        admin.apply(manifest(name, 2, "v1", null, fast), "default", false);
+        awaitRolledOut(name);
+        try (ServiceLoad load = load(name)) {
+            admin.apply(manifest(name, 2, "v2", "            - {name: READY, value: \"false\"}", fast), "default", false);
+            core.converge("default", Duration.ofSeconds(90), () -> {
+                RolloutStatus s = status(name);
+                assertThat(s.failed()).as(s.message()).isTrue();
+                assertThat(s.message()).contains("rolled back automatically (Unready)");
+            });
+            assertThat(versionOf(deployment(name))).as("the template is v1's again").isEqualTo("v1");
+            core.converge("default", Duration.ofSeconds(60), () -> assertThat(activePods(name)).hasSize(2)
+                    .allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getEnv()).noneMatch(e -> e.getName().equals("READY"))));
+            load.stop();
+            assertThat(load.failures()).as("failed requests while the broken revision came and went").isEmpty();
+            assertThat(load.byRevision()).hasSize(1);
+        }
+        var degraded = DeploymentConditions.find(deployment(name).getStatus(), "Degraded").orElseThrow();
+        assertThat(degraded.getStatus()).isEqualTo("True");
+        assertThat(degraded.getMessage()).startsWith("rolled back from revision 2 to revision 1");
+        assertThat(admin.<Event>list(ResourceKind.EVENT, "default", null))
+                .anySatisfy(e -> {
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo(name);
+                    assertThat(e.getReason()).isEqualTo("RolledBack");
+                    assertThat(e.getType()).isEqualTo("Warning");
+                });
+        // revision 1 came back as revision 3, as Kubernetes renumbers a reused ReplicaSet
+        assertThat(RolloutHistory.of(replicaSets(name))).extracting(RolloutHistory.Revision::number).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aCrashLoopingRevisionIsRolledBack() {
+        String name = "crashing";
+        admin.apply(manifest(name, 2, "v1", null, ""), "default", false);
+        awaitRolledOut(name);
+        admin.apply(manifest(name, 2, "v2", "            - {name: EXIT_CODE, value: \"3\"}", ""), "default", false);
+        core.converge("default", Duration.ofSeconds(90), () -> assertThat(status(name).message()).contains("rolled back automatically (CrashLooping)"));
+        assertThat(versionOf(deployment(name))).isEqualTo("v1");
+        awaitRolledOutOrDegraded(name);
+        assertThat(activePods(name)).hasSize(2).allMatch(PodStatuses::isReady);
+    }
+
+    /** After an automatic rollback the status stays "rolled back" (failed) while the old revision is whole again. */
+    static void awaitRolledOutOrDegraded(String name) {
+        core.converge("default", Duration.ofSeconds(60), () -> {
+            Deployment d = deployment(name);
+            assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(2);
+            assertThat(d.getStatus().getReplicas()).isEqualTo(2);
+            assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void undoGoesBackToAGivenRevision() {
+        String name = "undo";
+        for (String v : List.of("v1", "v2", "v3")) {
+            admin.apply(manifest(name, 1, v, null, ""), "default", false);
+            awaitRolledOut(name);
+        }
+        assertThat(RolloutHistory.of(replicaSets(name))).extracting(RolloutHistory.Revision::number).containsExactly(1L, 2L, 3L);
+        admin.rollout("default", name, new RolloutAction.Undo(1));
+        assertThat(versionOf(deployment(name))).isEqualTo("v1");
+        awaitRolledOut(name);
+        assertThat(RolloutHistory.of(replicaSets(name))).extracting(RolloutHistory.Revision::number).containsExactly(2L, 3L, 4L);
+        // plain undo: back to the previous revision (v3, now revision 5)
+        admin.rollout("default", name, new RolloutAction.Undo(0));
+        assertThat(versionOf(deployment(name))).isEqualTo("v3");
+        awaitRolledOut(name);
+        // a revision that does not exist is refused and changes nothing
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.rollout("default", name, new RolloutAction.Undo(42)))
+                .hasMessageContaining("unable to find specified revision 42");
+        assertThat(versionOf(deployment(name))).isEqualTo("v3");
+    }
+
+    @Test
+    void aPausedRolloutHoldsUntilResumed() {
+        String name = "paused";
+        admin.apply(manifest(name, 3, "v1", 3000, null, ""), "default", false);
+        awaitRolledOut(name);
+        admin.apply(manifest(name, 3, "v2", 3000, null, ""), "default", false);
+        await().atMost(60, SECONDS).until(() -> deployment(name).getStatus().getUpdatedReplicas() >= 1);
+        admin.rollout("default", name, new RolloutAction.Pause());
+        await().atMost(10, SECONDS).until(() -> DeploymentConditions.find(deployment(name).getStatus(), "Progressing")
+                .map(c -> "DeploymentPaused".equals(c.getReason())).orElse(false));
+        Map<String, Integer> held = specReplicas(name);
+        await().during(6, SECONDS).atMost(10, SECONDS).until(() -> specReplicas(name).equals(held));
+        assertThat(status(name).done()).isFalse();
+        admin.rollout("default", name, new RolloutAction.Resume());
+        awaitRolledOut(name);
+        assertThat(versionOf(deployment(name))).isEqualTo("v2");
+    }
+
+    static Map<String, Integer> specReplicas(String name) {
+        return replicaSets(name).stream().collect(Collectors.toMap(rs -> rs.getMetadata().getName(), rs -> rs.getSpec().getReplicas()));
+    }
+
+    @Test
+    void restartRollsEveryPodAndACoreCrashMidRolloutResumesIt() {
+        String name = "restarted";
+        admin.apply(manifest(name, 3, "v1", 2000, null, ""), "default", false);
+        awaitRolledOut(name);
+        Set<String> before = activePods(name).stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+        admin.rollout("default", name, new RolloutAction.Restart());
+        await().atMost(60, SECONDS).until(() -> deployment(name).getStatus().getUpdatedReplicas() >= 1);
+        core.crash();
+        core.start();
+        admin = core.admin();
+        awaitRolledOut(name);
+        assertThat(activePods(name)).hasSize(3).noneMatch(p -> before.contains(p.getMetadata().getName()));
+        assertThat(RolloutHistory.of(replicaSets(name))).extracting(RolloutHistory.Revision::number).containsExactly(1L, 2L);
+    }
+}
