@@ -30,6 +30,13 @@ public interface CoreConfig {
 
     Proxy proxy();
 
+    Analysis analysis();
+
+    interface Analysis {
+        /** The Prometheus that scrapes the core, for canary analysis; without one the proxy's own counters judge. */
+        Optional<java.net.URI> prometheusUrl();
+    }
+
     interface Auth {
         /** Lines of {@code <token> <role> [name]}; roles viewer, deployer, admin. Defaults to stateDir/tokens. */
         Optional<Path> tokensFile();

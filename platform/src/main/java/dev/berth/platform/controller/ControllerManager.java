@@ -8,8 +8,8 @@ import dev.berth.platform.store.ObjectStore;
 import dev.berth.platform.store.WatchEvent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +71,15 @@ public final class ControllerManager implements AutoCloseable {
             case REPLICASET -> {
                 replicaSets.enqueue(key);
                 enqueueOwner(e.object());
+                // a canary's routed weight lives on its ReplicaSet: the Services in front of its pods follow it
+                ReplicaSet rs = (ReplicaSet) e.object();
+                if (rs.getSpec().getTemplate() != null && rs.getSpec().getTemplate().getMetadata() != null) {
+                    enqueueSelectingServices(rs.getMetadata().getNamespace(), rs.getSpec().getTemplate().getMetadata().getLabels());
+                }
             }
             case POD -> {
                 enqueueOwner(e.object());
-                enqueueSelectingServices((Pod) e.object());
+                enqueueSelectingServices(e.object().getMetadata().getNamespace(), e.object().getMetadata().getLabels());
             }
             default -> { }
         }
@@ -89,11 +94,11 @@ public final class ControllerManager implements AutoCloseable {
                 .ifPresent(k -> loopFor(k).enqueue(new ObjectKey(k, o.getMetadata().getNamespace(), ref.getName()))));
     }
 
-    private void enqueueSelectingServices(Pod pod) {
-        for (Service s : store.<Service>list(ResourceKind.SERVICE, pod.getMetadata().getNamespace(), null)) {
+    private void enqueueSelectingServices(String namespace, Map<String, String> labels) {
+        for (Service s : store.<Service>list(ResourceKind.SERVICE, namespace, null)) {
             Map<String, String> selector = s.getSpec().getSelector();
-            if (selector != null && !selector.isEmpty()
-                    && Labels.matches(new LabelSelector(List.of(), selector), pod.getMetadata().getLabels())) {
+            if (selector != null && !selector.isEmpty() && labels != null
+                    && Labels.matches(new LabelSelector(List.of(), selector), labels)) {
                 endpoints.enqueue(ObjectKey.of(s));
             }
         }

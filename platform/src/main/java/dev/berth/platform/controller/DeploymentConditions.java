@@ -39,11 +39,11 @@ public final class DeploymentConditions {
 
     /**
      * {@code syncRolloutStatus}: paused → Unknown/DeploymentPaused; complete → NewReplicaSetAvailable; a new
-     * ReplicaSet or more updated/ready/available pods or fewer old ones → progress (lastUpdateTime now);
+     * ReplicaSet, more updated/ready/available pods, fewer old ones or a canary step → progress (lastUpdateTime now);
      * no progress for {@code deadlineSeconds} → False/ProgressDeadlineExceeded.
      */
-    static void progressing(Deployment d, DeploymentStatus next, boolean paused, boolean complete, boolean created, String newRs,
-            int deadlineSeconds, Instant now) {
+    static void progressing(Deployment d, DeploymentStatus next, boolean paused, boolean complete, boolean created, boolean canaryStepped,
+            String newRs, int deadlineSeconds, Instant now) {
         Optional<DeploymentCondition> previous = find(d.getStatus(), PROGRESSING);
         if (paused) {
             set(next, PROGRESSING, "Unknown", "DeploymentPaused", "Deployment is paused", now, false);
@@ -53,7 +53,7 @@ public final class DeploymentConditions {
             set(next, PROGRESSING, "True", "NewReplicaSetAvailable", "ReplicaSet \"" + newRs + "\" has successfully progressed.", now, false);
         } else if (created) {
             set(next, PROGRESSING, "True", "NewReplicaSetCreated", "Created new replica set \"" + newRs + "\"", now, true);
-        } else if (progressed(d.getStatus(), next) || previous.isEmpty()) {
+        } else if (progressed(d.getStatus(), next) || canaryStepped || previous.isEmpty()) {
             set(next, PROGRESSING, "True", "ReplicaSetUpdated", "ReplicaSet \"" + newRs + "\" is progressing.", now, true);
         } else if (timedOut(previous.get(), deadlineSeconds, now)) {
             set(next, PROGRESSING, "False", "ProgressDeadlineExceeded", "ReplicaSet \"" + newRs + "\" has timed out progressing.", now, false);

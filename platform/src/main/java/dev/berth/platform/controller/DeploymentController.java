@@ -32,14 +32,16 @@ public final class DeploymentController implements Reconciler {
     private final EventRecorder events;
     private final KubernetesSerialization json;
     private final Clock clock;
+    private final CanaryAnalysis analysis;
 
     static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(1);
 
-    public DeploymentController(ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock) {
+    public DeploymentController(ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock, CanaryAnalysis analysis) {
         this.store = store;
         this.events = events;
         this.json = json;
         this.clock = clock;
+        this.analysis = analysis;
     }
 
     @Override
@@ -53,10 +55,19 @@ public final class DeploymentController implements Reconciler {
                 .filter(rs -> Owners.isOwnedBy(rs, d)).toList();
         String hash = PodTemplates.hash(d.getSpec().getTemplate(), json);
         Instant now = clock.instant();
-        Optional<RevisionSignals.Failure> failure = owned.stream().filter(rs -> hash.equals(DeploymentPlanner.hashOf(rs))).findFirst()
+        Optional<ReplicaSet> newRs = owned.stream().filter(rs -> hash.equals(DeploymentPlanner.hashOf(rs))).findFirst();
+        Optional<RevisionSignals.Failure> failure = newRs
                 .map(rs -> RevisionSignals.failure(ReplicaSetController.ownedPods(store, rs), RevisionSignals.Thresholds.of(d), now))
                 .orElse(Optional.empty());
-        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, hash, failure, now);
+        Optional<Canary.Verdict> verdict = Optional.empty();
+        Optional<Canary.Settings> canary = Canary.settings(d);
+        if (canary.isPresent() && newRs.isPresent() && Canary.analysisDue(canary.get(), newRs.get(), now)) {
+            verdict = Optional.of(analysis.analyse(d, newRs.get(), canary.get(), Canary.state(newRs.get()).since(), now));
+            if (verdict.get().outcome() == Canary.Verdict.Outcome.INCONCLUSIVE) {
+                events.normal(d, "deployment-controller", "AnalysisInconclusive", verdict.get().detail());
+            }
+        }
+        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, hash, failure, verdict, now);
         boolean rolledBack = false;
         for (DeploymentPlanner.Action action : plan.actions()) {
             if (action instanceof DeploymentPlanner.Action.RollBack r) {
@@ -120,6 +131,15 @@ public final class DeploymentController implements Reconciler {
                 rs.getMetadata().setAnnotations(a);
                 return rs;
             });
+        } else if (action instanceof DeploymentPlanner.Action.SetCanary c) {
+            store.<ReplicaSet>mutate(new ObjectKey(ResourceKind.REPLICASET, ns, c.replicaSet()), rs -> {
+                Map<String, String> a = new LinkedHashMap<>(rs.getMetadata().getAnnotations());
+                a.keySet().removeAll(List.of(Canary.STEP, Canary.WEIGHT, Canary.SINCE, Canary.PROMOTED));
+                a.putAll(c.state().annotations());
+                rs.getMetadata().setAnnotations(a);
+                return rs;
+            });
+            events.normal(d, "deployment-controller", c.state().promoted() ? "CanaryPromoted" : "CanaryStep", "Canary " + c.replicaSet() + ": " + c.why());
         } else if (action instanceof DeploymentPlanner.Action.MarkComplete m) {
             store.<ReplicaSet>mutate(new ObjectKey(ResourceKind.REPLICASET, ns, m.replicaSet()), rs -> {
                 Map<String, String> a = new LinkedHashMap<>(rs.getMetadata().getAnnotations());

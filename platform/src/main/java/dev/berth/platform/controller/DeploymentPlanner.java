@@ -50,6 +50,9 @@ public final class DeploymentPlanner {
         /** The rollout to this ReplicaSet completed: it is a good revision to come back to. */
         record MarkComplete(String replicaSet) implements Action {}
 
+        /** Move the canary to {@code state}: its step, the traffic weight the proxy gives it, since when. */
+        record SetCanary(String replicaSet, Canary.State state, String why) implements Action {}
+
         /** Put the template of {@code toReplicaSet} back into the Deployment. */
         record RollBack(String toReplicaSet, long toRevision, long fromRevision, RevisionSignals.Failure why) implements Action {}
     }
@@ -71,6 +74,14 @@ public final class DeploymentPlanner {
      * @param newPodsFailure   what {@link RevisionSignals} found wrong with the pods of the ReplicaSet of that hash
      */
     public static Plan plan(Deployment d, List<ReplicaSet> owned, String templateHash, Optional<RevisionSignals.Failure> newPodsFailure, Instant now) {
+        return plan(d, owned, templateHash, newPodsFailure, Optional.empty(), now);
+    }
+
+    /**
+     * @param verdict the canary analysis of the step under way, when {@link Canary#analysisDue} said one was due
+     */
+    public static Plan plan(Deployment d, List<ReplicaSet> owned, String templateHash, Optional<RevisionSignals.Failure> newPodsFailure,
+            Optional<Canary.Verdict> verdict, Instant now) {
         int desired = desired(d);
         Optional<ReplicaSet> newRs = owned.stream().filter(rs -> templateHash.equals(hashOf(rs))).findFirst();
         List<ReplicaSet> old = owned.stream().filter(rs -> !templateHash.equals(hashOf(rs)))
@@ -97,11 +108,19 @@ public final class DeploymentPlanner {
         } else {
             ReplicaSet current = newRs.get();
             rolledBackFor = rollbackReason(d, current, newPodsFailure, now);
+            if (rolledBackFor.isEmpty() && verdict.isPresent() && verdict.get().outcome() == Canary.Verdict.Outcome.FAIL
+                    && RevisionSignals.autoRollbackEnabled(d)) {
+                rolledBackFor = Optional.of(new RevisionSignals.Failure("AnalysisFailed", verdict.get().detail()));
+            }
             Optional<ReplicaSet> good = old.stream().filter(DeploymentPlanner::completed).reduce((a, b) -> b);
+            Optional<Canary.Settings> canary = Canary.settings(d);
             if (rolledBackFor.isPresent() && good.isPresent()) {
                 actions.add(new Action.RollBack(name(good.get()), revision(good.get()), revision(current), rolledBackFor.get()));
             } else if (recreate) {
                 recreateStep(current, old, desired, actions);
+            } else if (canary.isPresent() && !completed(current) && !Canary.state(current).promoted()
+                    && old.stream().anyMatch(rs -> available(rs) > 0)) {
+                canaryStep(canary.get(), current, desired, verdict, now, actions);
             } else {
                 rollingStep(d, current, old, desired, actions);
             }
@@ -113,7 +132,8 @@ public final class DeploymentPlanner {
             }
         }
         boolean created = actions.stream().anyMatch(a -> a instanceof Action.CreateReplicaSet);
-        return new Plan(actions, status(d, newRs, old, created, templateHash, actions, rolledBackFor, now));
+        boolean stepped = actions.stream().anyMatch(a -> a instanceof Action.SetCanary);
+        return new Plan(actions, status(d, newRs, old, created, stepped, templateHash, actions, rolledBackFor, now));
     }
 
     /** {@code rolloutRolling}: grow the new ReplicaSet if the surge allows, else shrink old ones if availability allows. */
@@ -164,6 +184,36 @@ public final class DeploymentPlanner {
         }
     }
 
+    /**
+     * One canary step at a time: the canary's replicas for the step's weight, then (once available) the weight
+     * routed, then after the step's duration the analysis's verdict: next step, or promotion to a RollingUpdate.
+     * No verdict or an inconclusive one keeps the step going; a failed one was turned into a rollback before.
+     */
+    private static void canaryStep(Canary.Settings s, ReplicaSet canary, int desired, Optional<Canary.Verdict> verdict, Instant now,
+            List<Action> actions) {
+        Canary.State state = Canary.state(canary);
+        int step = Math.min(state.step(), s.steps().size() - 1);
+        int weight = s.steps().get(step);
+        int replicas = Math.min(desired, Canary.replicas(desired, weight));
+        if (replicas(canary) != replicas) {
+            actions.add(new Action.Scale(name(canary), replicas));
+        } else if (available(canary) < replicas) {
+            return; // wait for the canary's pods
+        } else if (state.since() == null || state.weight() == null || state.weight() != weight) {
+            actions.add(new Action.SetCanary(name(canary), new Canary.State(step, weight, now, false),
+                    "step " + (step + 1) + "/" + s.steps().size() + ": " + weight + "% of traffic to the canary for " + s.stepDuration().toSeconds() + "s"));
+        } else if (Canary.analysisDue(s, canary, now) && verdict.isPresent() && verdict.get().outcome() == Canary.Verdict.Outcome.PASS) {
+            if (step + 1 < s.steps().size()) {
+                // the weight of the passed step stays routed until the next one's replicas are available
+                actions.add(new Action.SetCanary(name(canary), new Canary.State(step + 1, weight, null, false),
+                        "step " + (step + 1) + " passed: " + verdict.get().detail()));
+            } else {
+                actions.add(new Action.SetCanary(name(canary), new Canary.State(step, null, null, true),
+                        "promoted after " + s.steps().size() + " steps: " + verdict.get().detail()));
+            }
+        }
+    }
+
     /** {@code rolloutRecreate}: every old pod gone before the new ReplicaSet gets any. */
     private static void recreateStep(ReplicaSet newRs, List<ReplicaSet> old, int desired, List<Action> actions) {
         if (scaleDownAll(old, actions) || old.stream().anyMatch(rs -> observed(rs) > 0)) {
@@ -199,7 +249,7 @@ public final class DeploymentPlanner {
                         "ReplicaSet \"" + name(newRs) + "\" has timed out progressing (progressDeadlineSeconds " + progressDeadline(d) + ")"));
     }
 
-    private static DeploymentStatus status(Deployment d, Optional<ReplicaSet> newRs, List<ReplicaSet> old, boolean created, String hash,
+    private static DeploymentStatus status(Deployment d, Optional<ReplicaSet> newRs, List<ReplicaSet> old, boolean created, boolean stepped, String hash,
             List<Action> actions, Optional<RevisionSignals.Failure> failure, Instant now) {
         List<ReplicaSet> all = new ArrayList<>(old);
         newRs.ifPresent(all::add);
@@ -221,7 +271,8 @@ public final class DeploymentPlanner {
         boolean complete = newRs.isPresent() && isComplete(desired, newRs.get(), old);
         int maxUnavailable = fenceposts(d).maxUnavailable();
         DeploymentConditions.available(next, available >= desired - maxUnavailable, now);
-        DeploymentConditions.progressing(d, next, Boolean.TRUE.equals(d.getSpec().getPaused()), complete, created, rsName, progressDeadline(d), now);
+        DeploymentConditions.progressing(d, next, Boolean.TRUE.equals(d.getSpec().getPaused()), complete, created, stepped, rsName,
+                progressDeadline(d), now);
         Optional<Action.RollBack> rollBack = actions.stream().filter(a -> a instanceof Action.RollBack).map(a -> (Action.RollBack) a).findFirst();
         if (rollBack.isPresent()) {
             Action.RollBack r = rollBack.get();

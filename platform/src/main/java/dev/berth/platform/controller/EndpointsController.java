@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,13 @@ import java.util.Optional;
 /**
  * Keeps one Endpoints object per Service: every scheduled, non-terminating pod its selector matches, with the
  * host port each service port reaches on that pod. Ready pods are {@code addresses}; the others
- * {@code notReadyAddresses}. The proxy follows these objects.
+ * {@code notReadyAddresses}. The proxy follows these objects, including the canary traffic split written as the
+ * annotation {@value #TRAFFIC_SPLIT_ANNOTATION} ({@code canaryHash=10,stableHash=90}) while a canary of a Deployment
+ * behind the Service is routed ({@link Canary#routedWeight}).
  */
 public final class EndpointsController implements Reconciler {
+
+    public static final String TRAFFIC_SPLIT_ANNOTATION = "berth.dev/traffic-split";
 
     private final ObjectStore store;
 
@@ -54,19 +59,59 @@ public final class EndpointsController implements Reconciler {
         }
         List<Pod> pods = store.<Pod>list(ResourceKind.POD, serviceKey.namespace(), new LabelSelector(List.of(), selector));
         Endpoints desired = endpoints(service, pods);
+        String split = trafficSplit(pods, owner -> store.<ReplicaSet>get(new ObjectKey(ResourceKind.REPLICASET, serviceKey.namespace(), owner)));
+        if (split != null) {
+            desired.getMetadata().setAnnotations(Map.of(TRAFFIC_SPLIT_ANNOTATION, split));
+        }
         Optional<Endpoints> current = store.get(endpointsKey);
         if (current.isEmpty()) {
             store.create(desired);
             return ReconcileResult.changedState();
         }
-        if (Objects.equals(current.get().getSubsets(), desired.getSubsets())) {
+        String currentSplit = current.get().getMetadata().getAnnotations() == null ? null : current.get().getMetadata().getAnnotations().get(TRAFFIC_SPLIT_ANNOTATION);
+        if (Objects.equals(current.get().getSubsets(), desired.getSubsets()) && Objects.equals(currentSplit, split)) {
             return ReconcileResult.noChange();
         }
         store.<Endpoints>mutate(endpointsKey, e -> {
             e.setSubsets(desired.getSubsets());
+            Map<String, String> a = new java.util.LinkedHashMap<>(e.getMetadata().getAnnotations() == null ? Map.of() : e.getMetadata().getAnnotations());
+            if (split == null) {
+                a.remove(TRAFFIC_SPLIT_ANNOTATION);
+            } else {
+                a.put(TRAFFIC_SPLIT_ANNOTATION, split);
+            }
+            e.getMetadata().setAnnotations(a);
             return e;
         });
         return ReconcileResult.changedState();
+    }
+
+    /**
+     * Pure: the split while a canary is routed — the canary's hash with its weight, every other revision among the
+     * Service's pods with the rest — or null when no pod belongs to a routed canary.
+     */
+    static String trafficSplit(List<Pod> pods, java.util.function.Function<String, Optional<ReplicaSet>> replicaSet) {
+        Map<String, Integer> canaries = new java.util.TreeMap<>();
+        java.util.Set<String> revisions = new java.util.TreeSet<>();
+        for (Pod p : pods) {
+            String hash = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(PodTemplates.TEMPLATE_HASH_LABEL);
+            if (hash == null || PodStatuses.isTerminating(p)) {
+                continue;
+            }
+            revisions.add(hash);
+            Owners.controllerOf(p).filter(ref -> "ReplicaSet".equals(ref.getKind())).flatMap(ref -> replicaSet.apply(ref.getName()))
+                    .flatMap(Canary::routedWeight).ifPresent(w -> canaries.put(hash, w));
+        }
+        if (canaries.isEmpty()) {
+            return null;
+        }
+        int canaryTotal = canaries.values().stream().mapToInt(Integer::intValue).sum();
+        StringBuilder out = new StringBuilder();
+        for (String r : revisions) {
+            int weight = canaries.getOrDefault(r, Math.max(0, 100 - canaryTotal));
+            out.append(out.length() == 0 ? "" : ",").append(r).append('=').append(weight);
+        }
+        return out.toString();
     }
 
     /** Pure: the Endpoints a Service should have given the pods its selector matches. */

@@ -2,6 +2,7 @@ package dev.berth.platform.engine;
 
 import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.controller.CanaryAnalysis;
 import dev.berth.platform.controller.ControllerLoop;
 import dev.berth.platform.controller.ControllerManager;
 import dev.berth.platform.controller.DeploymentController;
@@ -78,7 +79,10 @@ public class LocalCore {
         Path state = config.stateDir();
         GracefulDeletion termination = new GracefulDeletion(store, clock);
         PodDirectories dirs = new PodDirectories(state);
-        this.routing = new ServiceRouting(store, new ServiceProxies(vertx, metrics), config.proxy().ports(), config.proxy().portRangeStart());
+        ServiceProxies proxies = new ServiceProxies(vertx, metrics);
+        this.routing = new ServiceRouting(store, proxies, config.proxy().ports(), config.proxy().portRangeStart());
+        CanaryAnalysis analysis = config.analysis().prometheusUrl().<CanaryAnalysis>map(PrometheusCanaryAnalysis::new)
+                .orElseGet(() -> new ProxyCanaryAnalysis(proxies));
         ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()));
         Path javaHome = config.runtime().javaHome().orElse(Path.of(System.getProperty("java.home")));
         List<ContainerRuntime> runtimes = List.of(
@@ -90,7 +94,7 @@ public class LocalCore {
                 routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics));
         new WorkloadMetrics(store, metrics).start();
         this.controllers = new ControllerManager(store,
-                new DeploymentController(store, events, json, clock),
+                new DeploymentController(store, events, json, clock, analysis),
                 new ReplicaSetController(store, termination, events, json, clock),
                 new StatefulSetController(store, termination, events, json),
                 new EndpointsController(store),

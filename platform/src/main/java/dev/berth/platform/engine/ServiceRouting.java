@@ -1,5 +1,6 @@
 package dev.berth.platform.engine;
 
+import dev.berth.platform.controller.EndpointsController;
 import dev.berth.platform.controller.PodTemplates;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
@@ -8,6 +9,7 @@ import dev.berth.platform.proxy.EndpointStatus;
 import dev.berth.platform.proxy.ServiceProxies;
 import dev.berth.platform.proxy.ServiceProxy;
 import dev.berth.platform.proxy.ServiceProxyConfig;
+import dev.berth.platform.proxy.TrafficSplit;
 import dev.berth.platform.runtime.TrafficDrain;
 import dev.berth.platform.store.ObjectStore;
 import dev.berth.platform.store.StoreException;
@@ -82,7 +84,11 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
         } else {
             ObjectKey service = new ObjectKey(ResourceKind.SERVICE, e.key().namespace(), e.key().name());
             if (proxies.get(service).isPresent()) {
-                proxies.update(service, e.type() == WatchEvent.Type.DELETED ? List.of() : endpoints((Endpoints) e.object()));
+                if (e.type() == WatchEvent.Type.DELETED) {
+                    proxies.update(service, List.of(), TrafficSplit.EQUAL);
+                } else {
+                    proxies.update(service, endpoints((Endpoints) e.object()), split((Endpoints) e.object()));
+                }
             }
         }
     }
@@ -105,7 +111,7 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
             int bound = result.result().port();
             LOG.infof("service %s listening on 127.0.0.1:%d (%s)", key, bound, config.mode());
             store.<Endpoints>get(new ObjectKey(ResourceKind.ENDPOINTS, key.namespace(), key.name()))
-                    .ifPresent(ep -> proxies.update(key, endpoints(ep)));
+                    .ifPresent(ep -> proxies.update(key, endpoints(ep), split(ep)));
             try {
                 store.<Service>mutate(key, svc -> {
                     svc.getMetadata().getAnnotations().put(LOCAL_PORT_ANNOTATION, Integer.toString(bound));
@@ -168,6 +174,25 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The canary split the EndpointsController wrote ({@code hash=weight,...}), or every endpoint equal. */
+    static TrafficSplit split(Endpoints ep) {
+        String value = ep.getMetadata().getAnnotations() == null ? null : ep.getMetadata().getAnnotations().get(EndpointsController.TRAFFIC_SPLIT_ANNOTATION);
+        if (value == null || value.isBlank()) {
+            return TrafficSplit.EQUAL;
+        }
+        Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+        try {
+            for (String part : value.split(",")) {
+                String[] kv = part.split("=", 2);
+                weights.put(kv[0].trim(), Integer.parseInt(kv[1].trim()));
+            }
+            return new TrafficSplit(weights);
+        } catch (RuntimeException e) {
+            LOG.warnf("ignoring the traffic split '%s' of %s/%s: %s", value, ep.getMetadata().getNamespace(), ep.getMetadata().getName(), e.getMessage());
+            return TrafficSplit.EQUAL;
         }
     }
 

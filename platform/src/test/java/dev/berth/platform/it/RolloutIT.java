@@ -265,6 +265,32 @@ class RolloutIT {
         });
     }
 
+    static final String CANARY = "berth.dev/canary-steps: \"20,50\", berth.dev/canary-step-seconds: \"4\", berth.dev/canary-min-requests: \"10\"";
+
+    @Test
+    void aCanaryServingErrorsIsAbortedOnTheProxysCountersWithoutPrometheus() throws Exception {
+        String name = "canary-bad";
+        admin.apply(manifest(name, 3, "v1", null, CANARY), "default", false);
+        awaitRolledOut(name);
+        String stable = hashes(name).iterator().next();
+        try (ServiceLoad load = load(name)) {
+            admin.apply(manifest(name, 3, "v2", "            - {name: FAIL_STATUS, value: \"503\"}", CANARY), "default", false);
+            core.converge("default", Duration.ofSeconds(90), () -> assertThat(status(name).message())
+                    .contains("rolled back automatically (AnalysisFailed)").contains("the proxy's counters"));
+            load.stop();
+            // the canary had its 20 %: some answers (its 503s are the load's failures), the stable revision the rest
+            int canaryAnswers = load.failures().size();
+            int stableAnswers = load.byRevision().getOrDefault(stable, 0);
+            assertThat(canaryAnswers).isPositive();
+            assertThat((double) canaryAnswers / (canaryAnswers + stableAnswers)).as("canary share of traffic").isBetween(0.02, 0.45);
+        }
+        assertThat(versionOf(deployment(name))).isEqualTo("v1");
+        core.converge("default", Duration.ofSeconds(60), () -> assertThat(activePods(name)).hasSize(3)
+                .allSatisfy(p -> assertThat(p.getMetadata().getLabels().get("pod-template-hash")).isEqualTo(stable)));
+        assertThat(admin.<Event>list(ResourceKind.EVENT, "default", null)).filteredOn(e -> e.getInvolvedObject().getName().equals(name))
+                .extracting(Event::getReason).contains("CanaryStep", "RolledBack");
+    }
+
     @Test
     void undoGoesBackToAGivenRevision() {
         String name = "undo";

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code $PORT}, answers {@code GET /} with its name and version, and lets a test break it on purpose —
  * {@code POST /control/live?ok=false} fails liveness, {@code /control/ready?ok=false} fails readiness,
  * {@code /control/exit?code=N} exits. {@code START_DELAY_MS} delays startup, {@code SLOW_MS} delays every answer;
- * the "bad builds": {@code READY=false} starts it unready, {@code EXIT_CODE=N} makes it exit with N right after start-up.
+ * the "bad builds": {@code READY=false} starts it unready, {@code EXIT_CODE=N} makes it exit with N right after start-up,
+ * {@code FAIL_STATUS=503} answers {@code GET /} with that status (alive and ready, but serving errors).
  */
 public final class TestApp {
 
@@ -26,6 +27,7 @@ public final class TestApp {
         long slow = Long.parseLong(System.getenv().getOrDefault("SLOW_MS", "0"));
         String name = System.getenv().getOrDefault("HOSTNAME", "testapp");
         String version = System.getenv().getOrDefault("VERSION", "v1");
+        int status = Integer.parseInt(System.getenv().getOrDefault("FAIL_STATUS", "200"));
         AtomicBoolean live = new AtomicBoolean(true);
         AtomicBoolean ready = new AtomicBoolean(!"false".equals(System.getenv("READY")));
         Thread.sleep(startDelay); // simulated start-up work, so probes and rollouts have something to wait for
@@ -39,7 +41,7 @@ public final class TestApp {
             if (slow > 0) {
                 pause(slow);
             }
-            reply(ex, 200, "hello from " + name + " " + version + "\n");
+            reply(ex, status, "hello from " + name + " " + version + "\n");
         });
         server.createContext("/health/live", ex -> reply(ex, live.get() ? 200 : 500, live.get() ? "UP\n" : "DOWN\n"));
         server.createContext("/health/ready", ex -> reply(ex, ready.get() ? 200 : 503, ready.get() ? "UP\n" : "DOWN\n"));

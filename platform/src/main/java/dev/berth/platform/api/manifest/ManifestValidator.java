@@ -1,5 +1,6 @@
 package dev.berth.platform.api.manifest;
 
+import dev.berth.platform.controller.Canary;
 import dev.berth.platform.model.Labels;
 import dev.berth.support.problem.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -141,6 +142,7 @@ public final class ManifestValidator {
             v.require(d.getSpec().getProgressDeadlineSeconds() > 0, "spec.progressDeadlineSeconds", "must be greater than 0");
         }
         nonNegative(d.getSpec().getRevisionHistoryLimit(), "spec.revisionHistoryLimit", v);
+        Canary.problems(d.getMetadata().getAnnotations()).forEach((key, message) -> v.add("metadata.annotations." + key, message));
     }
 
     private void statefulSet(StatefulSet s, Violations v) {

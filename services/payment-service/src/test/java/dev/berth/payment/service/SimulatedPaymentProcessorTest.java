@@ -29,6 +29,10 @@ class SimulatedPaymentProcessorTest {
                     public double errorRate() {
                         return errorRate;
                     }
+
+                    public boolean unready() {
+                        return false;
+                    }
                 };
             }
         };

@@ -1,0 +1,100 @@
+package dev.berth.platform.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.RolloutStatus;
+import dev.berth.platform.model.Owners;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.testapp.TestImages;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Canary analysis against a real Prometheus scraping the core's proxy metrics: a healthy canary is promoted
+ * step by step, one serving 5xx is aborted and rolled back — the verdicts' numbers come from PromQL.
+ */
+class CanaryPrometheusIT {
+
+    static PrometheusProcess prometheus;
+    static CoreUnderTest core;
+    static RemoteEngine admin;
+    static String image;
+
+    @BeforeAll
+    static void start() throws Exception {
+        image = TestImages.testApp("canary", Path.of("target", "testapp"));
+        int prometheusPort = PrometheusProcess.freePort();
+        core = new CoreUnderTest("canary", Map.of("BERTH_ANALYSIS_PROMETHEUS_URL", "http://127.0.0.1:" + prometheusPort));
+        prometheus = PrometheusProcess.scraping(prometheusPort, core.process.port(), core.state.resolve("prometheus"));
+        core.start();
+        admin = core.admin();
+        RolloutIT.image = image;
+        RolloutIT.admin = admin;
+        RolloutIT.core = core;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (core != null) {
+            core.close();
+            core.awaitNoReplicaProcesses();
+        }
+        if (prometheus != null) {
+            prometheus.close();
+        }
+    }
+
+    static final String CANARY = "berth.dev/canary-steps: \"25,50\", berth.dev/canary-step-seconds: \"6\", berth.dev/canary-min-requests: \"10\"";
+
+    static List<Event> events(String name) {
+        return admin.<Event>list(ResourceKind.EVENT, "default", null).stream().filter(e -> e.getInvolvedObject().getName().equals(name)).toList();
+    }
+
+    @Test
+    void aHealthyCanaryIsPromotedStepByStepOnPrometheusVerdicts() throws Exception {
+        String name = "canary-good";
+        admin.apply(RolloutIT.manifest(name, 2, "v1", null, CANARY), "default", false);
+        RolloutIT.awaitRolledOut(name);
+        try (ServiceLoad load = RolloutIT.load(name)) {
+            admin.apply(RolloutIT.manifest(name, 2, "v2", null, CANARY), "default", false);
+            RolloutIT.awaitRolledOut(name);
+            load.stop();
+            assertThat(load.failures()).isEmpty();
+        }
+        assertThat(RolloutIT.versionOf(RolloutIT.deployment(name))).isEqualTo("v2");
+        assertThat(events(name)).filteredOn(e -> e.getReason().equals("CanaryStep")).extracting(Event::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("step 1/2: 25% of traffic"))
+                .anySatisfy(m -> assertThat(m).contains("step 1 passed: Prometheus http://127.0.0.1:" + prometheus.port + ": error ratio 0.0000"));
+        assertThat(events(name)).filteredOn(e -> e.getReason().equals("CanaryPromoted")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("promoted after 2 steps").contains("p99 0."));
+    }
+
+    @Test
+    void aCanaryServingErrorsIsAbortedOnPrometheusVerdict() throws Exception {
+        String name = "canary-5xx";
+        admin.apply(RolloutIT.manifest(name, 2, "v1", null, CANARY), "default", false);
+        RolloutIT.awaitRolledOut(name);
+        try (ServiceLoad load = RolloutIT.load(name)) {
+            admin.apply(RolloutIT.manifest(name, 2, "v2", "            - {name: FAIL_STATUS, value: \"500\"}", CANARY), "default", false);
+            core.converge("default", Duration.ofSeconds(90), () -> {
+                Deployment d = RolloutIT.deployment(name);
+                List<ReplicaSet> owned = admin.<ReplicaSet>list(ResourceKind.REPLICASET, "default", null).stream()
+                        .filter(rs -> Owners.isOwnedBy(rs, d)).toList();
+                assertThat(RolloutStatus.of(d, owned).message()).contains("rolled back automatically (AnalysisFailed)").contains("Prometheus");
+            });
+            load.stop();
+        }
+        assertThat(RolloutIT.versionOf(RolloutIT.deployment(name))).isEqualTo("v1");
+        assertThat(events(name)).filteredOn(e -> e.getReason().equals("RolledBack")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("AnalysisFailed").contains("error ratio 1.0000"));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.berth.platform.it;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real Prometheus (Debian's {@code prometheus}, installed by ci/bootstrap.sh) scraping the core's
+ * {@code /q/metrics} every second, with its own data directory; stopped with {@link #close()}.
+ */
+final class PrometheusProcess implements AutoCloseable {
+
+    final int port;
+    private final Process process;
+
+    private PrometheusProcess(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    /** A free port to give Prometheus, known before whatever it scrapes is configured. */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static PrometheusProcess scraping(int port, int corePort, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path config = dir.resolve("prometheus.yml");
+            Files.writeString(config, """
+                    global: {scrape_interval: 1s, evaluation_interval: 1s}
+                    scrape_configs:
+                      - job_name: berth-core
+                        metrics_path: /q/metrics
+                        static_configs: [{targets: ["127.0.0.1:%d"]}]
+                    """.formatted(corePort));
+            Process p = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            PrometheusProcess prometheus = new PrometheusProcess(port, p);
+            HttpClient http = HttpClient.newHttpClient();
+            await("Prometheus ready on " + port).atMost(30, SECONDS).ignoreExceptions().until(() ->
+                    http.send(HttpRequest.newBuilder(URI.create(prometheus.url() + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+            return prometheus;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start prometheus (run ci/bootstrap.sh, which installs it)", e);
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor(10, SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+    }
+}
