@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +68,28 @@ final class Tables {
         return out.toString();
     }
 
+    /** kubectl's TARGETS column: current/target per metric ({@code cpu: 45%/50%}, {@code 12.5/5}). */
+    static String hpaTargets(HorizontalPodAutoscaler hpa) {
+        List<String> out = new ArrayList<>();
+        var specs = hpa.getSpec().getMetrics() == null ? List.<io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec>of() : hpa.getSpec().getMetrics();
+        var current = hpa.getStatus() == null || hpa.getStatus().getCurrentMetrics() == null
+                ? List.<io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus>of() : hpa.getStatus().getCurrentMetrics();
+        for (var spec : specs) {
+            if (spec.getResource() != null && spec.getResource().getTarget() != null) {
+                String now = current.stream().filter(m -> m.getResource() != null && m.getResource().getName().equals(spec.getResource().getName()))
+                        .map(m -> m.getResource().getCurrent().getAverageUtilization() + "%").findFirst().orElse("<unknown>");
+                out.add(spec.getResource().getName() + ": " + now + "/" + spec.getResource().getTarget().getAverageUtilization() + "%");
+            } else if (spec.getPods() != null && spec.getPods().getTarget() != null) {
+                String now = current.stream().filter(m -> m.getPods() != null && m.getPods().getMetric().getName().equals(spec.getPods().getMetric().getName()))
+                        .map(m -> m.getPods().getCurrent().getAverageValue().toString()).findFirst().orElse("<unknown>");
+                out.add(now + "/" + spec.getPods().getTarget().getAverageValue());
+            } else {
+                out.add("<unknown>/" + spec.getType());
+            }
+        }
+        return out.isEmpty() ? "<none>" : String.join(", ", out);
+    }
+
     private static List<String> header(ResourceKind kind, boolean wide) {
         return switch (kind) {
             case POD -> wide ? List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE") : List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE");
@@ -79,6 +102,7 @@ final class Tables {
             case EVENT -> List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE");
             case CONFIGMAP -> List.of("NAME", "DATA", "AGE");
             case SECRET -> List.of("NAME", "TYPE", "DATA", "AGE");
+            case HORIZONTAL_POD_AUTOSCALER -> List.of("NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE");
             default -> List.of("NAME", "AGE");
         };
     }
@@ -108,6 +132,12 @@ final class Tables {
             var s = rs.getStatus();
             return List.of(name, Integer.toString(n(rs.getSpec().getReplicas())), Integer.toString(n(s == null ? null : s.getReplicas())),
                     Integer.toString(n(s == null ? null : s.getReadyReplicas())), age);
+        }
+        if (o instanceof HorizontalPodAutoscaler hpa) {
+            var ref = hpa.getSpec().getScaleTargetRef();
+            return List.of(name, ref.getKind() + "/" + ref.getName(), hpaTargets(hpa),
+                    Integer.toString(hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas()),
+                    Integer.toString(hpa.getSpec().getMaxReplicas()), Integer.toString(hpa.getStatus() == null ? 0 : n(hpa.getStatus().getCurrentReplicas())), age);
         }
         if (o instanceof StatefulSet ss) {
             var s = ss.getStatus();

@@ -32,6 +32,14 @@ public interface CoreConfig {
 
     Analysis analysis();
 
+    Autoscaler autoscaler();
+
+    interface Autoscaler {
+        /** How often each HorizontalPodAutoscaler measures and decides (kube-controller-manager's default: 15s). */
+        @WithDefault("15s")
+        Duration syncPeriod();
+    }
+
     interface Analysis {
         /** The Prometheus that scrapes the core, for canary analysis; without one the proxy's own counters judge. */
         Optional<java.net.URI> prometheusUrl();

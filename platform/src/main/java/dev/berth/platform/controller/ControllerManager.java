@@ -28,11 +28,12 @@ public final class ControllerManager implements AutoCloseable {
     private final ControllerLoop statefulSets;
     private final ControllerLoop endpoints;
     private final ControllerLoop garbage;
+    private final ControllerLoop autoscalers;
     private final GarbageCollector collector;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public ControllerManager(ObjectStore store, DeploymentController deployment, ReplicaSetController replicaSet,
-            StatefulSetController statefulSet, EndpointsController endpoint, GarbageCollector collector) {
+            StatefulSetController statefulSet, EndpointsController endpoint, GarbageCollector collector, AutoscalerController autoscaler) {
         this.store = store;
         this.collector = collector;
         this.deployments = new ControllerLoop("deployment", deployment);
@@ -40,13 +41,15 @@ public final class ControllerManager implements AutoCloseable {
         this.statefulSets = new ControllerLoop("statefulset", statefulSet);
         this.endpoints = new ControllerLoop("endpoints", endpoint);
         this.garbage = new ControllerLoop("garbage-collector", collector);
-        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage));
+        this.autoscalers = new ControllerLoop("horizontal-pod-autoscaler", autoscaler);
+        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage, autoscalers));
     }
 
     /** Subscribes to the store and queues every existing object. */
     public void start() {
         closeables.add(0, store.watch(k -> true, this::route));
-        for (ResourceKind kind : List.of(ResourceKind.DEPLOYMENT, ResourceKind.REPLICASET, ResourceKind.STATEFULSET, ResourceKind.SERVICE)) {
+        for (ResourceKind kind : List.of(ResourceKind.DEPLOYMENT, ResourceKind.REPLICASET, ResourceKind.STATEFULSET, ResourceKind.SERVICE,
+                ResourceKind.HORIZONTAL_POD_AUTOSCALER)) {
             for (HasMetadata o : store.list(kind, null, null)) {
                 loopFor(kind).enqueue(ObjectKey.of(o));
             }
@@ -60,6 +63,7 @@ public final class ControllerManager implements AutoCloseable {
             case REPLICASET -> replicaSets;
             case STATEFULSET -> statefulSets;
             case SERVICE -> endpoints;
+            case HORIZONTAL_POD_AUTOSCALER -> autoscalers;
             default -> throw new IllegalArgumentException(kind.toString());
         };
     }
@@ -68,6 +72,12 @@ public final class ControllerManager implements AutoCloseable {
         ObjectKey key = e.key();
         switch (key.kind()) {
             case DEPLOYMENT, STATEFULSET, SERVICE -> loopFor(key.kind()).enqueue(key);
+            // an HPA's own writes (status) requeue it too; its sync period paces the measuring
+            case HORIZONTAL_POD_AUTOSCALER -> {
+                if (e.type() != WatchEvent.Type.MODIFIED) {
+                    autoscalers.enqueue(key);
+                }
+            }
             case REPLICASET -> {
                 replicaSets.enqueue(key);
                 enqueueOwner(e.object());
@@ -106,7 +116,7 @@ public final class ControllerManager implements AutoCloseable {
 
     /** Keys waiting in all queues (for tests and metrics). */
     public int backlog() {
-        return deployments.depth() + replicaSets.depth() + statefulSets.depth() + endpoints.depth() + garbage.depth();
+        return deployments.depth() + replicaSets.depth() + statefulSets.depth() + endpoints.depth() + garbage.depth() + autoscalers.depth();
     }
 
     @Override

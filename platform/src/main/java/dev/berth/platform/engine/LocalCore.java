@@ -2,6 +2,7 @@ package dev.berth.platform.engine;
 
 import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.controller.AutoscalerController;
 import dev.berth.platform.controller.CanaryAnalysis;
 import dev.berth.platform.controller.ControllerLoop;
 import dev.berth.platform.controller.ControllerManager;
@@ -98,7 +99,8 @@ public class LocalCore {
                 new ReplicaSetController(store, termination, events, json, clock),
                 new StatefulSetController(store, termination, events, json),
                 new EndpointsController(store),
-                new GarbageCollector(store, termination));
+                new GarbageCollector(store, termination),
+                new AutoscalerController(store, events, new LocalUsage(store, proxies), clock, config.autoscaler().syncPeriod()));
         this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
         this.scheduling = new ControllerLoop("scheduler", scheduler);
         this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs));

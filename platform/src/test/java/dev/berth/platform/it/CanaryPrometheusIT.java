@@ -28,6 +28,7 @@ class CanaryPrometheusIT {
     static CoreUnderTest core;
     static RemoteEngine admin;
     static String image;
+    static Workloads w;
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,9 +38,7 @@ class CanaryPrometheusIT {
         prometheus = PrometheusProcess.scraping(prometheusPort, core.process.port(), core.state.resolve("prometheus"));
         core.start();
         admin = core.admin();
-        RolloutIT.image = image;
-        RolloutIT.admin = admin;
-        RolloutIT.core = core;
+        w = new Workloads(core, image);
     }
 
     @AfterAll
@@ -62,15 +61,15 @@ class CanaryPrometheusIT {
     @Test
     void aHealthyCanaryIsPromotedStepByStepOnPrometheusVerdicts() throws Exception {
         String name = "canary-good";
-        admin.apply(RolloutIT.manifest(name, 2, "v1", null, CANARY), "default", false);
-        RolloutIT.awaitRolledOut(name);
-        try (ServiceLoad load = RolloutIT.load(name)) {
-            admin.apply(RolloutIT.manifest(name, 2, "v2", null, CANARY), "default", false);
-            RolloutIT.awaitRolledOut(name);
+        admin.apply(w.manifest(name, 2, "v1", null, CANARY), "default", false);
+        w.awaitRolledOut(name);
+        try (ServiceLoad load = w.load(name)) {
+            admin.apply(w.manifest(name, 2, "v2", null, CANARY), "default", false);
+            w.awaitRolledOut(name);
             load.stop();
             assertThat(load.failures()).isEmpty();
         }
-        assertThat(RolloutIT.versionOf(RolloutIT.deployment(name))).isEqualTo("v2");
+        assertThat(Workloads.versionOf(w.deployment(name))).isEqualTo("v2");
         assertThat(events(name)).filteredOn(e -> e.getReason().equals("CanaryStep")).extracting(Event::getMessage)
                 .anySatisfy(m -> assertThat(m).contains("step 1/2: 25% of traffic"))
                 .anySatisfy(m -> assertThat(m).contains("step 1 passed: Prometheus http://127.0.0.1:" + prometheus.port + ": error ratio 0.0000"));
@@ -81,19 +80,19 @@ class CanaryPrometheusIT {
     @Test
     void aCanaryServingErrorsIsAbortedOnPrometheusVerdict() throws Exception {
         String name = "canary-5xx";
-        admin.apply(RolloutIT.manifest(name, 2, "v1", null, CANARY), "default", false);
-        RolloutIT.awaitRolledOut(name);
-        try (ServiceLoad load = RolloutIT.load(name)) {
-            admin.apply(RolloutIT.manifest(name, 2, "v2", "            - {name: FAIL_STATUS, value: \"500\"}", CANARY), "default", false);
+        admin.apply(w.manifest(name, 2, "v1", null, CANARY), "default", false);
+        w.awaitRolledOut(name);
+        try (ServiceLoad load = w.load(name)) {
+            admin.apply(w.manifest(name, 2, "v2", "            - {name: FAIL_STATUS, value: \"500\"}", CANARY), "default", false);
             core.converge("default", Duration.ofSeconds(90), () -> {
-                Deployment d = RolloutIT.deployment(name);
+                Deployment d = w.deployment(name);
                 List<ReplicaSet> owned = admin.<ReplicaSet>list(ResourceKind.REPLICASET, "default", null).stream()
                         .filter(rs -> Owners.isOwnedBy(rs, d)).toList();
                 assertThat(RolloutStatus.of(d, owned).message()).contains("rolled back automatically (AnalysisFailed)").contains("Prometheus");
             });
             load.stop();
         }
-        assertThat(RolloutIT.versionOf(RolloutIT.deployment(name))).isEqualTo("v1");
+        assertThat(Workloads.versionOf(w.deployment(name))).isEqualTo("v1");
         assertThat(events(name)).filteredOn(e -> e.getReason().equals("RolledBack")).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains("AnalysisFailed").contains("error ratio 1.0000"));
     }

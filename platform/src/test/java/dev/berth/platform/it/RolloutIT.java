@@ -50,6 +50,7 @@ class RolloutIT {
         image = TestImages.testApp("rollout", Path.of("target", "testapp"));
         core = new CoreUnderTest("rollout", Map.of()).start();
         admin = core.admin();
+        w = new Workloads(core, image);
     }
 
     @AfterAll
@@ -60,107 +61,46 @@ class RolloutIT {
         }
     }
 
-    /** A Deployment of the test app: maxSurge 1, maxUnavailable 0, as the services' manifests say; start-up takes a second. */
+    static Workloads w;
+
     static String manifest(String name, int replicas, String version, String extraEnv, String annotations) {
-        return manifest(name, replicas, version, 1000, extraEnv, annotations);
+        return w.manifest(name, replicas, version, extraEnv, annotations);
     }
 
     static String manifest(String name, int replicas, String version, int startDelayMs, String extraEnv, String annotations) {
-        return """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: %1$s
-                  annotations: {%5$s}
-                spec:
-                  replicas: %2$d
-                  strategy:
-                    type: RollingUpdate
-                    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
-                  selector:
-                    matchLabels: {app: %1$s}
-                  template:
-                    metadata:
-                      labels: {app: %1$s}
-                    spec:
-                      terminationGracePeriodSeconds: 10
-                      containers:
-                        - name: app
-                          image: %3$s
-                          ports:
-                            - {name: http, containerPort: 8080}
-                          env:
-                            - {name: VERSION, value: %4$s}
-                            - {name: START_DELAY_MS, value: "%7$d"}
-                %6$s
-                          resources:
-                            requests: {cpu: 50m, memory: 64Mi}
-                            limits: {cpu: 500m, memory: 128Mi}
-                          startupProbe:
-                            httpGet: {path: /health/live, port: http}
-                            periodSeconds: 1
-                            failureThreshold: 30
-                          readinessProbe:
-                            httpGet: {path: /health/ready, port: http}
-                            periodSeconds: 1
-                            failureThreshold: 1
-                          livenessProbe:
-                            httpGet: {path: /health/live, port: http}
-                            periodSeconds: 1
-                            failureThreshold: 3
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %1$s
-                spec:
-                  selector: {app: %1$s}
-                  ports:
-                    - {name: http, port: 80, targetPort: http}
-                """.formatted(name, replicas, image, version, annotations, extraEnv == null ? "" : extraEnv, startDelayMs);
+        return w.manifest(name, replicas, version, startDelayMs, extraEnv, annotations);
     }
 
     static Deployment deployment(String name) {
-        return admin.<Deployment>get(ResourceKind.DEPLOYMENT, "default", name).orElseThrow();
+        return w.deployment(name);
     }
 
     static List<ReplicaSet> replicaSets(String name) {
-        Deployment d = deployment(name);
-        return admin.<ReplicaSet>list(ResourceKind.REPLICASET, "default", null).stream().filter(rs -> Owners.isOwnedBy(rs, d)).toList();
+        return w.replicaSets(name);
     }
 
     static RolloutStatus status(String name) {
-        Deployment d = deployment(name);
-        return RolloutStatus.of(d, replicaSets(name));
+        return w.status(name);
     }
 
     static void awaitRolledOut(String name) {
-        core.converge("default", Duration.ofSeconds(120), () -> {
-            RolloutStatus s = status(name);
-            assertThat(s.failed()).as(s.message()).isFalse();
-            assertThat(s.done()).as(s.message()).isTrue();
-        });
+        w.awaitRolledOut(name);
     }
 
     static List<Pod> activePods(String app) {
-        return admin.<Pod>list(ResourceKind.POD, "default", "app=" + app).stream().filter(PodStatuses::isActive).toList();
+        return w.activePods(app);
     }
 
     static String versionOf(Deployment d) {
-        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .filter(e -> e.getName().equals("VERSION")).map(EnvVar::getValue).findFirst().orElseThrow();
+        return Workloads.versionOf(d);
     }
 
     static ServiceLoad load(String service) {
-        int port = await().atMost(30, SECONDS).until(() -> admin.<Service>get(ResourceKind.SERVICE, "default", service)
-                .map(s -> s.getMetadata().getAnnotations() == null ? null : s.getMetadata().getAnnotations().get("berth.dev/local-port"))
-                .map(Integer::parseInt).orElse(-1), p -> p > 0);
-        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).GET().build();
-        return ServiceLoad.start(4, 200_000, Duration.ofMinutes(3), n -> get, r -> r.statusCode() == 200);
+        return w.load(service);
     }
 
     static Set<String> hashes(String name) {
-        return replicaSets(name).stream().map(rs -> rs.getMetadata().getLabels().get("pod-template-hash")).collect(Collectors.toSet());
+        return w.hashes(name);
     }
 
     @ParameterizedTest(name = "{0} → {0} replicas")
@@ -289,6 +229,48 @@ class RolloutIT {
                 .allSatisfy(p -> assertThat(p.getMetadata().getLabels().get("pod-template-hash")).isEqualTo(stable)));
         assertThat(admin.<Event>list(ResourceKind.EVENT, "default", null)).filteredOn(e -> e.getInvolvedObject().getName().equals(name))
                 .extracting(Event::getReason).contains("CanaryStep", "RolledBack");
+    }
+
+    /** {@code berth …} as a user runs it, against this core: exit code and what it printed. */
+    static String[] cli(String... args) throws Exception {
+        Path tokenFile = core.state.resolve("cli-token");
+        java.nio.file.Files.writeString(tokenFile, CoreUnderTest.ADMIN);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cmd = new picocli.CommandLine(new dev.berth.platform.cli.BerthCli());
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        cmd.setErr(new java.io.PrintWriter(err, true));
+        List<String> all = new java.util.ArrayList<>(List.of("--server", core.process.url(), "--token-file", tokenFile.toString()));
+        all.addAll(List.of(args));
+        int code = cmd.execute(all.toArray(String[]::new));
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void theCliFollowsRolloutsShowsHistorySetsImagesAndUndoes() throws Exception {
+        String name = "cli";
+        admin.apply(manifest(name, 2, "v1", null, ""), "default", false);
+        awaitRolledOut(name);
+        admin.apply(manifest(name, 2, "v2", null, ""), "default", false);
+        String[] status = cli("rollout", "status", "deployment/" + name, "--timeout", "2m");
+        assertThat(status[0]).as(status[2]).isEqualTo("0");
+        assertThat(status[1].strip().lines().reduce((a, b) -> b).orElseThrow()).isEqualTo("deployment \"cli\" successfully rolled out");
+
+        String[] history = cli("rollout", "history", "deployment/" + name);
+        assertThat(history[1]).isEqualTo("deployment.apps/cli\nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n\n");
+        assertThat(cli("rollout", "history", "deployment/" + name, "--revision", "1")[1]).contains("with revision #1").contains("value: v1");
+
+        String[] wrongContainer = cli("set", "image", "deployment/" + name, "nope=" + image);
+        assertThat(wrongContainer[0]).isEqualTo("1");
+        assertThat(wrongContainer[2]).contains("unable to find container named \"nope\"");
+
+        assertThat(cli("rollout", "undo", "deployment/" + name)[1]).isEqualTo("deployment.apps/cli rolled back\n");
+        assertThat(cli("rollout", "status", "deployment/" + name, "--timeout", "2m")[0]).isEqualTo("0");
+        assertThat(versionOf(deployment(name))).isEqualTo("v1");
+        assertThat(cli("rollout", "undo", "deployment/" + name, "--to-revision", "3")[1]).contains("skipped rollback (current template already matches revision 3)");
+        String[] missing = cli("rollout", "undo", "deployment/" + name, "--to-revision", "9");
+        assertThat(missing[0]).isEqualTo("1");
+        assertThat(missing[2]).contains("unable to find specified revision 9 in history");
     }
 
     @Test
