@@ -45,6 +45,14 @@ final class Describe {
             line(out, "StrategyType", d.getSpec().getStrategy() == null ? "RollingUpdate" : d.getSpec().getStrategy().getType());
             line(out, "Selector", d.getSpec().getSelector() == null ? "" : map(d.getSpec().getSelector().getMatchLabels()));
             containers(out, d.getSpec().getTemplate().getSpec().getContainers());
+            if (s != null && s.getConditions() != null && !s.getConditions().isEmpty()) {
+                // kubectl's Conditions table, with Berth's Degraded and the messages that say why
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("  Type", "Status", "Reason", "Message"));
+                s.getConditions().forEach(c -> rows.add(List.of("  " + c.getType(), c.getStatus(), String.valueOf(c.getReason()),
+                        c.getMessage() == null ? "" : c.getMessage())));
+                out.append("Conditions:\n").append(Tables.format(rows));
+            }
         } else if (o instanceof StatefulSet s) {
             line(out, "Replicas", nz(s.getSpec().getReplicas()) + " desired | " + (s.getStatus() == null ? 0 : nz(s.getStatus().getReadyReplicas())) + " ready");
             line(out, "Service", s.getSpec().getServiceName());

@@ -75,7 +75,8 @@ public final class AutoscalerController implements Reconciler {
                 ? store.get(new ObjectKey(ResourceKind.DEPLOYMENT, key.namespace(), ref.getName())) : Optional.empty();
         if (target.isEmpty()) {
             write(key, hpa, status(hpa, 0, 0, List.of(), condition(hpa, "AbleToScale", false, "FailedGetScale",
-                    "the HPA controller was unable to get the target's current scale: " + ref.getKind() + " " + ref.getName() + " not found", now), null, now));
+                    "the HPA controller was unable to get the target's current scale: " + ref.getKind() + " " + ref.getName()
+                            + ("Deployment".equals(ref.getKind()) ? " not found" : " (Berth autoscales Deployments only)"), now), null, now));
             return ReconcileResult.requeueAfter(syncPeriod);
         }
         Deployment d = target.get();
@@ -185,10 +186,10 @@ public final class AutoscalerController implements Reconciler {
         return Duration.ofSeconds(rules.getStabilizationWindowSeconds());
     }
 
+    /** Kubernetes' wording: the metric that drove a scale-up, "All metrics below target" for a scale-down. */
     private static String reason(List<HorizontalScaling.MetricValue> values, boolean up) {
-        return values.stream().filter(v -> up ? v.currentPerPod() > v.targetPerPod() : v.currentPerPod() < v.targetPerPod())
-                .map(v -> v.name() + " " + (up ? "above" : "below") + " target")
-                .findFirst().orElse("All metrics below target");
+        return up ? values.stream().filter(v -> v.currentPerPod() > v.targetPerPod()).map(v -> v.name() + " above target")
+                .findFirst().orElse("a metric above target") : "All metrics below target";
     }
 
     private static HorizontalPodAutoscalerCondition condition(HorizontalPodAutoscaler hpa, String type, boolean status, String reason, String message,

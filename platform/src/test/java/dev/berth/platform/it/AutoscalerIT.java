@@ -35,10 +35,7 @@ class AutoscalerIT {
 
     @AfterAll
     static void stop() {
-        if (core != null) {
-            core.close();
-            core.awaitNoReplicaProcesses();
-        }
+        CoreUnderTest.shutDown(core);
     }
 
     static final String HPA = """

@@ -43,10 +43,7 @@ class CanaryPrometheusIT {
 
     @AfterAll
     static void stop() {
-        if (core != null) {
-            core.close();
-            core.awaitNoReplicaProcesses();
-        }
+        CoreUnderTest.shutDown(core);
         if (prometheus != null) {
             prometheus.close();
         }

@@ -131,6 +131,14 @@ final class CoreUnderTest implements AutoCloseable {
         }
     }
 
+    /** For {@code @AfterAll}: closes a core that may not have started, and waits until none of its replicas runs. */
+    static void shutDown(CoreUnderTest core) {
+        if (core != null) {
+            core.close();
+            core.awaitNoReplicaProcesses();
+        }
+    }
+
     @Override
     public void close() {
         process.stop();

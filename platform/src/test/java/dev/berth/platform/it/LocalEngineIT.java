@@ -55,10 +55,7 @@ class LocalEngineIT {
 
     @AfterAll
     static void stop() {
-        if (core != null) {
-            core.close();
-            core.awaitNoReplicaProcesses();
-        }
+        CoreUnderTest.shutDown(core);
     }
 
     static List<Pod> pods(String app) {

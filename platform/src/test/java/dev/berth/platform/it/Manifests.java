@@ -13,6 +13,35 @@ final class Manifests {
         return m.substring(0, start) + m.substring(end);
     }
 
+    /** The test app's readiness and liveness probes, every second; liveness fails after {@code livenessFailures}. */
+    static String probes(int livenessFailures) {
+        return """
+                      readinessProbe:
+                        httpGet: {path: /health/ready, port: http}
+                        periodSeconds: 1
+                        failureThreshold: 1
+                      livenessProbe:
+                        httpGet: {path: /health/live, port: http}
+                        periodSeconds: 1
+                        failureThreshold: %d
+            """.formatted(livenessFailures);
+    }
+
+    /** The Service in front of the test app named {@code name}: port 80 to its {@code http} port. */
+    static String service(String name) {
+        return """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: %1$s
+                spec:
+                  selector: {app: %1$s}
+                  ports:
+                    - {name: http, port: 80, targetPort: http}
+                """.formatted(name);
+    }
+
     static String testApp(String name, String image, int replicas, String cpu, String extraEnv) {
         return """
                 apiVersion: apps/v1
@@ -46,23 +75,6 @@ final class Manifests {
                           resources:
                             requests: {cpu: "%4$s", memory: 64Mi}
                             limits: {cpu: "%4$s", memory: 128Mi}
-                          readinessProbe:
-                            httpGet: {path: /health/ready, port: http}
-                            periodSeconds: 1
-                            failureThreshold: 1
-                          livenessProbe:
-                            httpGet: {path: /health/live, port: http}
-                            periodSeconds: 1
-                            failureThreshold: 2
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %1$s
-                spec:
-                  selector: {app: %1$s}
-                  ports:
-                    - {name: http, port: 80, targetPort: http}
-                """.formatted(name, image, replicas, cpu, extraEnv == null ? "" : extraEnv);
+                """.formatted(name, image, replicas, cpu, extraEnv == null ? "" : extraEnv) + probes(2) + service(name);
     }
 }

@@ -55,10 +55,7 @@ class RolloutIT {
 
     @AfterAll
     static void stop() {
-        if (core != null) {
-            core.close();
-            core.awaitNoReplicaProcesses();
-        }
+        CoreUnderTest.shutDown(core);
     }
 
     static Workloads w;
@@ -258,7 +255,7 @@ class RolloutIT {
 
         String[] history = cli("rollout", "history", "deployment/" + name);
         assertThat(history[1]).isEqualTo("deployment.apps/cli\nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n\n");
-        assertThat(cli("rollout", "history", "deployment/" + name, "--revision", "1")[1]).contains("with revision #1").contains("value: v1");
+        assertThat(cli("rollout", "history", "deployment/" + name, "--revision", "1")[1]).contains("with revision #1").contains("value: \"v1\"");
 
         String[] wrongContainer = cli("set", "image", "deployment/" + name, "nope=" + image);
         assertThat(wrongContainer[0]).isEqualTo("1");

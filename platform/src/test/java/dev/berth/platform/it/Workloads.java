@@ -76,24 +76,8 @@ final class Workloads {
                             httpGet: {path: /health/live, port: http}
                             periodSeconds: 1
                             failureThreshold: 30
-                          readinessProbe:
-                            httpGet: {path: /health/ready, port: http}
-                            periodSeconds: 1
-                            failureThreshold: 1
-                          livenessProbe:
-                            httpGet: {path: /health/live, port: http}
-                            periodSeconds: 1
-                            failureThreshold: 3
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %1$s
-                spec:
-                  selector: {app: %1$s}
-                  ports:
-                    - {name: http, port: 80, targetPort: http}
-                """.formatted(name, replicas, image, version, annotations, extraEnv == null ? "" : extraEnv, startDelayMs);
+                """.formatted(name, replicas, image, version, annotations, extraEnv == null ? "" : extraEnv, startDelayMs)
+                + Manifests.probes(3) + Manifests.service(name);
     }
 
     Deployment deployment(String name) {
