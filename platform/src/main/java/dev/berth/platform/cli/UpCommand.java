@@ -2,9 +2,12 @@ package dev.berth.platform.cli;
 
 import dev.berth.platform.engine.ApplyResult;
 import dev.berth.platform.engine.EngineException;
+import dev.berth.platform.engine.RolloutStatus;
+import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,12 +107,15 @@ final class UpCommand implements Callable<Integer> {
     private String readiness(RemoteEngine engine) {
         List<String> waiting = new ArrayList<>();
         int total = 0;
+        List<ReplicaSet> sets = engine.list(ResourceKind.REPLICASET, namespace, null);
         for (Deployment d : engine.<Deployment>list(ResourceKind.DEPLOYMENT, namespace, null)) {
             int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-            int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+            int available = d.getStatus() == null || d.getStatus().getAvailableReplicas() == null ? 0 : d.getStatus().getAvailableReplicas();
             total++;
-            if (ready < want) {
-                waiting.add(d.getMetadata().getName() + " " + ready + "/" + want);
+            // as kubectl rollout status: the applied generation observed, every replica updated and available
+            RolloutStatus rollout = RolloutStatus.of(d, sets.stream().filter(rs -> Owners.isOwnedBy(rs, d)).toList());
+            if (!rollout.done()) {
+                waiting.add(d.getMetadata().getName() + " " + available + "/" + want);
             }
         }
         for (StatefulSet s : engine.<StatefulSet>list(ResourceKind.STATEFULSET, namespace, null)) {

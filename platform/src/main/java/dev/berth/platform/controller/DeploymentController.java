@@ -35,6 +35,10 @@ public final class DeploymentController implements Reconciler {
     private final CanaryAnalysis analysis;
 
     static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(1);
+    static final Duration ANALYSIS_RETRY = Duration.ofSeconds(5);
+
+    /** Per Deployment: no new canary analysis before this instant, after an inconclusive one. */
+    private final java.util.Map<ObjectKey, Instant> inconclusiveUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DeploymentController(ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock, CanaryAnalysis analysis) {
         this.store = store;
@@ -61,10 +65,16 @@ public final class DeploymentController implements Reconciler {
                 .orElse(Optional.empty());
         Optional<Canary.Verdict> verdict = Optional.empty();
         Optional<Canary.Settings> canary = Canary.settings(d);
-        if (canary.isPresent() && newRs.isPresent() && Canary.analysisDue(canary.get(), newRs.get(), now)) {
+        Instant heldUntil = inconclusiveUntil.get(key);
+        if (canary.isPresent() && newRs.isPresent() && Canary.analysisDue(canary.get(), newRs.get(), now)
+                && (heldUntil == null || !now.isBefore(heldUntil))) {
             verdict = Optional.of(analysis.analyse(d, newRs.get(), canary.get(), Canary.state(newRs.get()).since(), now));
             if (verdict.get().outcome() == Canary.Verdict.Outcome.INCONCLUSIVE) {
+                // not enough to judge yet: ask again after a while, not on every pass
+                inconclusiveUntil.put(key, now.plus(ANALYSIS_RETRY));
                 events.normal(d, "deployment-controller", "AnalysisInconclusive", verdict.get().detail());
+            } else {
+                inconclusiveUntil.remove(key);
             }
         }
         DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, hash, failure, verdict, now);

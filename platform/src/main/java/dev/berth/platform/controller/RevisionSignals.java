@@ -25,6 +25,9 @@ public final class RevisionSignals {
     /** {@code "false"} turns automatic rollback off for the Deployment. */
     public static final String AUTO_ROLLBACK_ANNOTATION = "berth.dev/auto-rollback";
 
+    /** The kubelet's condition for "every startup probe passed" (runtime.PodStatusWriter), kept here to read it. */
+    static final String STARTED_CONDITION = "berth.dev/ContainersStarted";
+
     static final int DEFAULT_RESTARTS = 2;
     static final int DEFAULT_UNREADY_SECONDS = 20;
 
@@ -84,7 +87,10 @@ public final class RevisionSignals {
         return Optional.empty();
     }
 
-    /** Since when a running, started container has been unready: the later of its start and the pod's last Ready transition. */
+    /**
+     * Since when a running, started container has been unready: the latest of its process start, its startup
+     * probe's success (condition {@value #STARTED_CONDITION}) and the pod's last Ready transition.
+     */
     private static Optional<Instant> unreadySince(Pod p, ContainerStatus cs) {
         if (!Boolean.TRUE.equals(cs.getStarted()) || Boolean.TRUE.equals(cs.getReady())
                 || cs.getState() == null || cs.getState().getRunning() == null || cs.getState().getRunning().getStartedAt() == null) {
@@ -92,7 +98,9 @@ public final class RevisionSignals {
         }
         Instant since = Instant.parse(cs.getState().getRunning().getStartedAt());
         for (PodCondition c : p.getStatus().getConditions() == null ? List.<PodCondition>of() : p.getStatus().getConditions()) {
-            if ("Ready".equals(c.getType()) && "False".equals(c.getStatus()) && c.getLastTransitionTime() != null) {
+            boolean unready = "Ready".equals(c.getType()) && "False".equals(c.getStatus());
+            boolean started = STARTED_CONDITION.equals(c.getType()) && "True".equals(c.getStatus());
+            if ((unready || started) && c.getLastTransitionTime() != null) {
                 Instant t = Instant.parse(c.getLastTransitionTime());
                 since = t.isAfter(since) ? t : since;
             }

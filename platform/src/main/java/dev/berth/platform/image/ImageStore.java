@@ -74,8 +74,15 @@ public final class ImageStore {
             byte[] configBytes = fetch(client, manifest.getContainerConfiguration().getDigest(), reference);
             ImageConfig config = ImageConfig.parse(JSON.readTree(configBytes));
             Path rootfs = roots.resolve(pulled.getDigest().getHash());
-            if (!Files.isDirectory(rootfs)) {
-                unpack(client, manifest.getLayers(), rootfs, reference);
+            // the same image under another reference (tag vs digest) may be unpacking right now
+            ReentrantLock rootfsLock = locks.computeIfAbsent("rootfs:" + pulled.getDigest().getHash(), r -> new ReentrantLock());
+            rootfsLock.lock();
+            try {
+                if (!Files.isDirectory(rootfs)) {
+                    unpack(client, manifest.getLayers(), rootfs, reference);
+                }
+            } finally {
+                rootfsLock.unlock();
             }
             return new PreparedImage(reference, imageId, digest, config, rootfs);
         } catch (RegistryException e) {
@@ -111,16 +118,26 @@ public final class ImageStore {
         if (Files.exists(cached)) {
             return cached;
         }
-        Files.createDirectories(blobs);
-        Path partial = blobs.resolve(digest.getHash() + ".partial");
-        try (OutputStream out = Files.newOutputStream(partial)) {
-            download(client, digest, out, reference);
-        } catch (ImagePullException | IOException e) {
-            Files.deleteIfExists(partial);
-            throw e;
+        // two images sharing a layer (both services' dependency layers) download it once, not into one .partial file at once
+        ReentrantLock lock = locks.computeIfAbsent("blob:" + digest.getHash(), d -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (Files.exists(cached)) {
+                return cached;
+            }
+            Files.createDirectories(blobs);
+            Path partial = blobs.resolve(digest.getHash() + ".partial");
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                download(client, digest, out, reference);
+            } catch (ImagePullException | IOException e) {
+                Files.deleteIfExists(partial);
+                throw e;
+            }
+            Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return cached;
+        } finally {
+            lock.unlock();
         }
-        Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return cached;
     }
 
     private byte[] fetch(RegistryClient client, DescriptorDigest digest, String reference) throws IOException, ImagePullException {

@@ -98,7 +98,10 @@ final class PodStatusWriter {
         p.getStatus().setConditions(conditions);
     }
 
-    /** ContainersReady and Ready follow the containers' ready flags (no readiness gates here). */
+    /** Berth's own pod condition: every container's startup probe has passed (Kubernetes keeps no time for that). */
+    public static final String STARTED_CONDITION = "berth.dev/ContainersStarted";
+
+    /** ContainersReady and Ready follow the containers' ready flags (no readiness gates here); Started their started flags. */
     private void recomputeReadiness(Pod p) {
         List<ContainerStatus> statuses = p.getStatus().getContainerStatuses();
         if (statuses == null || statuses.isEmpty() || p.getMetadata().getDeletionTimestamp() != null) {
@@ -108,6 +111,9 @@ final class PodStatusWriter {
             }
             return;
         }
+        boolean allStarted = statuses.size() == p.getSpec().getContainers().size() && statuses.stream().allMatch(c -> Boolean.TRUE.equals(c.getStarted()));
+        // when the startup probes passed: from then on readiness is due (rollouts time "unready" from here)
+        condition(p, STARTED_CONDITION, allStarted, allStarted ? null : "ContainersNotStarted", null);
         boolean allReady = statuses.size() == p.getSpec().getContainers().size() && statuses.stream().allMatch(c -> Boolean.TRUE.equals(c.getReady()));
         String reason = allReady ? null : "ContainersNotReady";
         condition(p, "ContainersReady", allReady, reason, allReady ? null : "containers with unready status");

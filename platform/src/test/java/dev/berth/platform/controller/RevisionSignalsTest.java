@@ -57,6 +57,13 @@ class RevisionSignalsTest {
                 });
         // it was ready until 5 s ago: counted from when it became unready
         assertThat(RevisionSignals.failure(List.of(pod(0, true, false, NOW.minusSeconds(300), NOW.minusSeconds(5))), DEFAULTS, NOW)).isEmpty();
+        // a slow start (startup probe passed 10 s ago, 60 s after the process started): counted from the startup probe
+        Pod slow = pod(0, true, false, NOW.minusSeconds(70), NOW.minusSeconds(70));
+        slow.getStatus().setConditions(new java.util.ArrayList<>(slow.getStatus().getConditions()));
+        slow.getStatus().getConditions().add(new PodConditionBuilder().withType("berth.dev/ContainersStarted").withStatus("True")
+                .withLastTransitionTime(NOW.minusSeconds(10).toString()).build());
+        assertThat(RevisionSignals.failure(List.of(slow), DEFAULTS, NOW)).isEmpty();
+        assertThat(RevisionSignals.failure(List.of(slow), DEFAULTS, NOW.plusSeconds(11))).isPresent();
     }
 
     @Test

@@ -85,6 +85,36 @@ class AutoscalerIT {
     }
 
     @Test
+    void scalesOnCpuUtilisationOfTheReplicaProcesses() throws Exception {
+        // each GET burns 20 ms of cpu; the pods request 50m, so a few requests a second are far above 50 %
+        admin.apply(w.manifest("busy", 1, "v1", "            - {name: BURN_MS, value: \"20\"}", "") + "---\n" + """
+                apiVersion: autoscaling/v2
+                kind: HorizontalPodAutoscaler
+                metadata: {name: busy}
+                spec:
+                  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: busy}
+                  minReplicas: 1
+                  maxReplicas: 2
+                  metrics:
+                    - type: Resource
+                      resource:
+                        name: cpu
+                        target: {type: Utilization, averageUtilization: 50}
+                """, "default", false);
+        w.awaitRolledOut("busy");
+        try (ServiceLoad load = w.load("busy")) {
+            core.converge("default", Duration.ofSeconds(60), () -> {
+                assertThat(w.deployment("busy").getSpec().getReplicas()).isEqualTo(2);
+                HorizontalPodAutoscaler hpa = admin.<HorizontalPodAutoscaler>get(ResourceKind.HORIZONTAL_POD_AUTOSCALER, "default", "busy").orElseThrow();
+                assertThat(hpa.getStatus().getCurrentMetrics())
+                        .anySatisfy(m -> assertThat(m.getResource().getCurrent().getAverageUtilization()).isGreaterThan(50));
+            });
+            load.stop();
+        }
+        assertThat(rescales()).anySatisfy(m -> assertThat(m).isEqualTo("New size: 2; reason: cpu resource utilization (percentage of request) above target"));
+    }
+
+    @Test
     void anUnsupportedMetricIsReportedNotGuessed() {
         admin.apply(w.manifest("odd", 1, "v1", null, ""), "default", false);
         admin.apply("""

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code POST /control/live?ok=false} fails liveness, {@code /control/ready?ok=false} fails readiness,
  * {@code /control/exit?code=N} exits. {@code START_DELAY_MS} delays startup, {@code SLOW_MS} delays every answer;
  * the "bad builds": {@code READY=false} starts it unready, {@code EXIT_CODE=N} makes it exit with N right after start-up,
- * {@code FAIL_STATUS=503} answers {@code GET /} with that status (alive and ready, but serving errors).
+ * {@code FAIL_STATUS=503} answers {@code GET /} with that status (alive and ready, but serving errors);
+ * {@code BURN_MS=N} spends N ms of CPU on every {@code GET /} (load for the cpu autoscaler).
  */
 public final class TestApp {
 
@@ -28,6 +29,7 @@ public final class TestApp {
         String name = System.getenv().getOrDefault("HOSTNAME", "testapp");
         String version = System.getenv().getOrDefault("VERSION", "v1");
         int status = Integer.parseInt(System.getenv().getOrDefault("FAIL_STATUS", "200"));
+        long burn = Long.parseLong(System.getenv().getOrDefault("BURN_MS", "0"));
         AtomicBoolean live = new AtomicBoolean(true);
         AtomicBoolean ready = new AtomicBoolean(!"false".equals(System.getenv("READY")));
         Thread.sleep(startDelay); // simulated start-up work, so probes and rollouts have something to wait for
@@ -40,6 +42,9 @@ public final class TestApp {
         server.createContext("/", ex -> {
             if (slow > 0) {
                 pause(slow);
+            }
+            if (burn > 0) {
+                burn(burn);
             }
             reply(ex, status, "hello from " + name + " " + version + "\n");
         });
@@ -62,6 +67,16 @@ public final class TestApp {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
         server.start();
         System.out.println("testapp " + name + " " + version + " listening on " + port);
+    }
+
+    /** Busy for {@code millis} of wall time on this thread: cpu use a sampler can see. */
+    private static long burn(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        long x = 0;
+        while (System.nanoTime() < end) {
+            x += x * 31 + 7;
+        }
+        return x;
     }
 
     private static void pause(long millis) {

@@ -28,6 +28,14 @@ public final class TestImages {
      * @return the pushed image, pinned by digest ({@code registry/berth-test/testapp@sha256:…})
      */
     public static String testApp(String tag, Path workDir) throws Exception {
+        return testApp(tag, workDir, "v1");
+    }
+
+    /**
+     * The test app with {@code VERSION} baked into the image's environment: images of different versions share
+     * their application layer (the same blob) but differ in config, so their manifests differ.
+     */
+    public static String testApp(String tag, Path workDir, String version) throws Exception {
         Path jar = workDir.resolve("testapp.jar");
         Files.createDirectories(workDir);
         writeJar(jar);
@@ -38,6 +46,7 @@ public final class TestImages {
                 .setExposedPorts(Set.of(Port.tcp(8080)))
                 .setWorkingDirectory(AbsoluteUnixPath.get("/app"))
                 .setUser("1001")
+                .addEnvironmentVariable("VERSION", version)
                 .containerize(Containerizer.to(RegistryImage.named(repository + ":" + tag)).setAllowInsecureRegistries(true));
         return repository + "@" + pushed.getDigest();
     }
