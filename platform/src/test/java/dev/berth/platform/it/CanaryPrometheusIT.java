@@ -19,8 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Canary analysis against a real Prometheus scraping the core's proxy metrics: a healthy canary is promoted
- * step by step, one serving 5xx is aborted and rolled back — the verdicts' numbers come from PromQL.
+ * A real Prometheus that finds the core and every Ready replica through the core's HTTP service discovery:
+ * discovery with its labels; canary analysis on the core's proxy metrics — a healthy canary is promoted step by
+ * step, one serving 5xx is aborted and rolled back, the verdicts' numbers from PromQL.
  */
 class CanaryPrometheusIT {
 
@@ -53,6 +54,42 @@ class CanaryPrometheusIT {
 
     static List<Event> events(String name) {
         return admin.<Event>list(ResourceKind.EVENT, "default", null).stream().filter(e -> e.getInvolvedObject().getName().equals(name)).toList();
+    }
+
+    /** An instant PromQL query's series, each as its labels plus "value". */
+    static List<Map<String, String>> query(String promql) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(prometheus.url() + "/api/v1/query?query="
+                + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        List<Map<String, String>> out = new java.util.ArrayList<>();
+        for (var series : json.path("data").path("result")) {
+            Map<String, String> labels = new java.util.TreeMap<>();
+            series.path("metric").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
+            labels.put("value", series.path("value").get(1).asText());
+            out.add(labels);
+        }
+        return out;
+    }
+
+    @Test
+    void prometheusDiscoversTheCoreAndEveryReadyReplicaWithItsLabels() throws Exception {
+        String name = "sd";
+        admin.apply(w.manifest(name, 2, "v1", null, ""), "default", false);
+        w.awaitRolledOut(name);
+        List<String> pods = w.activePods(name).stream().map(p -> p.getMetadata().getName()).sorted().toList();
+        core.converge("default", Duration.ofSeconds(60), () -> {
+            List<Map<String, String>> up = query("up{job=\"berth-replicas\",service=\"" + name + "\"}");
+            assertThat(up).extracting(m -> m.get("replica")).containsExactlyInAnyOrderElementsOf(pods);
+            assertThat(up).allSatisfy(m -> {
+                assertThat(m).containsEntry("value", "1").containsEntry("namespace", "default").containsEntry("revision", "1");
+                assertThat(m.get("node")).startsWith("node-");
+                assertThat(m.get("zone")).startsWith("zone-");
+            });
+            assertThat(query("up{job=\"berth-core\"}")).singleElement().satisfies(m -> assertThat(m).containsEntry("value", "1"));
+            assertThat(query("testapp_info{service=\"" + name + "\"}")).hasSize(2);
+        });
     }
 
     @Test

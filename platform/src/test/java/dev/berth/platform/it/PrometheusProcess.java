@@ -14,8 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A real Prometheus (Debian's {@code prometheus}, installed by ci/bootstrap.sh) scraping the core's
- * {@code /q/metrics} every second, with its own data directory; stopped with {@link #close()}.
+ * A real Prometheus (Debian's {@code prometheus}, installed by ci/bootstrap.sh) that finds its targets through the
+ * core's HTTP service discovery (the core and every Ready replica asking to be scraped) and scrapes them every
+ * second, with its own data directory; stopped with {@link #close()}.
  */
 final class PrometheusProcess implements AutoCloseable {
 
@@ -40,13 +41,16 @@ final class PrometheusProcess implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path config = dir.resolve("prometheus.yml");
+            // as in production: every target (the core and each Ready replica) comes from the core's http_sd endpoint
             Files.writeString(config, """
                     global: {scrape_interval: 1s, evaluation_interval: 1s}
                     scrape_configs:
-                      - job_name: berth-core
-                        metrics_path: /q/metrics
-                        static_configs: [{targets: ["127.0.0.1:%d"]}]
-                    """.formatted(corePort));
+                      - job_name: berth
+                        http_sd_configs:
+                          - url: http://127.0.0.1:%d/api/v1/sd/prometheus
+                            refresh_interval: 2s
+                            authorization: {type: Bearer, credentials: "%s"}
+                    """.formatted(corePort, CoreUnderTest.VIEWER));
             Process p = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();

@@ -58,6 +58,7 @@ final class Workloads {
                   template:
                     metadata:
                       labels: {app: %1$s}
+                      annotations: {prometheus.io/scrape: "true", prometheus.io/path: /q/metrics, prometheus.io/port: "8080"}
                     spec:
                       terminationGracePeriodSeconds: 10
                       containers:

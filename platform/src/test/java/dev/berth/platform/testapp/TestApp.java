@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tiny replica for the core's tests, packaged into an OCI image by {@link TestImages}: it listens on
@@ -32,6 +33,7 @@ public final class TestApp {
         long burn = Long.parseLong(System.getenv().getOrDefault("BURN_MS", "0"));
         AtomicBoolean live = new AtomicBoolean(true);
         AtomicBoolean ready = new AtomicBoolean(!"false".equals(System.getenv("READY")));
+        AtomicLong served = new AtomicLong();
         Thread.sleep(startDelay); // simulated start-up work, so probes and rollouts have something to wait for
         if (System.getenv("EXIT_CODE") != null) {
             System.out.println("testapp " + name + " " + version + " exiting with " + System.getenv("EXIT_CODE") + " (EXIT_CODE)");
@@ -46,8 +48,11 @@ public final class TestApp {
             if (burn > 0) {
                 burn(burn);
             }
+            served.incrementAndGet();
             reply(ex, status, "hello from " + name + " " + version + "\n");
         });
+        server.createContext("/q/metrics", ex -> reply(ex, 200, "# TYPE testapp_info gauge\ntestapp_info{version=\"" + version + "\"} 1\n"
+                + "# TYPE testapp_requests_total counter\ntestapp_requests_total " + served.get() + "\n"));
         server.createContext("/health/live", ex -> reply(ex, live.get() ? 200 : 500, live.get() ? "UP\n" : "DOWN\n"));
         server.createContext("/health/ready", ex -> reply(ex, ready.get() ? 200 : 503, ready.get() ? "UP\n" : "DOWN\n"));
         server.createContext("/control/live", ex -> {

@@ -1,0 +1,39 @@
+package dev.berth.platform.api;
+
+import dev.berth.platform.api.auth.Role;
+import dev.berth.platform.engine.Engine;
+import dev.berth.platform.metrics.ScrapeTargets;
+import dev.berth.platform.model.ResourceKind;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * {@code GET /api/v1/sd/prometheus}: Prometheus HTTP service discovery of every Ready replica that asks to be
+ * scraped, and of the core itself ({@link ScrapeTargets}). Prometheus polls it with a viewer token
+ * ({@code http_sd_configs} with {@code authorization.credentials_file}).
+ */
+@Path("/api/v1/sd")
+public class ServiceDiscoveryResource {
+
+    private final Engine engine;
+    private final int port;
+
+    public ServiceDiscoveryResource(Engine engine, @ConfigProperty(name = "quarkus.http.port") int port) {
+        this.engine = engine;
+        this.port = port;
+    }
+
+    @GET
+    @Path("prometheus")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.Names.VIEWER)
+    public List<ScrapeTargets.TargetGroup> prometheus() {
+        return ScrapeTargets.of(engine.list(ResourceKind.POD, null, null), engine.list(ResourceKind.NODE, null, null),
+                engine.list(ResourceKind.REPLICASET, null, null), port);
+    }
+}
