@@ -196,6 +196,7 @@ class LocalEngineIT {
         await().atMost(60, SECONDS).until(() -> readyPods("hog").size() == 3);
         deploy("waiting", 1, "2");
         await().atMost(30, SECONDS).untilAsserted(() -> {
+            assertThat(pods("waiting")).as("the waiting pod, created").isNotEmpty();
             Pod p = pods("waiting").get(0);
             assertThat(p.getSpec().getNodeName()).isNull();
             assertThat(p.getStatus().getConditions()).anyMatch(c -> c.getType().equals("PodScheduled") && c.getMessage() != null
@@ -256,7 +257,11 @@ class LocalEngineIT {
         String shell = TestImages.shellImage("it");
         admin.apply(Manifests.testApp("shell", shell, 1, "100m", null), "default", false);
         await().atMost(60, SECONDS).untilAsserted(() -> {
-            Pod p = pods("shell").get(0);
+            List<Pod> shells = pods("shell");
+            assertThat(shells).as("the shell pod, created").isNotEmpty();
+            Pod p = shells.get(0);
+            assertThat(p.getStatus()).isNotNull();
+            assertThat(p.getStatus().getContainerStatuses()).as("its container status").isNotEmpty();
             var waiting = p.getStatus().getContainerStatuses().get(0).getState().getWaiting();
             assertThat(waiting).isNotNull();
             assertThat(waiting.getReason()).isEqualTo("CreateContainerError");
