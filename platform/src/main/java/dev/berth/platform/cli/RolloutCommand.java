@@ -87,6 +87,19 @@ final class RolloutCommand {
             String name = name();
             Duration limit = Durations.parse(timeout);
             Instant deadline = limit.isZero() ? Instant.MAX : Instant.now().plus(limit);
+            // re-read on every change of the Deployment or its ReplicaSets (the core's watch), not on a timer
+            java.util.concurrent.BlockingQueue<Boolean> changed = new java.util.concurrent.LinkedBlockingQueue<>();
+            try (AutoCloseable deployments = watch ? engine.watch(ResourceKind.DEPLOYMENT, namespace, null, e -> changed.offer(true)) : null;
+                    AutoCloseable sets = watch ? engine.watch(ResourceKind.REPLICASET, namespace, null, e -> changed.offer(true)) : null) {
+                return follow(engine, name, deadline, changed);
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) { // closing a watch stream
+                throw new IllegalStateException("watching deployment " + name + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        private int follow(Engine engine, String name, Instant deadline, java.util.concurrent.BlockingQueue<Boolean> changed) throws InterruptedException {
             String last = null;
             while (true) {
                 Deployment d = deployment(engine, name);
@@ -102,11 +115,12 @@ final class RolloutCommand {
                 if (!watch) {
                     return 0;
                 }
-                if (Instant.now().isAfter(deadline)) {
+                Duration left = deadline == Instant.MAX ? Duration.ofDays(365) : Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || changed.poll(left.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) == null) {
                     spec.commandLine().getErr().println("error: timed out waiting for the condition");
                     return 1;
                 }
-                Thread.sleep(250);
+                changed.clear(); // one read covers every change queued meanwhile
             }
         }
     }

@@ -100,7 +100,8 @@ class RealServicesIT {
                 assertThat(s.failed()).as(s.message()).isFalse();
                 assertThat(s.done()).as(s.message()).isTrue();
             });
-            Thread.sleep(1000);
+            int atEnd = load.succeeded();
+            await("orders placed on the finished rollout").atMost(30, SECONDS).until(() -> load.succeeded() >= atEnd + 3);
             load.stop();
             assertThat(load.failures()).as("orders that failed during the rollout").isEmpty();
             assertThat(load.byRevision()).as("answers by revision").hasSize(2);

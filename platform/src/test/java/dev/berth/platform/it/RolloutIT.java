@@ -108,28 +108,28 @@ class RolloutIT {
         awaitRolledOut(name);
         String v1 = hashes(name).iterator().next();
 
+        // every pod change the core publishes, not samples: the fewest Ready and the most pods at any moment
         AtomicInteger fewestReady = new AtomicInteger(Integer.MAX_VALUE);
         AtomicInteger mostPods = new AtomicInteger();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                List<Pod> pods = activePods(name);
-                fewestReady.accumulateAndGet((int) pods.stream().filter(PodStatuses::isReady).count(), Math::min);
-                mostPods.accumulateAndGet(pods.size(), Math::max);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        try (ServiceLoad load = load(name)) {
+        Map<String, Pod> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        activePods(name).forEach(p -> seen.put(p.getMetadata().getName(), p));
+        try (ServiceLoad load = load(name);
+                AutoCloseable watch = admin.watch(ResourceKind.POD, "default", "app=" + name, e -> {
+                    synchronized (seen) {
+                        if (e.type() == dev.berth.platform.store.WatchEvent.Type.DELETED || !PodStatuses.isActive((Pod) e.object())) {
+                            seen.remove(e.key().name());
+                        } else {
+                            seen.put(e.key().name(), (Pod) e.object());
+                        }
+                        fewestReady.accumulateAndGet((int) seen.values().stream().filter(PodStatuses::isReady).count(), Math::min);
+                        mostPods.accumulateAndGet(seen.size(), Math::max);
+                    }
+                })) {
             await().atMost(10, SECONDS).until(() -> load.succeeded() > 20);
-            sampler.start();
             admin.apply(manifest(name, replicas, "v2", null, ""), "default", false);
             awaitRolledOut(name);
-            sampler.interrupt();
-            sampler.join();
-            Thread.sleep(500); // a few answers from the finished state
+            int atEnd = load.succeeded();
+            await("a few answers from the finished state").atMost(10, SECONDS).until(() -> load.succeeded() > atEnd + 20);
             load.stop();
 
             assertThat(load.failures()).as("failed requests during the rollout").isEmpty();

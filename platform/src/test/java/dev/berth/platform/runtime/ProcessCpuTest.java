@@ -1,6 +1,8 @@
 package dev.berth.platform.runtime;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,8 +26,10 @@ class ProcessCpuTest {
                 System.out.print("");
             }
         });
+        long before = ProcessCpu.ticks(pid);
         burner.start();
-        Thread.sleep(1500);
+        // a window of at least one CPU-second (100 ticks) of this process, however long the machine takes to give it
+        await().atMost(30, SECONDS).until(() -> ProcessCpu.ticks(pid) - before >= 100);
         OptionalDouble busy = cpu.sample(pid);
         burn.set(false);
         burner.join();
