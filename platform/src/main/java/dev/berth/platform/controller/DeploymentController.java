@@ -33,6 +33,7 @@ public final class DeploymentController implements Reconciler {
     private final KubernetesSerialization json;
     private final Clock clock;
     private final CanaryAnalysis analysis;
+    private final RolloutMetrics metrics;
 
     static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(1);
     static final Duration ANALYSIS_RETRY = Duration.ofSeconds(5);
@@ -40,8 +41,10 @@ public final class DeploymentController implements Reconciler {
     /** Per Deployment: no new canary analysis before this instant, after an inconclusive one. */
     private final java.util.Map<ObjectKey, Instant> inconclusiveUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DeploymentController(ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock, CanaryAnalysis analysis) {
+    public DeploymentController(ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock, CanaryAnalysis analysis,
+                                RolloutMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.events = events;
         this.json = json;
         this.clock = clock;
@@ -108,6 +111,7 @@ public final class DeploymentController implements Reconciler {
             x.setStatus(plan.status());
             return x;
         });
+        metrics.rolledBack(d, r.why().reason());
         events.warning(d, "deployment-controller", "RolledBack", "Rolled back from revision " + r.fromRevision() + " to revision "
                 + r.toRevision() + ": " + r.why().reason() + ": " + r.why().message());
     }
@@ -117,6 +121,7 @@ public final class DeploymentController implements Reconciler {
         if (action instanceof DeploymentPlanner.Action.CreateReplicaSet c) {
             ReplicaSet rs = newReplicaSet(d, c);
             store.create(rs);
+            metrics.rolloutStarted(d);
             events.normal(d, "deployment-controller", "ScalingReplicaSet",
                     "Scaled up replica set " + rs.getMetadata().getName() + " to " + c.replicas());
         } else if (action instanceof DeploymentPlanner.Action.Scale s) {
@@ -141,6 +146,7 @@ public final class DeploymentController implements Reconciler {
                 rs.getMetadata().setAnnotations(a);
                 return rs;
             });
+            metrics.rolloutStarted(d); // an earlier revision is current again (undo or automatic rollback)
         } else if (action instanceof DeploymentPlanner.Action.SetCanary c) {
             store.<ReplicaSet>mutate(new ObjectKey(ResourceKind.REPLICASET, ns, c.replicaSet()), rs -> {
                 Map<String, String> a = new LinkedHashMap<>(rs.getMetadata().getAnnotations());

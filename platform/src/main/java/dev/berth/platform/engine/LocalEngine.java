@@ -1,6 +1,7 @@
 package dev.berth.platform.engine;
 
 import dev.berth.platform.controller.RolloutHistory;
+import dev.berth.platform.controller.RolloutMetrics;
 import dev.berth.platform.model.Labels;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.Owners;
@@ -38,9 +39,11 @@ public class LocalEngine implements Engine {
     private final NodeOperations nodes;
     private final LogFiles logs;
     private final KubernetesSerialization json;
+    private final RolloutMetrics rollouts;
 
-    public LocalEngine(ObjectStore store, KubernetesSerialization json, NodeOperations nodes, LogFiles logs) {
+    public LocalEngine(ObjectStore store, KubernetesSerialization json, NodeOperations nodes, LogFiles logs, RolloutMetrics rollouts) {
         this.store = store;
+        this.rollouts = rollouts;
         this.json = json;
         this.applied = new AppliedState(json);
         this.nodes = nodes;
@@ -200,11 +203,13 @@ public class LocalEngine implements Engine {
             throw new EngineException(400, e.getMessage(), List.of(new Problem.FieldError("toRevision", e.getMessage())));
         }
         PodTemplateSpec template = RolloutHistory.templateOf(target.replicaSet(), json);
-        return store.<Deployment>mutate(key, d -> {
+        Deployment undone = store.<Deployment>mutate(key, d -> {
             d.getSpec().setTemplate(template);
             RolloutHistory.copyChangeCause(target.replicaSet(), d);
             return d;
         });
+        rollouts.rolledBack(undone, RolloutMetrics.MANUAL);
+        return undone;
     }
 
     static LabelSelector selector(String expression) {

@@ -26,7 +26,7 @@ final class HttpServiceProxy extends ServiceProxy {
     static Future<ServiceProxy> bind(Vertx vertx, MeterRegistry meters, ServiceProxyConfig config) {
         EndpointTable<HttpUpstream> table = new EndpointTable<>(endpoint -> new HttpUpstream(vertx, endpoint, config),
                 config.strategy(), config.removalDrainTimeout());
-        ProxyMetrics metrics = new ProxyMetrics(meters, config.serviceName(), ProxyMode.HTTP, table::inRotation);
+        ProxyMetrics metrics = new ProxyMetrics(meters, config.service(), ProxyMode.HTTP, table::inRotation);
         // vertx-http-proxy insists on a client, but EndpointOrigin sends through each endpoint's own pool
         // (so draining closes exactly that endpoint's connections): this one never connects.
         HttpClient unusedClient = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(1));

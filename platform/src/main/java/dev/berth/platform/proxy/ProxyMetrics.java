@@ -1,5 +1,6 @@
 package dev.berth.platform.proxy;
 
+import dev.berth.platform.model.ObjectKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -18,12 +19,12 @@ import java.util.function.IntSupplier;
 /**
  * One Service's proxy metrics, in Micrometer and in memory:
  * <ul>
- *   <li>{@code berth.proxy.requests} counter {service, revision, code} — code is the status class (2xx..5xx)
+ *   <li>{@code berth.proxy.requests} counter {namespace, service, revision, code} — code is the status class (2xx..5xx)
  *       or {@code reset} when the response broke off; 2xx..5xx exist from a revision's first request
  *       on, so error-rate queries see 0 rather than no series;</li>
- *   <li>{@code berth.proxy.request.duration} timer {service, revision}, percentile histogram;</li>
- *   <li>{@code berth.proxy.connections} counter {service, revision} (TCP Services);</li>
- *   <li>{@code berth.proxy.endpoints} gauge {service}: endpoints in rotation;</li>
+ *   <li>{@code berth.proxy.request.duration} timer {namespace, service, revision}, percentile histogram;</li>
+ *   <li>{@code berth.proxy.connections} counter {namespace, service, revision} (TCP Services);</li>
+ *   <li>{@code berth.proxy.endpoints} gauge {namespace, service}: endpoints in rotation;</li>
  *   <li>{@link #requestStats()}: per revision, for callers without Prometheus (canary analysis).</li>
  * </ul>
  * Requests that found no endpoint are tagged revision {@value #NO_REVISION}.
@@ -37,18 +38,20 @@ final class ProxyMetrics {
     private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
     private final MeterRegistry registry;
+    private final String namespace;
     private final String service;
     private final ProxyMode mode;
     private final Map<String, Revision> revisions = new ConcurrentHashMap<>();
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
 
-    ProxyMetrics(MeterRegistry registry, String service, ProxyMode mode, IntSupplier endpointsInRotation) {
+    ProxyMetrics(MeterRegistry registry, ObjectKey service, ProxyMode mode, IntSupplier endpointsInRotation) {
         this.registry = registry;
-        this.service = service;
+        this.namespace = service.namespace();
+        this.service = service.name();
         this.mode = mode;
         meters.add(Gauge.builder("berth.proxy.endpoints", endpointsInRotation::getAsInt)
                 .description("Ready endpoints in rotation behind the Service")
-                .tag("service", service)
+                .tags("namespace", namespace, "service", this.service)
                 .strongReference(true)
                 .register(registry));
     }
@@ -115,7 +118,7 @@ final class ProxyMetrics {
             }
             this.duration = (Timer) track(Timer.builder("berth.proxy.request.duration")
                     .description("Time from a request's arrival at the Service proxy to the end of its response")
-                    .tags("service", service, "revision", revision)
+                    .tags("namespace", namespace, "service", service, "revision", revision)
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofSeconds(30))
@@ -138,7 +141,7 @@ final class ProxyMetrics {
             Counter c = connections;
             return c != null ? c : (connections = (Counter) track(Counter.builder("berth.proxy.connections")
                     .description("TCP connections the Service proxy routed, by revision")
-                    .tags("service", service, "revision", revision)
+                    .tags("namespace", namespace, "service", service, "revision", revision)
                     .register(registry)));
         }
 
@@ -146,7 +149,7 @@ final class ProxyMetrics {
             // Registering twice (a benign race on the lazy fields) returns the same meter.
             return (Counter) track(Counter.builder("berth.proxy.requests")
                     .description("Requests through the Service proxy, by revision and status class")
-                    .tags("service", service, "revision", revision, "code", code)
+                    .tags("namespace", namespace, "service", service, "revision", revision, "code", code)
                     .register(registry));
         }
     }

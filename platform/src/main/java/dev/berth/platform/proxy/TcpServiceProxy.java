@@ -34,7 +34,7 @@ final class TcpServiceProxy extends ServiceProxy {
     static Future<ServiceProxy> bind(Vertx vertx, MeterRegistry meters, ServiceProxyConfig config) {
         EndpointTable<TcpUpstream> table = new EndpointTable<>(endpoint -> new TcpUpstream(vertx, endpoint),
                 config.strategy(), config.removalDrainTimeout());
-        ProxyMetrics metrics = new ProxyMetrics(meters, config.serviceName(), ProxyMode.TCP, table::inRotation);
+        ProxyMetrics metrics = new ProxyMetrics(meters, config.service(), ProxyMode.TCP, table::inRotation);
         NetClient client = vertx.createNetClient(new NetClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setTcpNoDelay(true));

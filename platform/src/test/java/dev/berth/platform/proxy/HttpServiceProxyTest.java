@@ -244,15 +244,15 @@ class HttpServiceProxyTest {
         send(proxy, 3);
 
         Function<String, Double> ok = revision -> meters.get("berth.proxy.requests")
-                .tags("service", "default/web", "revision", revision, "code", "2xx").counter().count();
+                .tags("namespace", "default", "service", "web", "revision", revision, "code", "2xx").counter().count();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(ok.apply("r1")).isEqualTo(5.0);
             assertThat(ok.apply("r2")).isEqualTo(5.0);
             assertThat(meters.get("berth.proxy.requests").tags("revision", "none", "code", "5xx").counter().count()).isEqualTo(3.0);
         });
         assertThat(meters.get("berth.proxy.requests").tags("revision", "r1", "code", "5xx").counter().count()).isZero();
-        assertThat(meters.get("berth.proxy.request.duration").tags("service", "default/web", "revision", "r1").timer().count()).isEqualTo(5);
-        assertThat(meters.get("berth.proxy.endpoints").tags("service", "default/web").gauge().value()).isZero();
+        assertThat(meters.get("berth.proxy.request.duration").tags("namespace", "default", "service", "web", "revision", "r1").timer().count()).isEqualTo(5);
+        assertThat(meters.get("berth.proxy.endpoints").tags("namespace", "default", "service", "web").gauge().value()).isZero();
         assertThat(proxy.requestStats()).containsOnly(
                 Map.entry("r1", new RequestStats(5, 0)),
                 Map.entry("r2", new RequestStats(5, 0)),
@@ -307,6 +307,6 @@ class HttpServiceProxyTest {
                 new ObjectKey(ResourceKind.SERVICE, "default", "other"), port));
 
         assertThatThrownBy(() -> Await.result(second)).isInstanceOf(AssertionError.class);
-        assertThat(meters.find("berth.proxy.endpoints").tag("service", "default/other").meters()).isEmpty();
+        assertThat(meters.find("berth.proxy.endpoints").tags("namespace", "default", "service", "other").meters()).isEmpty();
     }
 }

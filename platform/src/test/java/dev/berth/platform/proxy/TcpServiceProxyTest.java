@@ -161,7 +161,7 @@ class TcpServiceProxyTest {
 
         await().atMost(WAIT).until(client::closed);
         assertThat(proxy.requestStats()).containsExactly(Map.entry("none", new RequestStats(1, 1)));
-        assertThat(meters.get("berth.proxy.connections").tags("service", "default/postgres", "revision", "none")
+        assertThat(meters.get("berth.proxy.connections").tags("namespace", "default", "service", "postgres", "revision", "none")
                 .counter().count()).isEqualTo(1.0);
     }
 }
