@@ -231,12 +231,16 @@ public final class BerthCli {
         }
     }
 
-    @Command(name = "logs", description = "Print a replica's logs (kubectl logs).")
+    @Command(name = "logs", description = {"Print a replica's logs (kubectl logs), or with --search the shipped logs of every replica "
+            + "that match a query, from Elasticsearch.",
+            "  berth logs order-service-7c9d-x2k4 -n berth --tail 20",
+            "  berth logs --search 'trace.id:4bf92f3577b34da6a3ce929d0e0e4736'",
+            "  berth logs --search 'log.level:ERROR AND service.name:payment-service' -n berth"})
     static final class Logs extends Base {
-        @Parameters(index = "0", description = "pod name (or pod/name)")
+        @Parameters(index = "0", arity = "0..1", description = "pod name (or pod/name)")
         String pod;
 
-        @Option(names = {"-n", "--namespace"}, defaultValue = "default")
+        @Option(names = {"-n", "--namespace"}, description = "the pod's namespace (default: default); with --search, only this namespace")
         String namespace;
 
         @Option(names = {"-f", "--follow"})
@@ -245,10 +249,27 @@ public final class BerthCli {
         @Option(names = "--tail", description = "lines from the end (default all)")
         Integer tail;
 
+        @Option(names = "--search", paramLabel = "QUERY", description = "a query string over the shipped logs (Lucene syntax: field:value, AND, OR, quotes)")
+        String search;
+
+        @Option(names = "--limit", defaultValue = "100", description = "with --search: at most this many lines, the newest (default: ${DEFAULT-VALUE})")
+        int limit;
+
         @Override
         public Integer call() throws IOException {
+            if (search != null) {
+                if (pod != null || follow || tail != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--search takes no pod, --follow or --tail");
+                }
+                LogLines.print(root.engine().getJson("/api/v1/logs?q=" + java.net.URLEncoder.encode(search, java.nio.charset.StandardCharsets.UTF_8)
+                        + "&limit=" + limit + (namespace == null ? "" : "&namespace=" + namespace)).path("lines"), System.out);
+                return 0;
+            }
+            if (pod == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "name a pod, or --search a query");
+            }
             String name = pod.startsWith("pod/") ? pod.substring(4) : pod;
-            try (InputStream in = root.engine().logs(namespace, name, tail, follow)) {
+            try (InputStream in = root.engine().logs(namespace == null ? "default" : namespace, name, tail, follow)) {
                 byte[] buf = new byte[8192];
                 int n;
                 while ((n = in.read(buf)) >= 0) {

@@ -34,6 +34,38 @@ public interface CoreConfig {
 
     Autoscaler autoscaler();
 
+    Logs logs();
+
+    interface Logs {
+        /** Where the log shipper sends replica logs; without it nothing is shipped ({@code berth logs} still reads the files). */
+        Optional<java.net.URI> elasticsearchUrl();
+
+        /** Daily indices are named this plus the UTC day of the line's {@code @timestamp}: berth-logs-2026.11.22. */
+        @WithDefault("berth-logs-")
+        String indexPrefix();
+
+        /** A bulk request is sent at this many documents, or {@link #batchBytes()}, or after {@link #flushInterval()}. */
+        @WithDefault("2000")
+        int batchDocuments();
+
+        @WithDefault("4194304")
+        long batchBytes();
+
+        @WithDefault("1s")
+        Duration flushInterval();
+
+        @WithDefault("2")
+        int concurrentRequests();
+
+        /** Backpressure: no more lines are read while this many documents await Elasticsearch's acknowledgement. */
+        @WithDefault("10000")
+        int maxInFlight();
+
+        /** How often log files are checked for new lines and the checkpoint file is written. */
+        @WithDefault("200ms")
+        Duration pollInterval();
+    }
+
     interface Autoscaler {
         /** How often each HorizontalPodAutoscaler measures and decides (kube-controller-manager's default: 15s). */
         @WithDefault("15s")

@@ -10,9 +10,15 @@ import dev.berth.platform.controller.DeploymentController;
 import dev.berth.platform.controller.EndpointsController;
 import dev.berth.platform.controller.GarbageCollector;
 import dev.berth.platform.controller.ReplicaSetController;
+import dev.berth.platform.controller.RolloutMetrics;
 import dev.berth.platform.controller.SchedulingController;
 import dev.berth.platform.controller.StatefulSetController;
 import dev.berth.platform.image.ImageStore;
+import dev.berth.platform.logs.Elasticsearch;
+import dev.berth.platform.logs.IndexTemplate;
+import dev.berth.platform.logs.LogSearch;
+import dev.berth.platform.logs.LogShipper;
+import dev.berth.platform.logs.LogSources;
 import dev.berth.platform.probe.ProbeCheck;
 import dev.berth.platform.proxy.ServiceProxies;
 import dev.berth.platform.runtime.ContainerRuntime;
@@ -68,6 +74,9 @@ public class LocalCore {
     private final SchedulingController scheduler;
     private final LocalEngine engine;
     private AutoCloseable schedulingWatch;
+    private final Elasticsearch elasticsearch;
+    private final LogShipper shipper;
+    private final LogSearch logSearch;
 
     public LocalCore(CoreConfig config, ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock,
             TokenFile tokens, Vertx vertx, MeterRegistry metrics) {
@@ -94,8 +103,9 @@ public class LocalCore {
         this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(workers), timer, workers,
                 routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics));
         new WorkloadMetrics(store, metrics).start();
+        RolloutMetrics rollouts = new RolloutMetrics(metrics);
         this.controllers = new ControllerManager(store,
-                new DeploymentController(store, events, json, clock, analysis),
+                new DeploymentController(store, events, json, clock, analysis, rollouts),
                 new ReplicaSetController(store, termination, events, json, clock),
                 new StatefulSetController(store, termination, events, json),
                 new EndpointsController(store),
@@ -103,7 +113,11 @@ public class LocalCore {
                 new AutoscalerController(store, events, new LocalUsage(store, proxies), clock, config.autoscaler().syncPeriod()));
         this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
         this.scheduling = new ControllerLoop("scheduler", scheduler);
-        this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs));
+        this.elasticsearch = config.logs().elasticsearchUrl().map(Elasticsearch::new).orElse(null);
+        this.shipper = elasticsearch == null ? null : new LogShipper(config.logs(), elasticsearch.client(), new IndexTemplate(elasticsearch.client()),
+                new LogSources(state.resolve("pods"), store), state.resolve("log-shipper"), clock, metrics);
+        this.logSearch = elasticsearch == null ? null : new LogSearch(elasticsearch.client(), config.logs().indexPrefix());
+        this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs), rollouts);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -123,12 +137,16 @@ public class LocalCore {
         store.list(dev.berth.platform.model.ResourceKind.POD, null, null).forEach(p -> scheduling.enqueue(dev.berth.platform.model.ObjectKey.of(p)));
         controllers.start();
         kubelet.start();
+        if (shipper != null) {
+            shipper.start();
+            LOG.infof("shipping replica logs to %s", config.logs().elasticsearchUrl().get());
+        }
         LOG.infof("local engine started: %d nodes, state in %s", config.nodes().size(), config.stateDir());
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         LOG.info("stopping every replica");
-        for (AutoCloseable c : new AutoCloseable[] {schedulingWatch, scheduling, controllers, kubelet, routing}) {
+        for (AutoCloseable c : new AutoCloseable[] {schedulingWatch, scheduling, controllers, kubelet, routing, shipper, elasticsearch}) {
             try {
                 if (c != null) {
                     c.close();
@@ -143,6 +161,11 @@ public class LocalCore {
     @Singleton
     Engine engine() {
         return engine;
+    }
+
+    /** Search over the shipped logs, when this core ships them. */
+    public java.util.Optional<LogSearch> logSearch() {
+        return java.util.Optional.ofNullable(logSearch);
     }
 
     public ServiceRouting routing() {

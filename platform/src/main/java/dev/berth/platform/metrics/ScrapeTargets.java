@@ -78,19 +78,21 @@ public final class ScrapeTargets {
         return ports.size() == 1 ? Optional.of(ports.values().iterator().next()) : Optional.empty();
     }
 
-    private static String service(Pod p) {
+    /** The service a replica belongs to: its app.kubernetes.io/name or app label, else its own name. */
+    public static String service(Pod p) {
         Map<String, String> l = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
         return l.getOrDefault("app.kubernetes.io/name", l.getOrDefault("app", p.getMetadata().getName()));
     }
 
-    private static String zone(List<Node> nodes, String node) {
+    /** The topology.kubernetes.io/zone of the named node ("" when unknown). */
+    public static String zone(List<Node> nodes, String node) {
         return nodes.stream().filter(n -> n.getMetadata().getName().equals(node)).findFirst()
                 .map(n -> n.getMetadata().getLabels() == null ? "" : n.getMetadata().getLabels().getOrDefault("topology.kubernetes.io/zone", ""))
                 .orElse("");
     }
 
     /** The owning ReplicaSet's revision number; a StatefulSet's pod has none ("" ). */
-    private static String revision(Pod p, List<ReplicaSet> replicaSets) {
+    public static String revision(Pod p, List<ReplicaSet> replicaSets) {
         return Owners.controllerOf(p).filter(ref -> "ReplicaSet".equals(ref.getKind()))
                 .flatMap(ref -> replicaSets.stream().filter(rs -> rs.getMetadata().getName().equals(ref.getName())
                         && rs.getMetadata().getNamespace().equals(p.getMetadata().getNamespace())).findFirst())

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code /control/exit?code=N} exits. {@code START_DELAY_MS} delays startup, {@code SLOW_MS} delays every answer;
  * the "bad builds": {@code READY=false} starts it unready, {@code EXIT_CODE=N} makes it exit with N right after start-up,
  * {@code FAIL_STATUS=503} answers {@code GET /} with that status (alive and ready, but serving errors);
- * {@code BURN_MS=N} spends N ms of CPU on every {@code GET /} (load for the cpu autoscaler).
+ * {@code BURN_MS=N} spends N ms of CPU on every {@code GET /} (load for the cpu autoscaler);
+ * logs for the log shipper: {@code LOG_EXTRA} lines are printed as they are, then {@code LOG_LINES=N} JSON lines
+ * ({@code event.sequence} 1..N) at {@code LOG_RATE} lines per second (default: as fast as it can).
  */
 public final class TestApp {
 
@@ -72,6 +74,25 @@ public final class TestApp {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
         server.start();
         System.out.println("testapp " + name + " " + version + " listening on " + port);
+        writeLogLines(name);
+    }
+
+    private static void writeLogLines(String name) {
+        String extra = System.getenv("LOG_EXTRA");
+        if (extra != null) {
+            System.out.println(extra);
+        }
+        long lines = Long.parseLong(System.getenv().getOrDefault("LOG_LINES", "0"));
+        long rate = Long.parseLong(System.getenv().getOrDefault("LOG_RATE", "0"));
+        long start = System.nanoTime();
+        for (long i = 1; i <= lines; i++) {
+            System.out.println("{\"@timestamp\":\"" + java.time.Instant.now() + "\",\"log.level\":\"INFO\",\"log.logger\":\"testapp\","
+                    + "\"message\":\"line " + i + " of " + lines + " from " + name + "\",\"event.sequence\":" + i + "}");
+            if (rate > 0 && i % 100 == 0) {
+                pause(Math.max(0, (i * 1000 / rate) - (System.nanoTime() - start) / 1_000_000)); // keep to the rate
+            }
+        }
+        System.out.flush();
     }
 
     /** Busy for {@code millis} of wall time on this thread: cpu use a sampler can see. */
