@@ -1,15 +1,20 @@
 package dev.berth.platform.logs;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Set;
 
 /**
  * One log line as the Elasticsearch document the shipper sends: a JSON object line keeps every field the service
@@ -21,64 +26,183 @@ import java.time.format.DateTimeParseException;
  * {@code @timestamp} — for a plain line the last timestamp seen before it in the same file (kept in the checkpoint),
  * else the pod's start.
  *
+ * <p>The common case is cheap: a JSON line is only scanned (top-level keys, {@code @timestamp}) and the metadata
+ * appended to its own bytes; a tree is built only when the line already uses one of the shipper's field names.
+ *
+ * @param json the document's bytes
  * @param timestamp the timestamp this line carries, or inherited; the next plain line inherits it
  */
-record LogDocument(String index, String id, ObjectNode body, String timestamp, boolean plain) {
+record LogDocument(String index, String id, byte[] json, String timestamp, boolean plain) {
 
     static final String PLAIN_TAG = "berth_plain_text";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+    /** The top-level names the shipper writes: a line using one gets the shipper's value instead (no duplicate keys). */
+    private static final Set<String> OURS = Set.of("kubernetes.namespace", "kubernetes.pod.name", "kubernetes.container.name",
+            "kubernetes.node.name", "cloud.availability_zone", "berth.revision", "berth.workload", "log.file.path", "log.offset");
+
+    /** The document as a tree (tests, dead letters). */
+    ObjectNode body() {
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The metadata every document of this source carries, as JSON members without braces: computed once per file. */
+    static byte[] metadata(LogSource source) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("kubernetes.namespace", source.namespace());
+        m.put("kubernetes.pod.name", source.pod());
+        m.put("kubernetes.container.name", source.container());
+        m.put("kubernetes.node.name", source.node());
+        m.put("cloud.availability_zone", source.zone());
+        m.put("berth.revision", source.revision());
+        m.put("berth.workload", source.workload());
+        m.put("log.file.path", source.path());
+        String members = m.toString();
+        return members.substring(1, members.length() - 1).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static LogDocument of(LogSource source, byte[] line, int from, int length, long offset, String previousTimestamp, String indexPrefix) {
+        return of(source, metadata(source), line, from, length, offset, previousTimestamp, indexPrefix);
+    }
 
     /**
+     * @param metadata {@link #metadata(LogSource)} of {@code source}
      * @param line the line's bytes, without its newline
      * @param previousTimestamp the timestamp of the last line before this one in the file, or null
      */
-    static LogDocument of(LogSource source, byte[] line, int from, int length, long offset, String previousTimestamp, String indexPrefix) {
-        ObjectNode body = parseObject(line, from, length);
-        boolean plain = body == null;
+    static LogDocument of(LogSource source, byte[] metadata, byte[] line, int from, int length, long offset, String previousTimestamp,
+            String indexPrefix) {
         String inherited = previousTimestamp != null ? previousTimestamp : source.podStart();
-        String timestamp = inherited;
-        Instant day = instant(inherited);
-        if (plain) {
-            body = JSON.createObjectNode();
+        Scan scan = scan(line, from, length);
+        String id = source.fileId() + ":" + offset;
+        if (scan == null) {
+            ObjectNode body = JSON.createObjectNode();
             body.put("@timestamp", inherited);
             body.put("message", new String(line, from, stripCr(line, from, length), StandardCharsets.UTF_8));
             body.putArray("tags").add(PLAIN_TAG);
+            return new LogDocument(index(indexPrefix, inherited), id, append(body, metadata, offset, source.service(), null), inherited, true);
+        }
+        Instant at = instant(scan.timestamp);
+        String timestamp = at != null ? scan.timestamp : inherited;
+        String missingTimestamp = scan.hasTimestamp ? null : inherited; // one Elasticsearch will reject is left for it to refuse
+        String service = scan.hasService ? null : source.service();
+        byte[] json;
+        if (scan.clashes) {
+            ObjectNode body;
+            try {
+                body = (ObjectNode) JSON.readTree(line, from, length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // scanned as a JSON object a moment ago
+            }
+            OURS.forEach(body::remove);
+            json = append(body, metadata, offset, service, missingTimestamp);
         } else {
-            JsonNode own = body.get("@timestamp");
-            Instant at = own != null && own.isTextual() ? instant(own.asText()) : null;
-            if (at != null) {
-                timestamp = own.asText();
-                day = at;
-            } else if (own == null) {
-                body.put("@timestamp", inherited);
-            } // else: a @timestamp Elasticsearch will reject is left as written, so the rejection is dead-lettered
+            json = splice(line, from, scan.closingBrace, scan.members > 0, metadata, offset, service, missingTimestamp);
         }
-        body.put("kubernetes.namespace", source.namespace());
-        body.put("kubernetes.pod.name", source.pod());
-        body.put("kubernetes.container.name", source.container());
-        body.put("kubernetes.node.name", source.node());
-        body.put("cloud.availability_zone", source.zone());
-        body.put("berth.revision", source.revision());
-        body.put("berth.workload", source.workload());
-        if (!body.has("service.name") && !(body.get("service") instanceof ObjectNode s && s.has("name"))) {
-            body.put("service.name", source.service());
-        }
-        body.put("log.file.path", source.path());
-        body.put("log.offset", offset);
-        String index = indexPrefix + DAY.format(day == null ? Instant.EPOCH : day);
-        return new LogDocument(index, source.fileId() + ":" + offset, body, timestamp, plain);
+        return new LogDocument(index(indexPrefix, timestamp), id, json, timestamp, false);
     }
 
-    private static ObjectNode parseObject(byte[] line, int from, int length) {
+    /** What a quick pass over a JSON object line found; null when the line is not one JSON object. */
+    private record Scan(int closingBrace, int members, String timestamp, boolean hasTimestamp, boolean hasService, boolean clashes) {}
+
+    private static Scan scan(byte[] line, int from, int length) {
         if (length == 0 || line[from] != '{') {
             return null;
         }
-        try {
-            return JSON.readTree(line, from, length) instanceof ObjectNode o ? o : null;
+        try (JsonParser p = FACTORY.createParser(line, from, length)) {
+            p.nextToken();
+            int members = 0;
+            String timestamp = null;
+            boolean hasTimestamp = false;
+            boolean hasService = false;
+            boolean clashes = false;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                members++;
+                JsonToken value = p.nextToken();
+                if (name.equals("@timestamp")) {
+                    hasTimestamp = true;
+                    timestamp = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                } else if (name.equals("service.name") || name.equals("service") && value == JsonToken.START_OBJECT) {
+                    hasService = true; // an object "service" is taken to name it
+                } else if (OURS.contains(name)) {
+                    clashes = true;
+                }
+                p.skipChildren();
+            }
+            if (t != JsonToken.END_OBJECT) {
+                return null;
+            }
+            if (p.nextToken() != null) {
+                return null; // more after the object: not one JSON document
+            }
+            int closing = from + length - 1;
+            while (line[closing] != '}') {
+                closing--; // trailing whitespace or \r
+            }
+            return new Scan(closing, members, timestamp, hasTimestamp, hasService, clashes);
         } catch (IOException e) {
             return null; // not JSON: shipped as a plain message
         }
+    }
+
+    /** The line up to its closing brace, then the metadata members, then the brace. */
+    private static byte[] splice(byte[] line, int from, int closingBrace, boolean hasMembers, byte[] metadata, long offset, String service,
+            String timestamp) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(closingBrace - from + metadata.length + 96);
+        out.write(line, from, closingBrace - from);
+        if (hasMembers) {
+            out.write(',');
+        }
+        writeMembers(out, metadata, offset, service, timestamp);
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static byte[] append(ObjectNode body, byte[] metadata, long offset, String service, String timestamp) {
+        try {
+            byte[] own = JSON.writeValueAsBytes(body);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(own.length + metadata.length + 96);
+            out.write(own, 0, own.length - 1);
+            if (!body.isEmpty()) {
+                out.write(',');
+            }
+            writeMembers(out, metadata, offset, service, timestamp);
+            out.write('}');
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeMembers(ByteArrayOutputStream out, byte[] metadata, long offset, String service, String timestamp) {
+        out.writeBytes(metadata);
+        out.writeBytes((",\"log.offset\":" + offset).getBytes(StandardCharsets.US_ASCII));
+        if (service != null) {
+            writeString(out, "service.name", service);
+        }
+        if (timestamp != null) {
+            writeString(out, "@timestamp", timestamp);
+        }
+    }
+
+    private static void writeString(ByteArrayOutputStream out, String name, String value) {
+        try {
+            out.writeBytes(("," + JSON.writeValueAsString(name) + ":" + JSON.writeValueAsString(value)).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String index(String prefix, String timestamp) {
+        Instant day = instant(timestamp);
+        return prefix + DAY.format(day == null ? Instant.EPOCH : day);
     }
 
     /** The line's length without a trailing carriage return. */

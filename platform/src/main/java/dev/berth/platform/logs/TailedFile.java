@@ -23,6 +23,8 @@ final class TailedFile implements AutoCloseable {
     static final int MAX_LINE = 1 << 20;
 
     final LogSource source;
+    /** {@link LogDocument#metadata(LogSource)}, once per file rather than per line */
+    final byte[] metadata;
     final long inode;
     private final FileChannel channel;
     private long readOffset;
@@ -33,6 +35,7 @@ final class TailedFile implements AutoCloseable {
 
     TailedFile(LogSource source, Path path, long inode, long startOffset, String startTimestamp) throws IOException {
         this.source = source;
+        this.metadata = LogDocument.metadata(source);
         this.inode = inode;
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         this.readOffset = startOffset;

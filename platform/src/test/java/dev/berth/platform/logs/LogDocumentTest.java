@@ -88,4 +88,34 @@ class LogDocumentTest {
         assertThat(d.index()).isEqualTo("berth-logs-2026.11.21");
         assertThat(d.timestamp()).as("the next plain line inherits the last good timestamp").isEqualTo("2026-11-21T10:00:00Z");
     }
+
+    @Test
+    void aLineUsingOneOfTheShippersFieldsGetsTheShippersValueAndNoDuplicateKey() {
+        LogDocument d = doc("{\"@timestamp\":\"2026-11-22T10:00:00Z\",\"log.offset\":\"mine\",\"message\":\"x\"}", 42, null);
+
+        assertThat(d.body().get("log.offset").asLong()).isEqualTo(42);
+        assertThat(new String(d.json(), StandardCharsets.UTF_8)).containsOnlyOnce("\"log.offset\"");
+        assertThat(d.body().get("message").asText()).isEqualTo("x");
+    }
+
+    @Test
+    void theDocumentIsTheLinesOwnJsonWithTheMetadataAppended() {
+        LogDocument d = doc("{\"@timestamp\":\"2026-11-22T10:00:00Z\",\"message\":\"caf\u00e9 \\\"quoted\\\"\"}  \r", 7, null);
+
+        assertThat(new String(d.json(), StandardCharsets.UTF_8)).startsWith("{\"@timestamp\":\"2026-11-22T10:00:00Z\",\"message\":\"caf\u00e9 \\\"quoted\\\"\",");
+        assertThat(d.body().get("message").asText()).isEqualTo("caf\u00e9 \"quoted\"");
+        assertThat(d.body().get("kubernetes.container.name").asText()).isEqualTo("order-service");
+    }
+
+    @Test
+    void anEmptyObjectOrOneFollowedByMoreTextIsHandled() {
+        LogDocument empty = doc("{}", 0, "2026-11-21T10:00:00Z");
+        assertThat(empty.plain()).isFalse();
+        assertThat(empty.body().get("@timestamp").asText()).isEqualTo("2026-11-21T10:00:00Z");
+        assertThat(empty.body().get("log.offset").asLong()).isZero();
+
+        LogDocument trailing = doc("{\"message\":\"a\"} and more", 0, null);
+        assertThat(trailing.plain()).isTrue();
+        assertThat(trailing.body().get("message").asText()).isEqualTo("{\"message\":\"a\"} and more");
+    }
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmarks the log shipper against a raw _bulk load of the same documents into the same local Elasticsearch
+# (dev.berth.platform.logs.ShipperBench), alternating sides for BENCH_ROUNDS rounds. Prints each run and the
+# medians: documents/s of each, the shipper's share of raw (target >= 90 %), and the shipper's peak heap in use.
+#
+#   ci/bench-logs.sh                            # 4 files x 50,000 lines, 3 rounds
+#   BENCH_FILES=8 BENCH_LINES=25000 BENCH_ROUNDS=5 ci/bench-logs.sh
+#
+# Elasticsearch runs on 127.0.0.1:$BENCH_ES_PORT (default 9251) with its own node directory, so a running
+# `./berth up` is not disturbed; it is stopped at the end.
+source "$(dirname "$0")/lib.sh"
+cd "$BERTH_ROOT"
+
+FILES=${BENCH_FILES:-4}
+LINES=${BENCH_LINES:-50000}
+ROUNDS=${BENCH_ROUNDS:-3}
+export BERTH_ES_PORT=${BENCH_ES_PORT:-9251}
+if [ "$(id -u)" -eq 0 ]; then export BERTH_ES_DIR=/var/lib/berth/elasticsearch-bench; else export BERTH_ES_DIR="$BERTH_STATE/elasticsearch-bench"; fi
+
+ensure_java
+work=$(mktemp -d)
+cleanup() { ci/elasticsearch.sh stop >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+say "compiling platform tests and resolving their classpath"
+./mvnw -B -q -pl platform test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=test >/dev/null
+ci/elasticsearch.sh start >/dev/null
+say "shipper vs raw _bulk: $FILES files x $LINES lines, $ROUNDS rounds"
+java -Xmx512m -cp "platform/target/classes:platform/target/test-classes:$(cat "$work/classpath")" \
+  dev.berth.platform.logs.ShipperBench "http://127.0.0.1:$BERTH_ES_PORT" "$work" "$FILES" "$LINES" "$ROUNDS"

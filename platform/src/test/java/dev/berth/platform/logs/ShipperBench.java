@@ -1,0 +1,205 @@
+package dev.berth.platform.logs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.store.ObjectStore;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * ci/bench-logs.sh: the log shipper against a raw {@code _bulk} load of the same documents, alternating, into the same
+ * Elasticsearch. The shipper tails {@code FILES} log files of {@code LINES} JSON lines each (real order-service line
+ * shapes) and runs until Elasticsearch acknowledged every line; the raw side sends the documents the shipper would
+ * build, pre-serialised in memory, as {@code _bulk} requests of the same size and concurrency from the JDK's HTTP
+ * client. Prints one line per run and the medians; the shipper's peak heap in use is sampled every 50 ms.
+ *
+ * <p>Args: elasticsearch-url work-dir files lines rounds.
+ */
+public final class ShipperBench {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        String es = args[0];
+        Path work = Path.of(args[1]);
+        int files = Integer.parseInt(args[2]);
+        int lines = Integer.parseInt(args[3]);
+        int rounds = Integer.parseInt(args[4]);
+        int total = files * lines;
+        List<Double> shipperRates = new ArrayList<>();
+        List<Double> rawRates = new ArrayList<>();
+        List<Long> peaks = new ArrayList<>();
+        try (Elasticsearch client = new Elasticsearch(URI.create(es))) {
+            IndexTemplate template = new IndexTemplate(client.client());
+            if (!template.ensureApplied()) {
+                throw new IllegalStateException("Elasticsearch at " + es + " did not take the index template");
+            }
+            for (int round = 1; round <= rounds; round++) {
+                Path pods = writeLogFiles(work.resolve("round-" + round), files, lines);
+                // alternate which side goes first, so neither always meets a warmer Elasticsearch
+                boolean shipperFirst = round % 2 == 1;
+                for (int side = 0; side < 2; side++) {
+                    if ((side == 0) == shipperFirst) {
+                        long[] peak = new long[1];
+                        double cpu = cpuSeconds();
+                        double seconds = shipper(client, pods, work.resolve("state-" + round), total, peak);
+                        cpu = cpuSeconds() - cpu;
+                        shipperRates.add(total / seconds);
+                        peaks.add(peak[0]);
+                        System.out.printf("round %d shipper: %d docs in %.2f s = %.0f docs/s, peak heap in use %d MiB, shipper CPU %.1f s (%.0f µs/doc)%n",
+                                round, total, seconds, total / seconds, peak[0] >> 20, cpu, cpu * 1e6 / total);
+                    } else {
+                        double seconds = raw(es, pods, total);
+                        rawRates.add(total / seconds);
+                        System.out.printf("round %d raw _bulk: %d docs in %.2f s = %.0f docs/s%n", round, total, seconds, total / seconds);
+                    }
+                    deleteIndices(es);
+                }
+            }
+        }
+        double shipper = median(shipperRates);
+        double raw = median(rawRates);
+        System.out.printf("median shipper %.0f docs/s, raw _bulk %.0f docs/s: shipper = %.1f %% of raw; peak heap in use %d MiB (median)%n",
+                shipper, raw, 100 * shipper / raw, median(peaks.stream().map(Long::doubleValue).toList()).longValue() >> 20);
+    }
+
+    static Path writeLogFiles(Path dir, int files, int lines) throws IOException {
+        Path pods = dir.resolve("pods");
+        String now = Instant.now().toString();
+        for (int f = 0; f < files; f++) {
+            Path log = Files.createDirectories(pods.resolve("bench").resolve("order-service-" + f).resolve("logs")).resolve("order-service.log");
+            StringBuilder sb = new StringBuilder(lines * 520);
+            for (int i = 1; i <= lines; i++) {
+                sb.append("{\"@timestamp\":\"").append(now).append("\",\"event.sequence\":").append(i)
+                        .append(",\"log.logger\":\"dev.berth.order.service.OrderService\",\"log.level\":\"INFO\",\"message\":\"order ")
+                        .append(f).append('-').append(i).append(" placed for 9.90 EUR: PAID\",\"process.thread.name\":\"executor-thread-2\","
+                                + "\"process.thread.id\":29,\"mdc\":{\"spanId\":\"5f3911899e816b26\",\"traceId\":\"03c7e80c41be757626dd398972b72464\","
+                                + "\"sampled\":\"true\"},\"trace.id\":\"03c7e80c41be757626dd398972b72464\",\"host.hostname\":\"vm\",\"process.pid\":11019,"
+                                + "\"ecs.version\":\"1.12.2\",\"service.name\":\"order-service\",\"service.version\":\"0.1.0\",\"service.environment\":\"prod\"}\n");
+            }
+            Files.writeString(log, sb);
+        }
+        return pods;
+    }
+
+    static double shipper(Elasticsearch client, Path pods, Path state, int total, long[] peak) throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ObjectStore store = new ObjectStore(Files.createDirectories(state.resolve("store")), new KubernetesSerialization(), Clock.systemUTC(), 100);
+        var heap = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long baseline = heap.getHeapMemoryUsage().getUsed();
+        long start = System.nanoTime();
+        try (LogShipper shipper = new LogShipper(CONFIG, client.client(), new IndexTemplate(client.client()), new LogSources(pods, store),
+                state.resolve("shipper"), Clock.systemUTC(), meters)) {
+            shipper.start();
+            while (meters.get("berth.logs.documents.acked").counter().count() < total) {
+                peak[0] = Math.max(peak[0], heap.getHeapMemoryUsage().getUsed() - baseline);
+                Thread.sleep(50);
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    /** The same documents the shipper builds, serialised up front, sent as _bulk requests like the shipper's. */
+    static double raw(String es, Path pods, int total) throws Exception {
+        List<byte[]> bodies = new ArrayList<>();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int inBody = 0;
+        try (var logs = Files.find(pods, 4, (p, a) -> p.toString().endsWith(".log"))) {
+            for (Path log : logs.toList()) {
+                LogSources.Found found = new LogSources.Found(log, LogSources.inode(log));
+                LogSource source = new LogSource("bench", log.getParent().getParent().getFileName().toString(), "order-service", "", "", "",
+                        "order-service", "order-service", log.toString(), "raw/" + found.inode(), null);
+                byte[] bytes = Files.readAllBytes(log);
+                int from = 0;
+                String previous = null;
+                for (int i = 0; i < bytes.length; i++) {
+                    if (bytes[i] == '\n') {
+                        LogDocument d = LogDocument.of(source, bytes, from, i - from, from, previous, CONFIG.indexPrefix());
+                        previous = d.timestamp();
+                        body.write(("{\"index\":{\"_index\":\"" + d.index() + "\",\"_id\":\"" + d.id() + "\"}}\n").getBytes(StandardCharsets.UTF_8));
+                        body.write(JSON.writeValueAsBytes(d.body()));
+                        body.write('\n');
+                        from = i + 1;
+                        if (++inBody == CONFIG.batchDocuments()) {
+                            bodies.add(body.toByteArray());
+                            body.reset();
+                            inBody = 0;
+                        }
+                    }
+                }
+            }
+        }
+        if (inBody > 0) {
+            bodies.add(body.toByteArray());
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService senders = Executors.newFixedThreadPool(CONFIG.concurrentRequests());
+        long start = System.nanoTime();
+        List<Future<?>> sent = new ArrayList<>();
+        for (byte[] b : bodies) {
+            sent.add(senders.submit(() -> {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + "/_bulk")).header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(b)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200 || r.body().contains("\"errors\":true")) {
+                    throw new IllegalStateException("_bulk failed: " + r.body().substring(0, Math.min(500, r.body().length())));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : sent) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        senders.shutdown();
+        return seconds;
+    }
+
+    /** CPU time this JVM used so far (all threads). */
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    static void deleteIndices(String es) throws Exception {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(es + "/berth-logs-bench-*")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    static Double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** The core's defaults (application.properties / CoreConfig), with the benchmark's own index prefix. */
+    static final CoreConfig.Logs CONFIG = new CoreConfig.Logs() {
+        public Optional<URI> elasticsearchUrl() { return Optional.empty(); }
+        public String indexPrefix() { return "berth-logs-bench-"; }
+        public int batchDocuments() { return 2000; }
+        public long batchBytes() { return 4194304; }
+        public Duration flushInterval() { return Duration.ofSeconds(1); }
+        public int concurrentRequests() { return 2; }
+        public int maxInFlight() { return 10000; }
+        public Duration pollInterval() { return Duration.ofMillis(200); }
+    };
+}
