@@ -51,6 +51,14 @@ final class PrometheusProcess implements AutoCloseable {
                             refresh_interval: 2s
                             authorization: {type: Bearer, credentials: "%s"}
                     """.formatted(corePort, CoreUnderTest.VIEWER));
+            return launch(port, config, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static PrometheusProcess launch(int port, Path config, Path dir) {
+        try {
             Process p = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
@@ -61,6 +69,29 @@ final class PrometheusProcess implements AutoCloseable {
             return prometheus;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start prometheus (run ci/bootstrap.sh, which installs it)", e);
+        }
+    }
+
+    /**
+     * Prometheus as {@code ./berth up} runs it: the committed {@code observability/prometheus/prometheus.yml} and its
+     * rules (what ci/prometheus.sh renders), pointed at this core, with the viewer's token.
+     */
+    static PrometheusProcess withKitConfig(int port, int corePort, Path dir) {
+        try {
+            Path source = Path.of(System.getProperty("berth.root", "..")).resolve("observability").resolve("prometheus");
+            Path config = Files.createDirectories(dir.resolve("config"));
+            Files.writeString(config.resolve("prometheus.yml"), Files.readString(source.resolve("prometheus.yml"))
+                    .replace("http://127.0.0.1:7070", "http://127.0.0.1:" + corePort));
+            Files.writeString(config.resolve("core.token"), CoreUnderTest.VIEWER);
+            Path rules = Files.createDirectories(config.resolve("rules"));
+            try (var files = Files.list(source.resolve("rules"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, rules.resolve(f.getFileName()));
+                }
+            }
+            return launch(port, config.resolve("prometheus.yml"), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -39,7 +39,12 @@ class RealServicesIT {
     @Test
     void theGeneratedManifestsRunAndAnOrderIsPaid() throws Exception {
         String manifests = renderLocalOverlay();
-        try (CoreUnderTest core = new CoreUnderTest("real-services", Map.of()).start()) {
+        Path observability = Files.createDirectories(Path.of("target", "it-state", "observability-" + System.nanoTime()).toAbsolutePath());
+        int prometheusPort = PrometheusProcess.freePort();
+        try (ElasticsearchProcess es = ElasticsearchProcess.start(ElasticsearchProcess.freePort(), observability.resolve("elasticsearch"));
+             CoreUnderTest core = new CoreUnderTest("real-services", Map.of("BERTH_LOGS_ELASTICSEARCH_URL", es.url()));
+             PrometheusProcess prometheus = PrometheusProcess.withKitConfig(prometheusPort, core.process.port(), observability.resolve("prometheus"))) {
+            core.start();
             var admin = core.admin();
             admin.apply(manifests, "berth", false);
             core.converge("berth", Duration.ofMinutes(3), () -> {
@@ -61,6 +66,7 @@ class RealServicesIT {
 
             rollingUpdateOfOrderServiceUnderLoad(core, port);
             brokenPaymentRevisionIsRolledBack(core, port);
+            observabilityOfTheRunningKit(core, port, prometheus, es);
 
             core.process.stop();
             core.awaitNoReplicaProcesses();
@@ -70,10 +76,14 @@ class RealServicesIT {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static HttpRequest order(int port) {
+        return order(port, "tok_visa");
+    }
+
+    static HttpRequest order(int port, String cardToken) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/orders"))
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"it\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"A\",\"quantity\":2,\"unitPrice\":\"7.50\"}]}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"it\",\"currency\":\"EUR\",\"cardToken\":\"" + cardToken + "\",\"items\":[{\"sku\":\"A\",\"quantity\":2,\"unitPrice\":\"7.50\"}]}"))
                 .build();
     }
 
@@ -133,6 +143,38 @@ class RealServicesIT {
             assertThat(load.succeeded()).isGreaterThan(10);
         }
     }
+
+    /**
+     * The kit's dashboards, rules and saved objects against the Prometheus and Elasticsearch that watched all of the
+     * above, after some declined payments and one crashed replica (restart counters): see {@link ObservabilityProof}.
+     */
+    static void observabilityOfTheRunningKit(CoreUnderTest core, int port, PrometheusProcess prometheus, ElasticsearchProcess es) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> declined = HTTP.send(order(port, "tok_decline"), HttpResponse.BodyHandlers.ofString());
+            assertThat(declined.body()).contains("\"status\":\"PAYMENT_FAILED\"");
+        }
+        HttpResponse<String> paid = HTTP.send(order(port), HttpResponse.BodyHandlers.ofString());
+        String orderId = JSON.readTree(paid.body()).path("id").asText();
+        Pod victim = core.admin().<Pod>list(ResourceKind.POD, "berth", "app.kubernetes.io/name=payment-service").stream()
+                .filter(PodStatuses::isReady).findFirst().orElseThrow();
+        // the kubelet names the process in the container id: berth://<pid>@<start>
+        String containerId = victim.getStatus().getContainerStatuses().get(0).getContainerID();
+        ProcessHandle replica = ProcessHandle.of(Long.parseLong(containerId.substring("berth://".length(), containerId.indexOf('@'))))
+                .orElseThrow(() -> new AssertionError("no process " + containerId + " for " + victim.getMetadata().getName()));
+        replica.destroyForcibly();
+        core.converge("berth", Duration.ofMinutes(2), () -> assertThat(core.admin().<Pod>get(ResourceKind.POD, "berth", victim.getMetadata().getName())
+                .orElseThrow().getStatus().getContainerStatuses().get(0).getRestartCount()).isGreaterThanOrEqualTo(1));
+        for (int i = 0; i < 5; i++) {
+            assertThat(HTTP.send(order(port), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+        }
+
+        ObservabilityProof.oneTraceIdQueryFindsBothServices(es.url(), orderId);
+        ObservabilityProof.everyKibanaFieldExists(es.url());
+        ObservabilityProof.everyRuleEvaluatesAndRecords(prometheus);
+        ObservabilityProof.everyDashboardQueryReturnsSeries(prometheus, "berth");
+    }
+
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** {@code kubectl kustomize k8s/overlays/local}, or the kustomize binary ci/bootstrap.sh installs without kubectl. */
     static String renderLocalOverlay() throws Exception {
