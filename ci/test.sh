@@ -6,8 +6,10 @@
 #   2. ./mvnw verify — unit, service, resource, *IT and system tests against real PostgreSQL, the real registry,
 #      real processes and sockets;
 #   3. both kustomize overlays rendered and checked;
-#   4. live /q/metrics of both services linted by promtool;
-#   5. the GitHub Actions workflows linted by actionlint.
+#   4. the observability files: Prometheus config, rules and rule unit tests (promtool), the Kubernetes variant,
+#      the Grafana dashboards (@grafana/schema types, structure, PromQL syntax);
+#   5. live /q/metrics of both services linted by promtool;
+#   6. the GitHub Actions workflows linted by actionlint.
 source "$(dirname "$0")/lib.sh"
 cd "$BERTH_ROOT"
 started=$SECONDS
@@ -15,18 +17,22 @@ started=$SECONDS
 ci/bootstrap.sh
 ci/postgres.sh --reset-test
 ci/registry.sh start
+ci/elasticsearch.sh install # the log-shipping tests start their own Elasticsearch nodes from it
 BERTH_GIT_REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 export BERTH_GIT_REVISION
 
-say "1/5 images (Jib) and their checks"
+say "1/6 images (Jib) and their checks"
 ci/images.sh
-say "2/5 ./mvnw verify"
+say "2/6 ./mvnw verify"
 ./mvnw -B verify
-say "3/5 kustomize overlays"
+say "3/6 kustomize overlays"
 k8s/check.sh
-say "4/5 promtool check metrics on live scrapes"
+say "4/6 observability files"
+ci/observability-check.sh
+ci/grafana-check.sh
+say "5/6 promtool check metrics on live scrapes"
 ci/metrics-check.sh
-say "5/5 actionlint"
+say "6/6 actionlint"
 ci/lint-workflows.sh
 
 say "all checks passed in $((SECONDS - started)) s"

@@ -145,6 +145,15 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         System.out.printf("  %-18s %s  (token: %s)%n", "core API", root.server, root.tokenFile);
+        // started beside the core by ./berth up (ci/prometheus.sh, ci/elasticsearch.sh)
+        String prometheus = System.getenv("BERTH_ANALYSIS_PROMETHEUS_URL");
+        if (prometheus != null) {
+            System.out.printf("  %-18s %s  (targets: %s/targets)%n", "Prometheus", prometheus, prometheus);
+        }
+        String elasticsearch = System.getenv("BERTH_LOGS_ELASTICSEARCH_URL");
+        if (elasticsearch != null) {
+            System.out.printf("  %-18s %s  (replica logs: berth-logs-*; ./berth logs --search 'log.level:ERROR')%n", "Elasticsearch", elasticsearch);
+        }
         if (orderUrl != null) {
             System.out.println();
             System.out.println("  Place an order:");
