@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
         description = "Runs and operates Berth: a small Kubernetes on this machine for Quarkus services.",
         subcommands = {UpCommand.class, DownCommand.class, BerthCli.Apply.class, BerthCli.Get.class, BerthCli.Describe_.class,
-            BerthCli.Logs.class, BerthCli.Delete.class, BerthCli.Scale.class, RolloutCommand.class, SetCommand.class, BerthCli.Nodes.class})
+            BerthCli.Logs.class, BerthCli.Delete.class, BerthCli.Scale.class, RolloutCommand.class, SetCommand.class, BerthCli.Nodes.class, PipelineCommand.class})
 public final class BerthCli {
 
     @Option(names = "--server", description = "the core's API (default ${DEFAULT-VALUE})", defaultValue = "${env:BERTH_SERVER:-http://127.0.0.1:7070}",
