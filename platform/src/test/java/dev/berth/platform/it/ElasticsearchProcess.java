@@ -44,14 +44,52 @@ final class ElasticsearchProcess implements AutoCloseable {
         this.dir = dir;
     }
 
+    private static final Path SHARED = Path.of("/var/lib/berth/it");
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e); // test data left behind, not a test failure
+        }
+    }
+
+    private static Path nodeDirectory(Path wanted) {
+        if (!isRoot()) {
+            return wanted;
+        }
+        try {
+            Files.createDirectories(wanted.getParent());
+            Process reach = new ProcessBuilder("runuser", "-u", RUN_AS_WHEN_ROOT, "--", "test", "-x", wanted.getParent().toString())
+                    .redirectErrorStream(true).start();
+            if (reach.waitFor() == 0) {
+                return wanted;
+            }
+            Path shared = Files.createDirectories(SHARED);
+            Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            return shared.resolve(wanted.getFileName() + "-" + System.nanoTime());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A free port for Elasticsearch's HTTP listener (its transport port picks a free one of 9300-9399 itself). */
     static int freePort() {
         return PrometheusProcess.freePort();
     }
 
-    /** Starts a node on {@code port} keeping everything in {@code dir} (created if missing) and waits for yellow. */
+    /**
+     * Starts a node on {@code port} keeping everything in {@code dir} (created if missing) and waits for yellow. As
+     * root, when {@code dir} lies below a directory closed to the node's user (a CI workspace under a private
+     * parent), the node's files go to {@code /var/lib/berth/it/} instead.
+     */
     static ElasticsearchProcess start(int port, Path dir) {
-        ElasticsearchProcess es = new ElasticsearchProcess(port, installation(), dir.toAbsolutePath().normalize());
+        ElasticsearchProcess es = new ElasticsearchProcess(port, installation(), nodeDirectory(dir.toAbsolutePath().normalize()));
         // a test that dies halfway must not leave a node behind
         Runtime.getRuntime().addShutdownHook(es.stopAtExit);
         try {
@@ -95,6 +133,9 @@ final class ElasticsearchProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (dir.startsWith(SHARED)) {
+            deleteQuietly(dir); // a stand-in directory outside the build: nothing else would ever remove it
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(stopAtExit);
         } catch (IllegalStateException shuttingDown) {
