@@ -78,7 +78,7 @@ public class LocalEngine implements Engine {
                 action = ApplyResult.Action.CREATED;
             } else if (dryRun) {
                 result = current.get();
-                action = ApplyResult.Action.CONFIGURED;
+                action = store.wouldChange(key, applied.merge(current.get(), o)) ? ApplyResult.Action.CONFIGURED : ApplyResult.Action.UNCHANGED;
             } else {
                 HasMetadata merged = applied.merge(current.get(), o);
                 result = store.mutate(key, was -> merged);

@@ -195,7 +195,22 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    private <T extends HasMetadata> T replace(ObjectKey key, HasMetadata current, T next) {
+    /**
+     * Whether replacing the object with {@code next} would change it (what {@link #mutate} would commit): the fields
+     * the store owns (uid, creation time, resourceVersion, generation) are not compared. For dry runs.
+     */
+    public boolean wouldChange(ObjectKey key, HasMetadata next) {
+        HasMetadata current = objects.get(key);
+        if (current == null) {
+            return true;
+        }
+        HasMetadata candidate = json.clone(next);
+        keepStoreFields(candidate, current);
+        return !Objects.equals(candidate, current);
+    }
+
+    /** The metadata only the store writes: {@code next} gets {@code current}'s. */
+    private static void keepStoreFields(HasMetadata next, HasMetadata current) {
         var meta = next.getMetadata();
         var was = current.getMetadata();
         meta.setUid(was.getUid());
@@ -203,6 +218,12 @@ public final class ObjectStore implements AutoCloseable {
         meta.setNamespace(was.getNamespace());
         meta.setResourceVersion(was.getResourceVersion());
         meta.setGeneration(was.getGeneration());
+    }
+
+    private <T extends HasMetadata> T replace(ObjectKey key, HasMetadata current, T next) {
+        keepStoreFields(next, current);
+        var meta = next.getMetadata();
+        var was = current.getMetadata();
         if (Objects.equals(next, current)) {
             @SuppressWarnings("unchecked")
             T unchanged = (T) json.clone(current);
