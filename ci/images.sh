@@ -6,17 +6,24 @@
 #   - OCI labels source, revision (= `git rev-parse HEAD`) and version (= the pom's version);
 #   - a non-root user.
 # Writes target/images/digests.txt (`<service> <repository>@sha256:...`) for the stages that pin by digest,
-# and target/images/build.log.
+# target/images/images.json (per image: digest, the digest the tag had before this build, compressed size, and the
+# bytes pushed — the compressed layers and config that the tag's previous image did not have, which Jib skips
+# uploading when the registry has them) and target/images/build.log.
 #
 #   ci/images.sh [extra Maven args...]        e.g. ci/images.sh -Prelease (with BERTH_REGISTRY=ghcr.io/...)
 #   ci/images.sh --no-build                   only check what an earlier `./mvnw package -Pimages` pushed
+#   BERTH_IMAGE_SERVICES=order-service ci/images.sh   only these images (the pipeline's image stage rebuilds only what
+#                                             changed; Maven's -am may still build and push a module they depend on)
 source "$(dirname "$0")/lib.sh"
 
 BUILD=1
 if [ "${1:-}" = --no-build ]; then BUILD=0; shift; fi
 
 BERTH_REGISTRY="${BERTH_REGISTRY:-127.0.0.1:5000}"
-SERVICES=(order-service payment-service)
+read -r -a SERVICES <<<"${BERTH_IMAGE_SERVICES:-order-service payment-service}"
+for svc in "${SERVICES[@]}"; do
+  [ -f "$BERTH_ROOT/services/$svc/pom.xml" ] || die "BERTH_IMAGE_SERVICES: no service $svc under services/"
+done
 export BERTH_REGISTRY
 
 case "$BERTH_REGISTRY" in
@@ -53,8 +60,16 @@ OUT="$BERTH_ROOT/target/images"
 mkdir -p "$OUT"
 LOG="$OUT/build.log"
 modules=$(printf 'services/%s,' "${SERVICES[@]}"); modules=${modules%,}
+declare -A previous_blobs previous_digest
 if [ "$BUILD" = 1 ]; then
-  for svc in "${SERVICES[@]}"; do rm -f "services/$svc/target/jib-image.digest"; done
+  for svc in "${SERVICES[@]}"; do
+    rm -f "services/$svc/target/jib-image.digest"
+    # what the tag held before this build: the baseline for the bytes this build pushes
+    if raw=$(skopeo inspect --tls-verify="$TLS_VERIFY" --raw "docker://$BERTH_REGISTRY/berth/$svc:$VERSION" 2>/dev/null); then
+      previous_blobs[$svc]=$(jq -c '[.config.digest] + [.layers[].digest]' <<<"$raw")
+      previous_digest[$svc]=$(skopeo inspect --tls-verify="$TLS_VERIFY" --format '{{.Digest}}' "docker://$BERTH_REGISTRY/berth/$svc:$VERSION")
+    fi
+  done
   say "building and pushing ${SERVICES[*]} $VERSION to $BERTH_REGISTRY with Jib (log: $LOG)"
   if ! ./mvnw -B package -Pimages -DskipTests -pl "$modules" -am "$@" 2>&1 | tee "$LOG"; then
     die "the Maven image build failed (see $LOG)"
@@ -71,6 +86,7 @@ non_root() { case "${1%%:*}" in ""|0|root) return 1 ;; *) return 0 ;; esac; }
 
 rows=()
 : >"$OUT/digests.txt.tmp"
+: >"$OUT/images.ndjson.tmp"
 for svc in "${SERVICES[@]}"; do
   repo="$BERTH_REGISTRY/berth/$svc"
   ref="docker://$repo:$VERSION"
@@ -111,16 +127,27 @@ for svc in "${SERVICES[@]}"; do
   size=$(jq '[.layers[].size] | add' <<<"$raw")
   rows+=("$svc|$digest|$layers|$size")
   echo "$svc $repo@$digest" >>"$OUT/digests.txt.tmp"
+  # bytes pushed: null with --no-build (this script pushed nothing); everything when the tag is new
+  jq -c --arg svc "$svc" --arg repo "$repo" --arg tag "$VERSION" --arg digest "$digest" \
+     --arg prev "${previous_digest[$svc]:-}" --argjson known "${previous_blobs[$svc]:-[]}" --argjson built "$BUILD" '
+    ([.config] + .layers) as $blobs
+    | {service: $svc, repository: $repo, tag: $tag, digest: $digest,
+       previousDigest: (if $prev == "" then null else $prev end),
+       layers: (.layers | length), bytes: ([$blobs[].size] | add),
+       pushedBytes: (if $built == 1 then ([$blobs[] | select(.digest as $d | $known | index($d) | not) | .size] | add // 0) else null end)}' \
+    <<<"$raw" >>"$OUT/images.ndjson.tmp"
 done
 
-[ "$fail" = 0 ] || { rm -f "$OUT/digests.txt.tmp"; die "image checks failed"; }
+[ "$fail" = 0 ] || { rm -f "$OUT/digests.txt.tmp" "$OUT/images.ndjson.tmp"; die "image checks failed"; }
 mv "$OUT/digests.txt.tmp" "$OUT/digests.txt"
+jq -s . "$OUT/images.ndjson.tmp" >"$OUT/images.json" && rm -f "$OUT/images.ndjson.tmp"
 
 human() { numfmt --to=iec --suffix=B --format='%.1f' "$1" 2>/dev/null || echo "$1 B"; }
-printf '\n%-32s %-71s %6s %10s %12s\n' IMAGE DIGEST LAYERS COMPRESSED BYTES
+printf '\n%-32s %-71s %6s %10s %12s %10s\n' IMAGE DIGEST LAYERS COMPRESSED BYTES PUSHED
 for row in "${rows[@]}"; do
   IFS='|' read -r svc digest layers size <<<"$row"
-  printf '%-32s %-71s %6s %10s %12s\n' "$svc:$VERSION" "$digest" "$layers" "$(human "$size")" "$size"
+  pushed=$(jq -r --arg s "$svc" '.[] | select(.service == $s) | .pushedBytes // "-"' "$OUT/images.json")
+  printf '%-32s %-71s %6s %10s %12s %10s\n' "$svc:$VERSION" "$digest" "$layers" "$(human "$size")" "$size" "$([ "$pushed" = - ] && echo - || human "$pushed")"
 done
 echo
-say "digests written to ${OUT#"$BERTH_ROOT"/}/digests.txt"
+say "digests written to ${OUT#"$BERTH_ROOT"/}/digests.txt, sizes and bytes pushed to ${OUT#"$BERTH_ROOT"/}/images.json"
