@@ -3,8 +3,6 @@ package dev.berth.platform.pipeline;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +47,7 @@ public final class ImagePinning {
     public static List<Pinned> pin(List<HasMetadata> objects, Map<String, String> digests) {
         List<Pinned> pinned = new ArrayList<>();
         for (HasMetadata o : objects) {
-            PodSpec pod = o instanceof Deployment d && d.getSpec() != null && d.getSpec().getTemplate() != null ? d.getSpec().getTemplate().getSpec()
-                    : o instanceof StatefulSet s && s.getSpec() != null && s.getSpec().getTemplate() != null ? s.getSpec().getTemplate().getSpec() : null;
+            PodSpec pod = ManifestPolicy.podSpec(o);
             if (pod == null) {
                 continue;
             }

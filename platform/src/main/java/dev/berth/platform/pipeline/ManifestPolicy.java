@@ -51,6 +51,17 @@ public final class ManifestPolicy {
         return violations;
     }
 
+    /** The pod template's spec of a Deployment or StatefulSet; null for other kinds. */
+    static PodSpec podSpec(HasMetadata o) {
+        if (o instanceof Deployment d && d.getSpec() != null && d.getSpec().getTemplate() != null) {
+            return d.getSpec().getTemplate().getSpec();
+        }
+        if (o instanceof StatefulSet s && s.getSpec() != null && s.getSpec().getTemplate() != null) {
+            return s.getSpec().getTemplate().getSpec();
+        }
+        return null;
+    }
+
     private static void check(String object, LabelSelector selector, PodSpec pod, List<Violation> out) {
         Map<String, String> match = selector == null || selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
         match.keySet().stream().filter(VERSION_LABELS::contains).sorted().forEach(k -> out.add(new Violation(object,

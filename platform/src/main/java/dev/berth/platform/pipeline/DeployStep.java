@@ -1,0 +1,163 @@
+package dev.berth.platform.pipeline;
+
+import dev.berth.platform.controller.DeploymentPlanner;
+import dev.berth.platform.engine.ApplyResult;
+import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.RolloutStatus;
+import dev.berth.platform.model.Owners;
+import dev.berth.platform.model.ResourceKind;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code step: deploy}: applies {@code inputs.manifests} through the {@link Engine} and follows every rollout it
+ * started until it is complete, as {@code kubectl rollout status} would. It first asks the engine for a dry run: when
+ * every object would be unchanged — the cluster already runs these digests with this configuration — nothing is
+ * applied and the step is skipped. A rollout the engine gives up on (the core's automatic rollback, a progress
+ * deadline) fails the step with the engine's reason.
+ */
+final class DeployStep implements Step {
+
+    @Override
+    public Outcome run(StageContext context) throws Exception {
+        Path manifests = context.input("manifests");
+        String namespace = context.with("namespace", "berth");
+        List<HasMetadata> objects = ManifestsStep.read(Files.readString(manifests), manifests.toString(), context.engineName());
+        Engine engine = context.engine();
+
+        context.say("dry run: what would change");
+        List<ApplyResult> preview = engine.apply(copy(objects, context.engineName()), namespace, true);
+        preview.forEach(r -> context.log().println("  (dry run) " + r.line()));
+        if (preview.stream().allMatch(r -> r.action() == ApplyResult.Action.UNCHANGED)) {
+            List<Deployment> live = deployments(engine, objects, namespace);
+            for (Deployment d : live) {
+                String state = rollout(engine, d).message();
+                context.log().println("  " + state);
+            }
+            return Outcome.skipped("nothing changed: all " + objects.size() + " objects are deployed as rendered (images "
+                    + String.join(", ", ManifestsStep.images(objects).stream().map(DeployStep::shortRef).toList()) + ")");
+        }
+
+        Map<String, Long> before = new LinkedHashMap<>();
+        for (Deployment d : deployments(engine, objects, namespace)) {
+            before.put(d.getMetadata().getName(), revision(engine, d));
+        }
+        List<ApplyResult> applied = engine.apply(objects, namespace, false);
+        applied.forEach(r -> context.say(r.line()));
+
+        List<String> changed = new ArrayList<>();
+        for (ApplyResult r : applied) {
+            if (r.action() != ApplyResult.Action.UNCHANGED && (r.kind().equals("Deployment") || r.kind().equals("StatefulSet"))) {
+                changed.add(r.kind() + "/" + r.name());
+            }
+        }
+        List<String> summary = new ArrayList<>();
+        for (String kn : changed) {
+            String kind = kn.substring(0, kn.indexOf('/'));
+            String name = kn.substring(kn.indexOf('/') + 1);
+            String ns = namespaceOf(objects, kind, name, namespace);
+            if (kind.equals("Deployment")) {
+                Deployment done = followRollout(context, engine, ns, name);
+                long revision = revision(engine, done);
+                long previous = before.getOrDefault(name, 0L);
+                context.state().deployed(new RunState.Deployed(ns, name, revision, previous,
+                        done.getSpec().getTemplate().getSpec().getContainers().stream().map(Container::getImage).toList()));
+                summary.add(name + " → revision " + revision);
+            } else {
+                followStatefulSet(context, engine, ns, name);
+                summary.add(name + " ready");
+            }
+        }
+        long unchanged = applied.stream().filter(r -> r.action() == ApplyResult.Action.UNCHANGED).count();
+        return Outcome.succeeded((summary.isEmpty() ? "configuration applied" : String.join(", ", summary))
+                + " (" + (applied.size() - unchanged) + " applied, " + unchanged + " unchanged)");
+    }
+
+    static Deployment followRollout(StageContext context, Engine engine, String ns, String name) throws InterruptedException {
+        String last = null;
+        while (true) {
+            Deployment d = engine.<Deployment>get(ResourceKind.DEPLOYMENT, ns, name)
+                    .orElseThrow(() -> new StepFailedException("deployment " + ns + "/" + name + " disappeared during its rollout"));
+            RolloutStatus status = rollout(engine, d);
+            if (!status.message().equals(last)) {
+                context.say(status.message());
+                last = status.message();
+            }
+            if (status.failed()) {
+                context.state().rolledBack(name + ": " + status.message());
+                throw new StepFailedException(status.message());
+            }
+            if (status.done()) {
+                return d;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static void followStatefulSet(StageContext context, Engine engine, String ns, String name) throws InterruptedException {
+        String last = null;
+        while (true) {
+            StatefulSet s = engine.<StatefulSet>get(ResourceKind.STATEFULSET, ns, name)
+                    .orElseThrow(() -> new StepFailedException("statefulset " + ns + "/" + name + " disappeared during its rollout"));
+            int want = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+            int ready = s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas();
+            String line = "statefulset \"" + name + "\": " + ready + " of " + want + " replicas ready";
+            if (!line.equals(last)) {
+                context.say(line);
+                last = line;
+            }
+            if (ready >= want) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    static RolloutStatus rollout(Engine engine, Deployment d) {
+        List<ReplicaSet> owned = engine.<ReplicaSet>list(ResourceKind.REPLICASET, d.getMetadata().getNamespace(), null).stream()
+                .filter(rs -> Owners.isOwnedBy(rs, d)).toList();
+        return RolloutStatus.of(d, owned);
+    }
+
+    /** The Deployment's current revision: its newest ReplicaSet's {@code deployment.kubernetes.io/revision} (0 = none yet). */
+    static long revision(Engine engine, Deployment d) {
+        return engine.<ReplicaSet>list(ResourceKind.REPLICASET, d.getMetadata().getNamespace(), null).stream()
+                .filter(rs -> Owners.isOwnedBy(rs, d)).mapToLong(DeploymentPlanner::revision).max().orElse(0);
+    }
+
+    private static List<Deployment> deployments(Engine engine, List<HasMetadata> objects, String namespace) {
+        List<Deployment> live = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof Deployment) {
+                String ns = o.getMetadata().getNamespace() == null ? namespace : o.getMetadata().getNamespace();
+                engine.<Deployment>get(ResourceKind.DEPLOYMENT, ns, o.getMetadata().getName()).ifPresent(live::add);
+            }
+        }
+        return live;
+    }
+
+    private static String namespaceOf(List<HasMetadata> objects, String kind, String name, String fallback) {
+        return objects.stream().filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
+                .map(o -> o.getMetadata().getNamespace()).filter(n -> n != null).findFirst().orElse(fallback);
+    }
+
+    /** The engine may fill in defaults on what it is given: the dry run gets its own copy. */
+    private static List<HasMetadata> copy(List<HasMetadata> objects, String engine) {
+        return ManifestsStep.read(String.join("", objects.stream().map(ManifestsStep.SERIALIZATION::asYaml).toList()), "manifests", engine);
+    }
+
+    /** repo@sha256:0123456789ab… → repo@sha256:0123456789ab (12 hex digits, as registries abbreviate). */
+    static String shortRef(String image) {
+        int at = image.indexOf("@sha256:");
+        return at < 0 ? image : image.substring(image.lastIndexOf('/', at) + 1, Math.min(image.length(), at + 8 + 12));
+    }
+}
