@@ -1,7 +1,9 @@
 package dev.berth.platform.cli;
 
 import dev.berth.platform.engine.ApplyResult;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineException;
+import dev.berth.platform.engine.KubernetesEngine;
 import dev.berth.platform.engine.NodeAction;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.support.problem.Problem;
@@ -46,6 +48,14 @@ public final class BerthCli {
             defaultValue = "${env:BERTH_STATE:-${sys:user.home}/.berth}/token", scope = CommandLine.ScopeType.INHERIT)
     Path tokenFile;
 
+    @Option(names = "--engine", description = "local (the core on this machine, the default) or kubernetes (a real cluster)",
+            defaultValue = "${env:BERTH_ENGINE:-local}", scope = CommandLine.ScopeType.INHERIT)
+    String engineName;
+
+    @Option(names = "--context", description = "with --engine kubernetes: the kubeconfig context (default: KUBECONFIG's current one, or in-cluster)",
+            scope = CommandLine.ScopeType.INHERIT)
+    String context;
+
     static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     public static void main(String[] args) {
@@ -66,7 +76,20 @@ public final class BerthCli {
         System.exit(code);
     }
 
-    RemoteEngine engine() {
+    /** The engine every command talks to: the local core over HTTP, or a Kubernetes cluster. */
+    Engine engine() {
+        return switch (engineName) {
+            case "local" -> local();
+            case "kubernetes" -> KubernetesEngine.connect(context);
+            default -> throw new CommandLine.ParameterException(new CommandLine(new BerthCli()), "error: --engine must be local or kubernetes, not \"" + engineName + "\"");
+        };
+    }
+
+    /** The local core, for what only it has (berth up, searching shipped logs). */
+    RemoteEngine local() {
+        if (!engineName.equals("local")) {
+            throw new EngineException(400, "this needs the local engine (the core on this machine), not --engine " + engineName);
+        }
         String token = null;
         try {
             if (Files.exists(tokenFile)) {
@@ -120,10 +143,22 @@ public final class BerthCli {
             for (String f : files) {
                 manifests.append(read(f)).append("\n---\n");
             }
-            for (ApplyResult r : root.engine().apply(manifests.toString(), namespace, dryRun)) {
+            Engine engine = root.engine();
+            List<ApplyResult> results = engine instanceof RemoteEngine remote ? remote.apply(manifests.toString(), namespace, dryRun)
+                    : engine.apply(readAnyKind(manifests.toString()), namespace, dryRun);
+            for (ApplyResult r : results) {
                 out().println(r.line() + (dryRun ? " (dry run)" : ""));
             }
             return 0;
+        }
+
+        /** A real cluster takes any kind; the core's own reader names the field of a broken document. */
+        static List<HasMetadata> readAnyKind(String text) {
+            try {
+                return dev.berth.platform.api.manifest.ManifestReader.anyKind(JSON).read(text);
+            } catch (dev.berth.platform.api.manifest.ManifestException e) {
+                throw new EngineException(400, e.getMessage(), e.errors());
+            }
         }
 
         static String read(String f) throws IOException {
@@ -213,7 +248,7 @@ public final class BerthCli {
         public Integer call() {
             String[] kn = kindAndName(resource, name);
             ResourceKind kind = kind(kn[0]);
-            RemoteEngine engine = root.engine();
+            Engine engine = root.engine();
             List<HasMetadata> targets = new ArrayList<>();
             if (kn[1] != null) {
                 targets.add(engine.get(kind, namespace, kn[1]).orElseThrow(() -> new EngineException(404, kind.plural() + " \"" + kn[1] + "\" not found")));
@@ -261,7 +296,7 @@ public final class BerthCli {
                 if (pod != null || follow || tail != null) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--search takes no pod, --follow or --tail");
                 }
-                LogLines.print(root.engine().getJson("/api/v1/logs?q=" + java.net.URLEncoder.encode(search, java.nio.charset.StandardCharsets.UTF_8)
+                LogLines.print(root.local().getJson("/api/v1/logs?q=" + java.net.URLEncoder.encode(search, java.nio.charset.StandardCharsets.UTF_8)
                         + "&limit=" + limit + (namespace == null ? "" : "&namespace=" + namespace)).path("lines"), System.out);
                 return 0;
             }
@@ -294,7 +329,7 @@ public final class BerthCli {
 
         @Override
         public Integer call() throws IOException {
-            RemoteEngine engine = root.engine();
+            Engine engine = root.engine();
             List<String[]> targets = new ArrayList<>();
             if (file != null) {
                 Object parsed = JSON.unmarshal(new java.io.ByteArrayInputStream(Apply.read(file).getBytes(StandardCharsets.UTF_8)));
@@ -358,7 +393,7 @@ public final class BerthCli {
 
         @Override
         public Integer call() {
-            RemoteEngine engine = root.engine();
+            Engine engine = root.engine();
             if (action == null || action.equals("list")) {
                 out().print(Tables.render(ResourceKind.NODE, engine.list(ResourceKind.NODE, null, null), true, false, Instant.now()));
                 return 0;

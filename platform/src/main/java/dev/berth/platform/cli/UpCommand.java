@@ -69,7 +69,7 @@ final class UpCommand implements Callable<Integer> {
                 return core.healthy() ? "" : null;
             });
         }
-        RemoteEngine engine = root.engine();
+        RemoteEngine engine = root.local();
         StringBuilder manifests = new StringBuilder();
         for (Path f : files) {
             manifests.append(Files.readString(f)).append("\n---\n");

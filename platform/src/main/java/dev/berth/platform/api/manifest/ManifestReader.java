@@ -23,9 +23,21 @@ public final class ManifestReader {
     public static final int MAX_BYTES = 4 * 1024 * 1024;
 
     private final KubernetesSerialization json;
+    private final boolean anyKind;
 
+    /** A reader for the local engine: only the kinds it runs. */
     public ManifestReader(KubernetesSerialization json) {
+        this(json, false);
+    }
+
+    private ManifestReader(KubernetesSerialization json, boolean anyKind) {
         this.json = json;
+        this.anyKind = anyKind;
+    }
+
+    /** A reader for a real cluster, which takes every kind it knows (PodDisruptionBudgets, custom resources …). */
+    public static ManifestReader anyKind(KubernetesSerialization json) {
+        return new ManifestReader(json, true);
     }
 
     /**
@@ -55,7 +67,7 @@ public final class ManifestReader {
                     errors.add(new Problem.FieldError(prefix, "is not a Kubernetes object (apiVersion, kind and metadata are required)"));
                     continue;
                 }
-                String problem = kindProblem(object);
+                String problem = anyKind ? null : kindProblem(object);
                 if (problem != null) {
                     errors.add(new Problem.FieldError(prefix + ".kind", problem));
                 } else {

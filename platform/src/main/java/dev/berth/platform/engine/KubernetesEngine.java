@@ -1,0 +1,360 @@
+package dev.berth.platform.engine;
+
+import dev.berth.platform.controller.DeploymentPlanner;
+import dev.berth.platform.controller.PodTemplates;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.Owners;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.store.WatchEvent;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The {@link Engine} on a real Kubernetes cluster, through the fabric8 client: server-side apply with field manager
+ * {@code berth} (a conflict with another manager is reported, never forced), reads, watches, scale, logs, and the
+ * rollout verbs as kubectl performs them. The cluster is chosen the kubectl way: {@code KUBECONFIG} (or
+ * {@code ~/.kube/config}) and its current context, a named context, or the pod's service account in-cluster.
+ */
+public final class KubernetesEngine implements Engine, AutoCloseable {
+
+    public static final String FIELD_MANAGER = "berth";
+
+    private final KubernetesClient client;
+    private final KubernetesSerialization json = new KubernetesSerialization();
+
+    public KubernetesEngine(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** @param context a kubeconfig context; null for the current one (or the in-cluster service account) */
+    public static KubernetesEngine connect(String context) {
+        Config config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
+        return new KubernetesEngine(new KubernetesClientBuilder().withConfig(config).build());
+    }
+
+    public String describeCluster() {
+        return client.getMasterUrl() + (client.getConfiguration().getCurrentContext() == null ? ""
+                : " (context " + client.getConfiguration().getCurrentContext().getName() + ")");
+    }
+
+    /**
+     * Server-side apply of every object, after a server-side dry run of all of them, so a refused object leaves the
+     * cluster unchanged. An object is {@code unchanged} when the dry run returns it as the cluster has it (ignoring the
+     * fields the server maintains).
+     */
+    @Override
+    public List<ApplyResult> apply(List<HasMetadata> objects, String defaultNamespace, boolean dryRun) {
+        for (HasMetadata o : objects) {
+            if (o instanceof io.fabric8.kubernetes.api.model.Namespaced && o.getMetadata().getNamespace() == null) {
+                o.getMetadata().setNamespace(defaultNamespace == null ? ObjectKey.DEFAULT_NAMESPACE : defaultNamespace);
+            }
+            o.getMetadata().setManagedFields(null);
+        }
+        List<HasMetadata> previews = new ArrayList<>();
+        List<HasMetadata> live = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            HasMetadata current = call(() -> client.resource(o).get());
+            live.add(current);
+            previews.add(preview(o));
+        }
+        List<ApplyResult> results = new ArrayList<>();
+        for (int i = 0; i < objects.size(); i++) {
+            HasMetadata o = objects.get(i);
+            HasMetadata before = live.get(i);
+            HasMetadata after = dryRun ? previews.get(i) : before == null ? create(o) : call(() -> client.resource(o).fieldManager(FIELD_MANAGER).serverSideApply());
+            ApplyResult.Action action = before == null ? ApplyResult.Action.CREATED
+                    : sameContent(before, previews.get(i)) ? ApplyResult.Action.UNCHANGED : ApplyResult.Action.CONFIGURED;
+            results.add(new ApplyResult(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName(), action,
+                    after == null ? null : after.getMetadata().getResourceVersion()));
+        }
+        return results;
+    }
+
+    /** The server's dry run of the apply: every object is validated before any is written. */
+    private HasMetadata preview(HasMetadata o) {
+        try {
+            return client.resource(o).dryRun().fieldManager(FIELD_MANAGER).serverSideApply();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404 && call(() -> client.resource(o).get()) == null) {
+                return null; // fabric8's mock server cannot apply a missing object, even as a dry run (see create)
+            }
+            return call(() -> {
+                throw e;
+            });
+        }
+    }
+
+    /**
+     * A new object, by server-side apply too (so Berth owns its fields). fabric8's mock API server answers an apply of
+     * a missing object with 404 where a real one creates it: then it is created.
+     */
+    private HasMetadata create(HasMetadata o) {
+        try {
+            return client.resource(o).fieldManager(FIELD_MANAGER).serverSideApply();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                return call(() -> {
+                    throw e;
+                });
+            }
+            return call(() -> client.resource(o).create());
+        }
+    }
+
+    /** Equal but for what the API server maintains itself (versions, managed fields, timestamps, status). */
+    boolean sameContent(HasMetadata a, HasMetadata b) {
+        return Objects.equals(content(a), content(b));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> content(HasMetadata o) {
+        Map<String, Object> map = json.convertValue(o, Map.class);
+        map.remove("status");
+        Map<String, Object> meta = (Map<String, Object>) map.get("metadata");
+        if (meta != null) {
+            for (String server : List.of("resourceVersion", "managedFields", "generation", "uid", "creationTimestamp", "selfLink")) {
+                meta.remove(server);
+            }
+        }
+        return map;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> Optional<T> get(ResourceKind kind, String namespace, String name) {
+        return Optional.ofNullable((T) call(() -> resource(kind, namespace, name).get()));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> List<T> list(ResourceKind kind, String namespace, String labelSelector) {
+        var options = new ListOptionsBuilder().withLabelSelector(labelSelector == null || labelSelector.isBlank() ? null : labelSelector).build();
+        var op = client.resources(kind.type());
+        return (List<T>) call(() -> kind.namespaced() && namespace != null ? op.inNamespace(namespace).list(options).getItems()
+                : kind.namespaced() ? op.inAnyNamespace().list(options).getItems() : op.list(options).getItems());
+    }
+
+    @Override
+    public <T extends HasMetadata> T update(T object) {
+        return call(() -> client.resource(object).update());
+    }
+
+    @Override
+    public boolean delete(ResourceKind kind, String namespace, String name) {
+        return call(() -> !resource(kind, namespace, name).delete().isEmpty());
+    }
+
+    @Override
+    public HasMetadata scale(ResourceKind kind, String namespace, String name, int replicas) {
+        if (kind != ResourceKind.DEPLOYMENT && kind != ResourceKind.STATEFULSET) {
+            throw new EngineException(400, kind.kind() + " cannot be scaled: only Deployments and StatefulSets");
+        }
+        exists(kind, namespace, name);
+        return call(() -> kind == ResourceKind.DEPLOYMENT
+                ? client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> {
+                    d.getSpec().setReplicas(replicas);
+                    return d;
+                })
+                : client.apps().statefulSets().inNamespace(namespace).withName(name).edit(s -> {
+                    s.getSpec().setReplicas(replicas);
+                    return s;
+                }));
+    }
+
+    @Override
+    public AutoCloseable watch(ResourceKind kind, String namespace, String labelSelector, Consumer<WatchEvent> listener) {
+        var options = new ListOptionsBuilder().withLabelSelector(labelSelector == null || labelSelector.isBlank() ? null : labelSelector).build();
+        Watcher<HasMetadata> watcher = new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, HasMetadata o) {
+                WatchEvent.Type type = switch (action) {
+                    case ADDED -> WatchEvent.Type.ADDED;
+                    case DELETED -> WatchEvent.Type.DELETED;
+                    default -> WatchEvent.Type.MODIFIED;
+                };
+                if (action != Action.ERROR && action != Action.BOOKMARK) {
+                    String rv = o.getMetadata().getResourceVersion();
+                    listener.accept(new WatchEvent(type, ObjectKey.of(o), o, rv == null || !rv.matches("\\d+") ? 0 : Long.parseLong(rv)));
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                // the caller closed the watch, or the server ended it: a new watch starts from a fresh list
+            }
+        };
+        io.fabric8.kubernetes.client.Watch w = call(() -> watchOf(kind, namespace).watch(options, watcher));
+        return w::close;
+    }
+
+    @Override
+    public InputStream logs(String namespace, String pod, Integer tailLines, boolean follow) {
+        exists(ResourceKind.POD, namespace, pod);
+        var p = client.pods().inNamespace(namespace).withName(pod);
+        var tailed = tailLines == null ? p : p.tailingLines(tailLines);
+        if (follow) {
+            return call(() -> tailed.watchLog().getOutput());
+        }
+        return new ByteArrayInputStream(call(tailed::getLog).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * pause/resume set {@code spec.paused}; restart stamps {@code kubectl.kubernetes.io/restartedAt}; undo re-applies
+     * the pod template of the ReplicaSet at the revision asked for (0: the one before the current), without its
+     * {@code pod-template-hash} label — as {@code kubectl rollout undo} does.
+     */
+    @Override
+    public Deployment rollout(String namespace, String name, RolloutAction action) {
+        Deployment current = this.<Deployment>get(ResourceKind.DEPLOYMENT, namespace, name)
+                .orElseThrow(() -> new EngineException(404, "deployments.apps \"" + name + "\" not found"));
+        var d = client.apps().deployments().inNamespace(namespace).withName(name);
+        if (action instanceof RolloutAction.Pause || action instanceof RolloutAction.Resume) {
+            boolean pause = action instanceof RolloutAction.Pause;
+            return call(() -> d.edit(x -> {
+                x.getSpec().setPaused(pause ? Boolean.TRUE : null);
+                return x;
+            }));
+        }
+        if (action instanceof RolloutAction.Restart) {
+            return call(() -> d.edit(x -> {
+                Map<String, String> a = x.getSpec().getTemplate().getMetadata().getAnnotations();
+                Map<String, String> annotations = a == null ? new HashMap<>() : new HashMap<>(a);
+                annotations.put("kubectl.kubernetes.io/restartedAt", Instant.now().toString());
+                x.getSpec().getTemplate().getMetadata().setAnnotations(annotations);
+                return x;
+            }));
+        }
+        return undo(current, ((RolloutAction.Undo) action).toRevision());
+    }
+
+    private Deployment undo(Deployment d, long toRevision) {
+        List<ReplicaSet> owned = this.<ReplicaSet>list(ResourceKind.REPLICASET, d.getMetadata().getNamespace(), null).stream()
+                .filter(rs -> Owners.isOwnedBy(rs, d)).sorted(Comparator.comparingLong(DeploymentPlanner::revision).reversed()).toList();
+        ReplicaSet target;
+        if (toRevision == 0) {
+            if (owned.size() < 2) {
+                throw new EngineException(400, "no rollout history found for deployment \"" + d.getMetadata().getName() + "\"");
+            }
+            target = owned.get(1);
+        } else {
+            target = owned.stream().filter(rs -> DeploymentPlanner.revision(rs) == toRevision).findFirst()
+                    .orElseThrow(() -> new EngineException(400, "unable to find specified revision " + toRevision + " in history"));
+        }
+        PodTemplateSpec template = json.clone(target.getSpec().getTemplate());
+        if (template.getMetadata().getLabels() != null) {
+            Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
+            labels.remove(PodTemplates.TEMPLATE_HASH_LABEL);
+            template.getMetadata().setLabels(labels);
+        }
+        return call(() -> client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName()).edit(x -> {
+            x.getSpec().setTemplate(template);
+            return x;
+        }));
+    }
+
+    /** cordon/uncordon set {@code spec.unschedulable}; drain cordons and evicts the node's pods (PodDisruptionBudgets apply). */
+    @Override
+    public HasMetadata node(String name, NodeAction action) {
+        exists(ResourceKind.NODE, null, name);
+        var n = client.nodes().withName(name);
+        return switch (action) {
+            case CORDON, UNCORDON -> call(() -> n.edit(x -> {
+                x.getSpec().setUnschedulable(action == NodeAction.CORDON ? Boolean.TRUE : null);
+                return x;
+            }));
+            case DRAIN -> {
+                Node cordoned = call(() -> n.edit(x -> {
+                    x.getSpec().setUnschedulable(true);
+                    return x;
+                }));
+                for (Pod p : call(() -> client.pods().inAnyNamespace().withField("spec.nodeName", name).list().getItems())) {
+                    boolean daemon = p.getMetadata().getOwnerReferences() != null
+                            && p.getMetadata().getOwnerReferences().stream().anyMatch(o -> "DaemonSet".equals(o.getKind()));
+                    if (!daemon && !call(() -> client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName()).evict())) {
+                        throw new EngineException(429, "cannot evict pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()
+                                + ": it would violate its PodDisruptionBudget; retry later");
+                    }
+                }
+                yield cordoned;
+            }
+            case FAIL, RECOVER -> throw new EngineException(400, "nodes " + action.name().toLowerCase(java.util.Locale.ROOT)
+                    + " simulates a machine on the local engine; a real cluster's nodes are not Berth's to fail");
+        };
+    }
+
+    /** A port on 127.0.0.1 forwarded to a Service's first port (as {@code kubectl port-forward svc/NAME}); close it when done. */
+    public io.fabric8.kubernetes.client.LocalPortForward forward(String namespace, String service) {
+        io.fabric8.kubernetes.api.model.Service s = this.<io.fabric8.kubernetes.api.model.Service>get(ResourceKind.SERVICE, namespace, service)
+                .orElseThrow(() -> new EngineException(404, "services \"" + service + "\" not found in namespace " + namespace));
+        if (s.getSpec() == null || s.getSpec().getPorts() == null || s.getSpec().getPorts().isEmpty()) {
+            throw new EngineException(400, "service " + namespace + "/" + service + " has no port to forward");
+        }
+        int port = s.getSpec().getPorts().get(0).getPort();
+        return call(() -> client.services().inNamespace(namespace).withName(service).portForward(port));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private io.fabric8.kubernetes.client.dsl.Watchable<HasMetadata> watchOf(ResourceKind kind, String namespace) {
+        io.fabric8.kubernetes.client.dsl.MixedOperation op = client.resources(kind.type());
+        if (!kind.namespaced()) {
+            return op;
+        }
+        return namespace == null ? (io.fabric8.kubernetes.client.dsl.Watchable) op.inAnyNamespace() : (io.fabric8.kubernetes.client.dsl.Watchable) op.inNamespace(namespace);
+    }
+
+    private Resource<? extends HasMetadata> resource(ResourceKind kind, String namespace, String name) {
+        var op = client.resources(kind.type());
+        return kind.namespaced() ? op.inNamespace(namespace == null ? ObjectKey.DEFAULT_NAMESPACE : namespace).withName(name) : op.withName(name);
+    }
+
+    private void exists(ResourceKind kind, String namespace, String name) {
+        if (get(kind, namespace, name).isEmpty()) {
+            throw new EngineException(404, kind.plural() + " \"" + name + "\" not found");
+        }
+    }
+
+    /** Runs a client call; the API server's refusals become EngineExceptions with its status and message. */
+    private static <T> T call(java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (KubernetesClientException e) {
+            int code = e.getCode() == 0 ? 503 : e.getCode();
+            String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+            if (code == 409 && message != null && message.contains("conflict")) {
+                message = message + " (Berth applies with field manager \"" + FIELD_MANAGER + "\" and never forces: resolve the conflict, "
+                        + "e.g. remove the field from the other manager, then apply again)";
+            }
+            throw new EngineException(code, message);
+        }
+    }
+}
