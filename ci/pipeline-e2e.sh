@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `berth pipeline run` end to end on the local engine, as a newcomer would run it on a clean clone (after the build):
+#   1. --from image: Jib images built and pushed, manifests rendered and pinned by digest, validated, deployed on a
+#      core this script starts, smoke-tested (an order PAID through the Service) — every stage succeeded, per the report;
+#   2. the same again with nothing changed: the image stage pushes nothing and the deploy is skipped, per the report,
+#      and the smoke test passes again.
+# The core runs with its own state directory and port, so a `./berth up` already running is left alone; it is
+# stopped at the end. The reports are kept as target/pipeline/e2e-{1,2}.json.
+source "$(dirname "$0")/lib.sh"
+cd "$BERTH_ROOT"
+command -v jq >/dev/null || apt_install jq
+
+export BERTH_STATE="$BERTH_ROOT/target/pipeline-e2e/state"
+export BERTH_SERVER="http://127.0.0.1:${BERTH_E2E_PORT:-7171}"
+mkdir -p "$BERTH_STATE"
+cleanup() {
+  java -cp "platform/target/quarkus-app/app/*:platform/target/quarkus-app/lib/main/*:platform/target/quarkus-app/lib/boot/*" \
+    dev.berth.platform.cli.BerthCli down >/dev/null 2>&1 || warn "could not stop the e2e core (state $BERTH_STATE)"
+}
+trap cleanup EXIT
+
+# expect REPORT JQ-FILTER MESSAGE — the filter must hold on the report
+expect() {
+  jq -e "$2" "$1" >/dev/null || { jq . "$1" >&2; die "$(basename "$1"): $3"; }
+}
+
+say "pipeline run 1: build images, deploy, verify"
+./berth pipeline run --from image || { cat target/pipeline/report.md >&2; die "the first pipeline run failed"; }
+cp target/pipeline/report.json target/pipeline/e2e-1.json
+r=target/pipeline/e2e-1.json
+expect $r '.verdict == "succeeded"' "the run did not succeed"
+expect $r '[.stages[] | select(.name == "image" or .name == "manifests" or .name == "validate" or .name == "deploy" or .name == "verify") | .status] == ["succeeded","succeeded","succeeded","succeeded","succeeded"]' \
+  "every stage from image to verify should have succeeded"
+expect $r '(.images | length) == 2 and all(.images[]; .reference | test("@sha256:[0-9a-f]{64}$"))' "two images, each by digest"
+expect $r '[.deployed[].deployment] | sort == ["order-service","payment-service"]' "both services deployed"
+grep -q '127.0.0.1:5000/berth/order-service@sha256:' target/pipeline/manifests.yaml || die "manifests.yaml does not pin order-service by digest"
+say "run 1: $(jq -r '[.stages[] | select(.status != "not_run") | "\(.name) \(.durationMs / 1000 | floor) s"] | join(", ")' $r)"
+
+say "pipeline run 2: nothing changed"
+./berth pipeline run --from image || { cat target/pipeline/report.md >&2; die "the second pipeline run failed"; }
+cp target/pipeline/report.json target/pipeline/e2e-2.json
+r=target/pipeline/e2e-2.json
+expect $r '.verdict == "succeeded"' "the re-run did not succeed"
+expect $r '.stages[] | select(.name == "image") | .status == "skipped"' "the image stage should skip: the sources did not change"
+expect $r 'all(.images[]; .pushedBytes == 0)' "nothing should be pushed"
+expect $r '.stages[] | select(.name == "deploy") | .status == "skipped"' "the deploy should skip: the digests did not change"
+expect $r '.stages[] | select(.name == "verify") | .status == "succeeded"' "the smoke test should pass again"
+expect $r '(.deployed | length) == 0' "nothing deployed"
+say "run 2: image and deploy skipped, verify passed ($(jq -r '.durationMs / 1000' $r) s)"
