@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,13 +131,17 @@ class LogShippingIT {
         for (String name : names) {
             List<JsonNode> docs = documents(name);
             List<Long> sequence = docs.stream().filter(d -> d.has("event.sequence")).map(d -> d.path("event.sequence").asLong()).toList();
-            assertThat(sequence).as("%s: every line once, in the order written", name)
-                    .containsExactlyElementsOf(LongStream.rangeClosed(1, lines).boxed().toList());
+            // what the file holds, in the order written: 1…50,000 — twice over if the replica was restarted (not
+            // adopted) across the core crash and wrote its lines again; either way each line exactly once
+            List<Long> written = fileSequence(name);
+            assertThat(written).as("%s: the replica wrote all its lines", name).startsWith(LongStream.rangeClosed(1, lines).boxed().toArray(Long[]::new));
+            assertThat(sequence).as("%s: every line once, in the order written (%d lines in its file)", name, written.size())
+                    .containsExactlyElementsOf(written);
             assertThat((long) docs.size()).as("%s: one document per line of its log file", name).isEqualTo(fileLines(name));
-            total += sequence.size();
+            total += written.size();
         }
-        assertThat(total).isEqualTo(200_000);
-        assertThat(count("{\"bool\":{\"filter\":[" + chatty + ",{\"exists\":{\"field\":\"event.sequence\"}}]}}")).isEqualTo(200_000);
+        assertThat(total).isGreaterThanOrEqualTo(200_000);
+        assertThat(count("{\"bool\":{\"filter\":[" + chatty + ",{\"exists\":{\"field\":\"event.sequence\"}}]}}")).isEqualTo(total);
     }
 
     @Test
@@ -192,6 +198,14 @@ class LogShippingIT {
 
     Path logFile(String pod) {
         return core.state.resolve("pods").resolve("default").resolve(pod).resolve("logs").resolve("app.log");
+    }
+
+    /** event.sequence of every JSON line of the pod's log file, in file order. */
+    List<Long> fileSequence(String pod) throws Exception {
+        Pattern seq = Pattern.compile("\"event\\.sequence\":(\\d+)");
+        try (var l = Files.lines(logFile(pod))) {
+            return l.map(seq::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(1))).toList();
+        }
     }
 
     long fileLines(String pod) throws Exception {
