@@ -104,5 +104,13 @@ public final class ControllerLoop implements AutoCloseable {
         closed = true;
         worker.interrupt();
         timers.shutdownNow();
+        if (Thread.currentThread() != worker) {
+            try {
+                // a pass in flight finishes before close returns, so what it started is visible to the caller
+                worker.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -172,12 +172,32 @@ public final class Kubelet implements AutoCloseable {
         return Map.copyOf(workers);
     }
 
-    /** Stops every replica (graceful, at most {@code grace} each), in parallel. */
+    /**
+     * Stops every replica (graceful, at most {@code grace} each), in parallel: each worker once it has finished
+     * launching or adopting, then any process of a pod no worker had reached yet (a core stopped right after a
+     * restart, before it adopted everything) — none outlives the core.
+     */
     public void stopAll(Duration grace) {
         Instant deadline = Instant.now().plus(grace);
         List<PodWorker> all = List.copyOf(workers.values());
         workers.clear();
-        all.parallelStream().forEach(w -> w.stopGracefully(w.graceOverride(Duration.between(Instant.now(), deadline))));
+        all.parallelStream().forEach(w -> {
+            w.awaitStarted(Duration.between(Instant.now(), deadline));
+            w.stopGracefully(w.graceOverride(Duration.between(Instant.now(), deadline)));
+        });
+        List<ReplicaProcess> unreached = deps.store().<Pod>list(ResourceKind.POD, null, null).stream()
+                .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
+                .flatMap(p -> p.getStatus().getContainerStatuses().stream())
+                .map(c -> ReplicaProcess.adopt(c.getContainerID()))
+                .flatMap(Optional::stream)
+                .toList();
+        if (!unreached.isEmpty()) {
+            LOG.infof("stopping %d replica process(es) no pod worker had adopted yet", unreached.size());
+            unreached.parallelStream().forEach(r -> {
+                Duration left = Duration.between(Instant.now(), deadline);
+                r.stop(left.isNegative() ? Duration.ZERO : left);
+            });
+        }
     }
 
     @Override

@@ -18,10 +18,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,6 +46,8 @@ final class PodWorker {
     private final Map<String, ContainerRun> containers = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> hostPorts = new LinkedHashMap<>();
     private volatile boolean stopping;
+    /** Completes when {@link #start()} has launched or adopted every container (or given up). */
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     /** One container's process, its prober and its restart bookkeeping. */
     private final class ContainerRun {
@@ -72,6 +77,25 @@ final class PodWorker {
 
     /** Starts every container, adopting processes an earlier core left running. */
     void start() {
+        try {
+            launchOrAdoptAll();
+        } finally {
+            started.complete(null);
+        }
+    }
+
+    /** Waits (at most {@code max}) for {@link #start()} to finish, so a stop sees every process it launched or adopted. */
+    void awaitStarted(Duration max) {
+        try {
+            started.get(Math.max(max.toMillis(), 1), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warnf("%s did not finish starting within %s; stopping what it has", key, max);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void launchOrAdoptAll() {
         hostPorts.putAll(HostPorts.of(pod));
         allocatePorts();
         deps.status().update(key, uid, p -> {

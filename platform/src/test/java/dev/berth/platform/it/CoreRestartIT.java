@@ -58,4 +58,24 @@ class CoreRestartIT {
             core.close();
         }
     }
+
+    @Test
+    void aCoreStoppedRightAfterARestartStillStopsEveryReplica() throws Exception {
+        String image = TestImages.testApp("restart", Path.of("target", "testapp"));
+        CoreUnderTest core = new CoreUnderTest("restart-stop", Map.of()).start();
+        try {
+            core.admin().apply(Manifests.testApp("brief", image, 3, "100m", null), "default", false);
+            await().atMost(60, SECONDS).until(() -> core.admin().<Pod>list(ResourceKind.POD, "default", "app=brief").stream()
+                    .filter(PodStatuses::isReady).count() == 3);
+            core.crash();
+            assertThat(pids(core)).hasSize(3);
+
+            // stopped as soon as it answers: its kubelet may not have adopted every replica yet
+            core.start();
+            core.process.stop();
+            core.awaitNoReplicaProcesses();
+        } finally {
+            core.close();
+        }
+    }
 }
