@@ -13,6 +13,36 @@ import java.util.Optional;
 @ConfigMapping(prefix = "berth")
 public interface CoreConfig {
 
+    /**
+     * {@code local} (the default): the local engine runs replicas on this machine. {@code kubernetes-scheduler}: no local
+     * engine; the core is the secondary scheduler of the cluster it runs in (k8s/platform).
+     */
+    @WithDefault("local")
+    Mode mode();
+
+    enum Mode {
+        LOCAL, KUBERNETES_SCHEDULER
+    }
+
+    /** The secondary scheduler ({@code mode=kubernetes-scheduler}). */
+    ClusterScheduler scheduler();
+
+    interface ClusterScheduler {
+        /** Pods whose {@code spec.schedulerName} is this are placed by Berth. */
+        @WithDefault("berth")
+        String name();
+
+        /** This replica's name in the election's Lease (the pod name, from the downward API); the host name if unset. */
+        Optional<String> identity();
+
+        @WithDefault("berth-system")
+        String leaseNamespace();
+
+        /** Concurrent Binding requests. */
+        @WithDefault("16")
+        int binders();
+    }
+
     /** Where the store, tokens, layer cache, replica directories and logs live. */
     @WithDefault("${user.home}/.berth/core")
     Path stateDir();

@@ -130,6 +130,10 @@ public class LocalCore {
     }
 
     void start(@Observes StartupEvent ignored) {
+        if (config.mode() != CoreConfig.Mode.LOCAL) {
+            LOG.infof("mode %s: the local engine does not run", config.mode());
+            return;
+        }
         config.auth().adminTokenFile().ifPresent(tokens::ensureAdminToken);
         VirtualNodes.register(store, config.nodes(), clock);
         routing.start();
