@@ -47,18 +47,20 @@ lint() {
 lint "k8s/ sources" "$ROOT/k8s"
 
 mkdir -p "$OUT"
-for overlay in local prod; do
-  if ! render "$ROOT/k8s/overlays/$overlay" >"$OUT/$overlay.yaml"; then
-    echo "FAIL render: kustomize k8s/overlays/$overlay"
+for dir in overlays/local overlays/prod overlays/berth-scheduled platform; do
+  overlay=${dir#overlays/}
+  if ! render "$ROOT/k8s/$dir" >"$OUT/$overlay.yaml"; then
+    echo "FAIL render: kustomize k8s/$dir"
     exit 1
   fi
   to_json "$OUT/$overlay.yaml" >"$OUT/$overlay.json"
-  echo "PASS render: k8s/overlays/$overlay -> target/k8s/$overlay.yaml"
+  echo "PASS render: k8s/$dir -> target/k8s/$overlay.yaml"
 done
 
-lint "rendered target/k8s/local.yaml and prod.yaml" "$OUT/local.yaml" "$OUT/prod.yaml"
+lint "rendered target/k8s/{local,prod,berth-scheduled,platform}.yaml" "$OUT/local.yaml" "$OUT/prod.yaml" \
+  "$OUT/berth-scheduled.yaml" "$OUT/platform.yaml"
 
-python3 - "$OUT/local.json" "$OUT/prod.json" <<'PY'
+python3 - "$OUT/local.json" "$OUT/prod.json" "$OUT/berth-scheduled.json" "$OUT/platform.json" <<'PY'
 import json, sys
 
 NAMESPACE = "berth"
@@ -224,8 +226,49 @@ CHECKS = {
     ],
 }
 
+def scheduled_by_berth(objs):
+    return [name(w) for w in of_kind(objs, "Deployment", "StatefulSet") if w["spec"]["template"]["spec"].get("schedulerName") != "berth"]
+
+
+def same_objects_as_local(objs):
+    local = {name(o) for o in load(sys.argv[1])}
+    return sorted(local ^ {name(o) for o in objs})
+
+
+def rbac_without_wildcards(objs):
+    return [f"{name(r)}: {rule}" for r in of_kind(objs, "ClusterRole", "Role") for rule in r["rules"]
+            if "*" in rule["apiGroups"] + rule["resources"] + rule["verbs"]]
+
+
+def role_bindings_to_service_account(objs):
+    accounts = {(a["metadata"]["namespace"], a["metadata"]["name"]) for a in of_kind(objs, "ServiceAccount")}
+    used = {w["spec"]["template"]["spec"].get("serviceAccountName") for w in of_kind(objs, "Deployment")}
+    bad = [f"{name(b)} -> {s['namespace']}/{s['name']}" for b in of_kind(objs, "ClusterRoleBinding", "RoleBinding")
+           for s in b["subjects"] if (s.get("namespace"), s["name"]) not in accounts]
+    return bad + [f"Deployment uses unknown ServiceAccount {u}" for u in used if ("berth-system", u) not in accounts]
+
+
+def non_root_read_only(objs):
+    return [name(w) for w in of_kind(objs, "Deployment") for c in containers(w)
+            if not w["spec"]["template"]["spec"].get("securityContext", {}).get("runAsNonRoot")
+            or not c.get("securityContext", {}).get("readOnlyRootFilesystem")]
+
+
+CHECKS["berth-scheduled"] = COMMON + [
+    ("every workload names schedulerName berth", scheduled_by_berth),
+    ("the same objects as the local overlay", same_objects_as_local),
+]
+CHECKS["platform"] = [
+    ("every workload container has requests+limits and readiness+liveness probes", resources_and_probes),
+    ("no wildcard in any RBAC rule", rbac_without_wildcards),
+    ("bindings and the Deployment name the rendered ServiceAccount", role_bindings_to_service_account),
+    ("the scheduler runs as non-root on a read-only root filesystem", non_root_read_only),
+    ("two scheduler replicas (one leads, one stands by)",
+     lambda objs: [] if [d["spec"]["replicas"] for d in of_kind(objs, "Deployment")] == [2] else ["replicas != 2"]),
+]
+
 failed = 0
-for path, overlay in zip(sys.argv[1:], ("local", "prod")):
+for path, overlay in zip(sys.argv[1:], ("local", "prod", "berth-scheduled", "platform")):
     objs = load(path)
     for title, check in CHECKS[overlay]:
         problems = check(objs)
