@@ -81,11 +81,32 @@ final class RolloutCommand {
         @Option(names = "--timeout", defaultValue = "0s", description = "give up after this long (e.g. 5m, 90s); 0s waits forever")
         String timeout;
 
+        @Option(names = "--rollback-on-failure", description = {"on a cluster (--engine kubernetes): roll back to the previous "
+                + "revision, with a RolloutRolledBack event, when the rollout exceeds its progress deadline or a new pod crash-loops "
+                + "(the local engine does this by itself)"})
+        boolean rollbackOnFailure;
+
         @Override
         public Integer call() throws InterruptedException {
             Engine engine = engine();
             String name = name();
             Duration limit = Durations.parse(timeout);
+            if (rollbackOnFailure) {
+                if (!(engine instanceof dev.berth.platform.engine.KubernetesEngine cluster)) {
+                    spec.commandLine().getErr().println("error: --rollback-on-failure is for --engine kubernetes; the local engine rolls back by itself");
+                    return 2;
+                }
+                var verdict = new dev.berth.platform.cluster.RolloutSupervisor(cluster, dev.berth.platform.cluster.RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS)
+                        .supervise(namespace, name, limit.isZero() ? Duration.ofDays(365) : limit, line -> {
+                            out().println(line);
+                            out().flush();
+                        });
+                if (verdict.outcome() == dev.berth.platform.cluster.RolloutSupervisor.Verdict.Outcome.COMPLETE) {
+                    return 0;
+                }
+                spec.commandLine().getErr().println("error: " + verdict.reason());
+                return 1;
+            }
             Instant deadline = limit.isZero() ? Instant.MAX : Instant.now().plus(limit);
             // re-read on every change of the Deployment or its ReplicaSets (the core's watch), not on a timer
             java.util.concurrent.BlockingQueue<Boolean> changed = new java.util.concurrent.LinkedBlockingQueue<>();

@@ -29,6 +29,7 @@ final class ClusterEvents implements AutoCloseable {
     private final SchedulerMetrics metrics;
     private final ThreadPoolExecutor poster;
 
+    /** @param metrics counts the events dropped when the queue is full; null to count nothing */
     ClusterEvents(KubernetesClient client, String component, String instance, SchedulerMetrics metrics) {
         this.client = client;
         this.component = component;
@@ -38,7 +39,11 @@ final class ClusterEvents implements AutoCloseable {
             Thread t = new Thread(r, component + "-events");
             t.setDaemon(true);
             return t;
-        }, (r, executor) -> metrics.eventDropped());
+        }, (r, executor) -> {
+            if (metrics != null) {
+                metrics.eventDropped();
+            }
+        });
     }
 
     void normal(HasMetadata about, String reason, String message) {

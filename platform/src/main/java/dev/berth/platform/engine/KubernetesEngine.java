@@ -57,6 +57,11 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         return new KubernetesEngine(new KubernetesClientBuilder().withConfig(config).build());
     }
 
+    /** The fabric8 client underneath, for what the Engine interface does not cover (events, supervision). */
+    public KubernetesClient client() {
+        return client;
+    }
+
     public String describeCluster() {
         return client.getMasterUrl() + (client.getConfiguration().getCurrentContext() == null ? ""
                 : " (context " + client.getConfiguration().getCurrentContext().getName() + ")");

@@ -1,8 +1,10 @@
 package dev.berth.platform.pipeline;
 
+import dev.berth.platform.cluster.RolloutSupervisor;
 import dev.berth.platform.controller.DeploymentPlanner;
 import dev.berth.platform.engine.ApplyResult;
 import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.KubernetesEngine;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +86,22 @@ final class DeployStep implements Step {
     }
 
     static Deployment followRollout(StageContext context, Engine engine, String ns, String name) throws InterruptedException {
+        if (engine instanceof KubernetesEngine cluster) {
+            // on a cluster Berth supervises: a deadline exceeded or a crash-looping new revision is rolled back here
+            RolloutSupervisor.Verdict verdict = new RolloutSupervisor(cluster, RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS)
+                    .supervise(ns, name, Duration.ofHours(1), context::say);
+            switch (verdict.outcome()) {
+                case COMPLETE -> {
+                    return engine.<Deployment>get(ResourceKind.DEPLOYMENT, ns, name)
+                            .orElseThrow(() -> new StepFailedException("deployment " + ns + "/" + name + " disappeared after its rollout"));
+                }
+                case ROLLED_BACK -> {
+                    context.state().rolledBack(name + ": " + verdict.reason());
+                    throw new StepFailedException("deployment \"" + name + "\" was rolled back automatically: " + verdict.reason());
+                }
+                default -> throw new StepFailedException("deployment \"" + name + "\": " + verdict.reason());
+            }
+        }
         String last = null;
         while (true) {
             Deployment d = engine.<Deployment>get(ResourceKind.DEPLOYMENT, ns, name)

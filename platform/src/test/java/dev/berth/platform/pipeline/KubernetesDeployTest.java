@@ -115,7 +115,9 @@ class KubernetesDeployTest {
         try {
             RunReport report = deploy();
             assertThat(report.succeeded()).isFalse();
-            assertThat(report.stage("deploy").summary()).isEqualTo("deployment \"web\" exceeded its progress deadline");
+            // the first revision: nothing to roll back to, so the supervisor reports it and changes nothing
+            assertThat(report.stage("deploy").summary()).isEqualTo("deployment \"web\": ProgressDeadlineExceeded: deployment \"web\" "
+                    + "exceeded its progress deadline; no earlier revision to roll back to");
         } finally {
             controller.shutdownNow();
         }
