@@ -86,6 +86,11 @@ final class RolloutCommand {
                 + "(the local engine does this by itself)"})
         boolean rollbackOnFailure;
 
+        @Option(names = "--analysis-prometheus", defaultValue = "${env:BERTH_ANALYSIS_PROMETHEUS_URL}", description = {"with "
+                + "--rollback-on-failure: the cluster's Prometheus; a Deployment with canary annotations has its new revision "
+                + "judged on the services' own request metrics and rolled back on a failing verdict (env BERTH_ANALYSIS_PROMETHEUS_URL)"})
+        String analysisPrometheus;
+
         @Override
         public Integer call() throws InterruptedException {
             Engine engine = engine();
@@ -96,7 +101,10 @@ final class RolloutCommand {
                     spec.commandLine().getErr().println("error: --rollback-on-failure is for --engine kubernetes; the local engine rolls back by itself");
                     return 2;
                 }
-                var verdict = new dev.berth.platform.cluster.RolloutSupervisor(cluster, dev.berth.platform.cluster.RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS)
+                var analysis = analysisPrometheus == null || analysisPrometheus.isBlank() ? null
+                        : new dev.berth.platform.engine.PrometheusCanaryAnalysis(java.net.URI.create(analysisPrometheus),
+                                dev.berth.platform.engine.PrometheusCanaryAnalysis.SERVICE);
+                var verdict = new dev.berth.platform.cluster.RolloutSupervisor(cluster, dev.berth.platform.cluster.RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS, analysis)
                         .supervise(namespace, name, limit.isZero() ? Duration.ofDays(365) : limit, line -> {
                             out().println(line);
                             out().flush();

@@ -1,7 +1,10 @@
 package dev.berth.platform.cluster;
 
+import dev.berth.platform.controller.Canary;
+import dev.berth.platform.controller.CanaryAnalysis;
 import dev.berth.platform.controller.DeploymentPlanner;
 import dev.berth.platform.engine.KubernetesEngine;
+import dev.berth.platform.engine.PrometheusCanaryAnalysis;
 import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
@@ -12,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +30,8 @@ import org.jboss.logging.Logger;
  * Follows a Deployment's rollout on a cluster and rolls it back when Kubernetes alone would not: when the rollout
  * reports {@code ProgressDeadlineExceeded}, or when a pod of the new revision crash-loops (a container in
  * {@code CrashLoopBackOff}, or restarted {@link #crashLoopRestarts} times) — long before a progress deadline would
- * notice. The rollback is {@code rollout undo} (the previous ReplicaSet's template, as kubectl applies it) plus a
+ * notice — or, given an analysis, when the new revision fails the Deployment's canary thresholds. The rollback is
+ * {@code rollout undo} (the previous ReplicaSet's template, as kubectl applies it) plus a
  * Warning event {@code RolloutRolledBack} on the Deployment saying why, so {@code kubectl describe} shows it.
  *
  * <p>Woken by watches on the Deployment, its ReplicaSets and pods (never a fixed sleep), bounded by a timeout.
@@ -45,12 +50,25 @@ public final class RolloutSupervisor {
     private final KubernetesEngine engine;
     private final KubernetesClient client;
     private final int crashLoopRestarts;
+    private final CanaryAnalysis analysis;
 
     /** Three restarts of a container of the new revision count as crash-looping. */
     public static final int DEFAULT_CRASH_LOOP_RESTARTS = 3;
 
     /** @param crashLoopRestarts restarts of one container of the new revision that count as crash-looping (≥ 1) */
     public RolloutSupervisor(KubernetesEngine engine, int crashLoopRestarts) {
+        this(engine, crashLoopRestarts, null);
+    }
+
+    /**
+     * With {@code analysis} (e.g. {@link PrometheusCanaryAnalysis} on {@link PrometheusCanaryAnalysis#SERVICE} series at
+     * the cluster's Prometheus), a Deployment carrying the canary annotations ({@link Canary}) has its new revision
+     * judged every step length with the same thresholds as on the local engine (the steps' traffic shares do not apply:
+     * Kubernetes' RollingUpdate shifts the traffic). A failing verdict rolls back; after the rollout completes the
+     * supervisor waits for one passing verdict, at most three step lengths (inconclusive then: complete, said so).
+     */
+    public RolloutSupervisor(KubernetesEngine engine, int crashLoopRestarts, CanaryAnalysis analysis) {
+        this.analysis = analysis;
         if (crashLoopRestarts < 1) {
             throw new IllegalArgumentException("crashLoopRestarts must be at least 1, got " + crashLoopRestarts);
         }
@@ -70,6 +88,9 @@ public final class RolloutSupervisor {
              AutoCloseable replicaSets = engine.watch(ResourceKind.REPLICASET, namespace, null, e -> changed.release());
              AutoCloseable pods = engine.watch(ResourceKind.POD, namespace, null, e -> changed.release())) {
             String last = null;
+            Instant lastAnalysis = Instant.MIN;
+            Instant completedAt = null;
+            Canary.Verdict lastVerdict = null;
             while (true) {
                 Deployment d = engine.<Deployment>get(ResourceKind.DEPLOYMENT, namespace, name)
                         .orElseThrow(() -> new IllegalArgumentException("deployments.apps \"" + name + "\" not found in " + namespace));
@@ -80,8 +101,16 @@ public final class RolloutSupervisor {
                     progress.accept(status.message());
                     last = status.message();
                 }
+                Optional<Canary.Settings> judged = analysis == null || owned.size() < 2 ? Optional.empty() : Canary.settings(d);
                 if (status.done() && !status.failed()) {
-                    return new Verdict(Verdict.Outcome.COMPLETE, status.message(), revision);
+                    if (judged.isEmpty() || (lastVerdict != null && lastVerdict.outcome() == Canary.Verdict.Outcome.PASS)) {
+                        return new Verdict(Verdict.Outcome.COMPLETE, status.message(), revision);
+                    }
+                    completedAt = completedAt == null ? Instant.now() : completedAt;
+                    if (Instant.now().isAfter(completedAt.plus(judged.get().stepDuration().multipliedBy(3)))) {
+                        return new Verdict(Verdict.Outcome.COMPLETE, status.message() + "; analysis inconclusive: "
+                                + (lastVerdict == null ? "no verdict" : lastVerdict.detail()), revision);
+                    }
                 }
                 if (status.failed()) {
                     return rollBack(d, owned, "ProgressDeadlineExceeded: " + status.message());
@@ -89,6 +118,22 @@ public final class RolloutSupervisor {
                 Optional<String> crashLoop = owned.isEmpty() ? Optional.empty() : crashLooping(d, owned.get(0));
                 if (crashLoop.isPresent()) {
                     return rollBack(d, owned, "CrashLoop: " + crashLoop.get());
+                }
+                if (judged.isPresent()) {
+                    ReplicaSet newest = owned.get(0);
+                    Instant since = newest.getMetadata().getCreationTimestamp() == null ? Instant.now()
+                            : Instant.parse(newest.getMetadata().getCreationTimestamp());
+                    Instant now = Instant.now();
+                    Duration step = judged.get().stepDuration();
+                    if (!now.isBefore(since.plus(step)) && !now.isBefore(lastAnalysis.plus(step))) {
+                        lastAnalysis = now;
+                        lastVerdict = analysis.analyse(d, newest, judged.get(), since, now);
+                        progress.accept("analysis of revision " + revision + ": " + lastVerdict.outcome() + ", " + lastVerdict.detail());
+                        if (lastVerdict.outcome() == Canary.Verdict.Outcome.FAIL) {
+                            return rollBack(d, owned, "AnalysisFailed: " + lastVerdict.detail());
+                        }
+                        continue; // a pass may complete the supervision at once
+                    }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

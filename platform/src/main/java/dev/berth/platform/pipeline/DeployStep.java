@@ -5,6 +5,7 @@ import dev.berth.platform.controller.DeploymentPlanner;
 import dev.berth.platform.engine.ApplyResult;
 import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.KubernetesEngine;
+import dev.berth.platform.engine.PrometheusCanaryAnalysis;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
@@ -88,7 +89,11 @@ final class DeployStep implements Step {
     static Deployment followRollout(StageContext context, Engine engine, String ns, String name) throws InterruptedException {
         if (engine instanceof KubernetesEngine cluster) {
             // on a cluster Berth supervises: a deadline exceeded or a crash-looping new revision is rolled back here
-            RolloutSupervisor.Verdict verdict = new RolloutSupervisor(cluster, RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS)
+            // with BERTH_ANALYSIS_PROMETHEUS_URL (the cluster's Prometheus), a Deployment's canary thresholds are judged too
+            String prometheus = context.environment().get("BERTH_ANALYSIS_PROMETHEUS_URL");
+            RolloutSupervisor.Verdict verdict = new RolloutSupervisor(cluster, RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS,
+                    prometheus == null || prometheus.isBlank() ? null
+                            : new PrometheusCanaryAnalysis(java.net.URI.create(prometheus), PrometheusCanaryAnalysis.SERVICE))
                     .supervise(ns, name, Duration.ofHours(1), context::say);
             switch (verdict.outcome()) {
                 case COMPLETE -> {

@@ -86,6 +86,17 @@ class KubernetesCliTest {
         assertThat(berth("--engine", "kubernetes", "--context", "mock", "delete", "deployment", "web", "-n", "berth")).as(err.toString()).isZero();
         assertThat(client.apps().deployments().inNamespace("berth").withName("web").get()).isNull();
 
+        // describe shows the cluster's own reasons: a Pending pod's FailedScheduling event from the scheduler
+        client.pods().inNamespace("berth").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("web-1")
+                .endMetadata().withNewSpec().withSchedulerName("berth").addNewContainer().withName("web").withImage("web@sha256:1").endContainer()
+                .endSpec().withNewStatus().withPhase("Pending").endStatus().build()).create();
+        client.v1().events().inNamespace("berth").resource(new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                .withName("web-1.1").endMetadata().withNewInvolvedObject().withKind("Pod").withName("web-1").withNamespace("berth")
+                .endInvolvedObject().withType("Warning").withReason("FailedScheduling").withMessage("0/3 nodes are available: 3 Insufficient cpu.")
+                .withNewSource().withComponent("berth-scheduler").endSource().withCount(1).build()).create();
+        assertThat(berth("--engine", "kubernetes", "--context", "mock", "describe", "pod", "web-1", "-n", "berth")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("FailedScheduling", "0/3 nodes are available: 3 Insufficient cpu.");
+
         assertThat(berth("--engine", "kubernetes", "--context", "mock", "logs", "--search", "error")).isNotZero();
         assertThat(err.toString()).contains("this needs the local engine");
         assertThat(berth("--engine", "nomad", "get", "pods")).isNotZero();

@@ -57,6 +57,27 @@ final class PrometheusProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Scraping one plain target every second, keeping the labels its series carry ({@code honor_labels}), as a
+     * cluster's Prometheus labels the services' series after relabelling (namespace, service, revision …).
+     */
+    static PrometheusProcess scrapingTarget(int port, int targetPort, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path config = dir.resolve("prometheus.yml");
+            Files.writeString(config, """
+                    global: {scrape_interval: 1s, evaluation_interval: 1s}
+                    scrape_configs:
+                      - job_name: berth-replicas
+                        honor_labels: true
+                        static_configs: [{targets: ["127.0.0.1:%d"]}]
+                    """.formatted(targetPort));
+            return launch(port, config, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static PrometheusProcess launch(int port, Path config, Path dir) {
         try {
             Process p = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
