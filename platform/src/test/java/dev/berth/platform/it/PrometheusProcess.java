@@ -38,23 +38,16 @@ final class PrometheusProcess implements AutoCloseable {
     }
 
     static PrometheusProcess scraping(int port, int corePort, Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path config = dir.resolve("prometheus.yml");
-            // as in production: every target (the core and each Ready replica) comes from the core's http_sd endpoint
-            Files.writeString(config, """
-                    global: {scrape_interval: 1s, evaluation_interval: 1s}
-                    scrape_configs:
-                      - job_name: berth
-                        http_sd_configs:
-                          - url: http://127.0.0.1:%d/api/v1/sd/prometheus
-                            refresh_interval: 2s
-                            authorization: {type: Bearer, credentials: "%s"}
-                    """.formatted(corePort, CoreUnderTest.VIEWER));
-            return launch(port, config, dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // as in production: every target (the core and each Ready replica) comes from the core's http_sd endpoint
+        return withConfig(port, dir, """
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                scrape_configs:
+                  - job_name: berth
+                    http_sd_configs:
+                      - url: http://127.0.0.1:%d/api/v1/sd/prometheus
+                        refresh_interval: 2s
+                        authorization: {type: Bearer, credentials: "%s"}
+                """.formatted(corePort, CoreUnderTest.VIEWER));
     }
 
     /**
@@ -62,16 +55,20 @@ final class PrometheusProcess implements AutoCloseable {
      * cluster's Prometheus labels the services' series after relabelling (namespace, service, revision …).
      */
     static PrometheusProcess scrapingTarget(int port, int targetPort, Path dir) {
+        return withConfig(port, dir, """
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                scrape_configs:
+                  - job_name: berth-replicas
+                    honor_labels: true
+                    static_configs: [{targets: ["127.0.0.1:%d"]}]
+                """.formatted(targetPort));
+    }
+
+    private static PrometheusProcess withConfig(int port, Path dir, String yaml) {
         try {
             Files.createDirectories(dir);
             Path config = dir.resolve("prometheus.yml");
-            Files.writeString(config, """
-                    global: {scrape_interval: 1s, evaluation_interval: 1s}
-                    scrape_configs:
-                      - job_name: berth-replicas
-                        honor_labels: true
-                        static_configs: [{targets: ["127.0.0.1:%d"]}]
-                    """.formatted(targetPort));
+            Files.writeString(config, yaml);
             return launch(port, config, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
