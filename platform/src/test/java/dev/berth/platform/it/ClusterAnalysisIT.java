@@ -112,7 +112,8 @@ class ClusterAnalysisIT {
         String prefix = "Rolled back from revision 2 to the template of revision 1: AnalysisFailed: Prometheus " + prometheus.url() + ": error ratio ";
         assertThat(verdict.reason()).startsWith(prefix);
         double ratio = Double.parseDouble(verdict.reason().substring(prefix.length()).split(" ")[0]);
-        assertThat(ratio).as("the broken revision's share of 500s, as Prometheus measured it").isGreaterThan(0.05).isLessThanOrEqualTo(0.5);
+        // half of its answers are 500s: 0.5, give or take increase()'s extrapolation and the rounding of both counts
+        assertThat(ratio).as("the broken revision's share of 500s, as Prometheus measured it").isGreaterThan(0.05).isLessThan(0.6);
         assertThat(cluster.image()).isEqualTo("web:v1");
         await().atMost(5, SECONDS).until(() -> cluster.rolledBackEvents().size() == 1);
         assertThat(cluster.rolledBackEvents().get(0).getMessage()).contains("AnalysisFailed", "limit 0.05");
