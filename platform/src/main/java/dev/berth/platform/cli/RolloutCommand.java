@@ -3,6 +3,7 @@ package dev.berth.platform.cli;
 import dev.berth.platform.controller.PodTemplates;
 import dev.berth.platform.controller.RolloutHistory;
 import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.EngineChanges;
 import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
@@ -116,19 +117,13 @@ final class RolloutCommand {
                 return 1;
             }
             Instant deadline = limit.isZero() ? Instant.MAX : Instant.now().plus(limit);
-            // re-read on every change of the Deployment or its ReplicaSets (the core's watch), not on a timer
-            java.util.concurrent.BlockingQueue<Boolean> changed = new java.util.concurrent.LinkedBlockingQueue<>();
-            try (AutoCloseable deployments = watch ? engine.watch(ResourceKind.DEPLOYMENT, namespace, null, e -> changed.offer(true)) : null;
-                    AutoCloseable sets = watch ? engine.watch(ResourceKind.REPLICASET, namespace, null, e -> changed.offer(true)) : null) {
-                return follow(engine, name, deadline, changed);
-            } catch (InterruptedException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) { // closing a watch stream
-                throw new IllegalStateException("watching deployment " + name + " failed: " + e.getMessage(), e);
+            // re-read on every change of the Deployment or its ReplicaSets (the engine's watch), not on a timer
+            try (EngineChanges changes = watch ? EngineChanges.watch(engine, namespace, ResourceKind.DEPLOYMENT, ResourceKind.REPLICASET) : null) {
+                return follow(engine, name, deadline, changes);
             }
         }
 
-        private int follow(Engine engine, String name, Instant deadline, java.util.concurrent.BlockingQueue<Boolean> changed) throws InterruptedException {
+        private int follow(Engine engine, String name, Instant deadline, EngineChanges changes) throws InterruptedException {
             String last = null;
             while (true) {
                 Deployment d = deployment(engine, name);
@@ -145,11 +140,10 @@ final class RolloutCommand {
                     return 0;
                 }
                 Duration left = deadline == Instant.MAX ? Duration.ofDays(365) : Duration.between(Instant.now(), deadline);
-                if (left.isNegative() || changed.poll(left.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) == null) {
+                if (left.isNegative() || !changes.await(left)) { // one read covers every change meanwhile
                     spec.commandLine().getErr().println("error: timed out waiting for the condition");
                     return 1;
                 }
-                changed.clear(); // one read covers every change queued meanwhile
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.berth.platform.cluster;
 import dev.berth.platform.controller.Canary;
 import dev.berth.platform.controller.CanaryAnalysis;
 import dev.berth.platform.controller.DeploymentPlanner;
+import dev.berth.platform.engine.EngineChanges;
 import dev.berth.platform.engine.KubernetesEngine;
 import dev.berth.platform.engine.PrometheusCanaryAnalysis;
 import dev.berth.platform.engine.RolloutAction;
@@ -20,7 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -82,11 +82,8 @@ public final class RolloutSupervisor {
      * new status line.
      */
     public Verdict supervise(String namespace, String name, Duration timeout, Consumer<String> progress) {
-        Semaphore changed = new Semaphore(0);
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (AutoCloseable deployments = engine.watch(ResourceKind.DEPLOYMENT, namespace, null, e -> changed.release());
-             AutoCloseable replicaSets = engine.watch(ResourceKind.REPLICASET, namespace, null, e -> changed.release());
-             AutoCloseable pods = engine.watch(ResourceKind.POD, namespace, null, e -> changed.release())) {
+        try (EngineChanges changes = EngineChanges.watch(engine, namespace, ResourceKind.DEPLOYMENT, ResourceKind.REPLICASET, ResourceKind.POD)) {
             String last = null;
             Instant lastAnalysis = Instant.MIN;
             Instant completedAt = null;
@@ -140,16 +137,11 @@ public final class RolloutSupervisor {
                     return new Verdict(Verdict.Outcome.TIMED_OUT, "still rolling out after " + timeout + ": " + status.message(), revision);
                 }
                 // a watch event, or at the latest every 5 s (a watch can be closed by the server)
-                changed.tryAcquire(Math.min(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
-                changed.drainPermits();
+                changes.await(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(5))));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Verdict(Verdict.Outcome.TIMED_OUT, "interrupted", 0);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("closing the watches of " + namespace + "/" + name + ": " + e.getMessage(), e);
         }
     }
 

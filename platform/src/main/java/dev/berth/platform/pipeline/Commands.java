@@ -55,19 +55,18 @@ final class Commands {
         }
     }
 
+    /** SIGTERM to the command and every descendant, SIGKILL to whatever has not exited 5 s later. */
     static void stopTree(Process p) {
         List<ProcessHandle> all = new java.util.ArrayList<>(p.descendants().toList());
         all.add(p.toHandle());
         all.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        for (ProcessHandle h : all) {
-            while (h.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    break;
-                }
-            }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(all.stream().map(ProcessHandle::onExit).toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // some did not exit: killed below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }

@@ -4,6 +4,7 @@ import dev.berth.platform.cluster.RolloutSupervisor;
 import dev.berth.platform.controller.DeploymentPlanner;
 import dev.berth.platform.engine.ApplyResult;
 import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.EngineChanges;
 import dev.berth.platform.engine.KubernetesEngine;
 import dev.berth.platform.engine.PrometheusCanaryAnalysis;
 import dev.berth.platform.engine.RolloutStatus;
@@ -108,41 +109,49 @@ final class DeployStep implements Step {
             }
         }
         String last = null;
-        while (true) {
-            Deployment d = engine.<Deployment>get(ResourceKind.DEPLOYMENT, ns, name)
-                    .orElseThrow(() -> new StepFailedException("deployment " + ns + "/" + name + " disappeared during its rollout"));
-            RolloutStatus status = rollout(engine, d);
-            if (!status.message().equals(last)) {
-                context.say(status.message());
-                last = status.message();
+        // re-read on every change of the Deployment or its ReplicaSets (the engine's watch), at the latest every 5 s
+        try (EngineChanges changes = EngineChanges.watch(engine, ns, ResourceKind.DEPLOYMENT, ResourceKind.REPLICASET)) {
+            while (true) {
+                Deployment d = engine.<Deployment>get(ResourceKind.DEPLOYMENT, ns, name)
+                        .orElseThrow(() -> new StepFailedException("deployment " + ns + "/" + name + " disappeared during its rollout"));
+                RolloutStatus status = rollout(engine, d);
+                if (!status.message().equals(last)) {
+                    context.say(status.message());
+                    last = status.message();
+                }
+                if (status.failed()) {
+                    context.state().rolledBack(name + ": " + status.message());
+                    throw new StepFailedException(status.message());
+                }
+                if (status.done()) {
+                    return d;
+                }
+                changes.await(FALLBACK_WAKE);
             }
-            if (status.failed()) {
-                context.state().rolledBack(name + ": " + status.message());
-                throw new StepFailedException(status.message());
-            }
-            if (status.done()) {
-                return d;
-            }
-            Thread.sleep(500);
         }
     }
 
+    /** The longest a follower waits without a watch event (a watch the server closed sends none). */
+    private static final Duration FALLBACK_WAKE = Duration.ofSeconds(5);
+
     private static void followStatefulSet(StageContext context, Engine engine, String ns, String name) throws InterruptedException {
         String last = null;
-        while (true) {
-            StatefulSet s = engine.<StatefulSet>get(ResourceKind.STATEFULSET, ns, name)
-                    .orElseThrow(() -> new StepFailedException("statefulset " + ns + "/" + name + " disappeared during its rollout"));
-            int want = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
-            int ready = s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas();
-            String line = "statefulset \"" + name + "\": " + ready + " of " + want + " replicas ready";
-            if (!line.equals(last)) {
-                context.say(line);
-                last = line;
+        try (EngineChanges changes = EngineChanges.watch(engine, ns, ResourceKind.STATEFULSET)) {
+            while (true) {
+                StatefulSet s = engine.<StatefulSet>get(ResourceKind.STATEFULSET, ns, name)
+                        .orElseThrow(() -> new StepFailedException("statefulset " + ns + "/" + name + " disappeared during its rollout"));
+                int want = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+                int ready = s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas();
+                String line = "statefulset \"" + name + "\": " + ready + " of " + want + " replicas ready";
+                if (!line.equals(last)) {
+                    context.say(line);
+                    last = line;
+                }
+                if (ready >= want) {
+                    return;
+                }
+                changes.await(FALLBACK_WAKE);
             }
-            if (ready >= want) {
-                return;
-            }
-            Thread.sleep(500);
         }
     }
 
