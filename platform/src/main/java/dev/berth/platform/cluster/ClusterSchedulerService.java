@@ -39,9 +39,8 @@ public class ClusterSchedulerService {
         CoreConfig.ClusterScheduler settings = config.scheduler();
         String identity = settings.identity().orElseGet(ClusterSchedulerService::hostName);
         client = new KubernetesClientBuilder().build();
-        SecondaryScheduler.Options options = new SecondaryScheduler.Options(settings.name(), settings.leaseNamespace(), "berth-scheduler",
-                identity, java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2),
-                settings.binders(), java.time.Duration.ofSeconds(30));
+        SecondaryScheduler.Options options = SecondaryScheduler.Options.defaults(settings.leaseNamespace(), identity)
+                .withSchedulerName(settings.name()).withBinders(settings.binders());
         scheduler = new SecondaryScheduler(client, Scheduler.withDefaults(System.nanoTime()), options, new SchedulerMetrics(metrics)).start();
         LOG.infof("secondary scheduler %s started on %s for pods with schedulerName %s (Lease %s/berth-scheduler)", identity,
                 client.getMasterUrl(), settings.name(), settings.leaseNamespace());

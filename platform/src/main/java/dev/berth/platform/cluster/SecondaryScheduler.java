@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +76,10 @@ public final class SecondaryScheduler implements AutoCloseable {
 
         public Options withElectionTimings(Duration lease, Duration renew, Duration retry) {
             return new Options(schedulerName, leaseNamespace, leaseName, identity, lease, renew, retry, binders, unschedulableRetry);
+        }
+
+        public Options withSchedulerName(String name) {
+            return new Options(name, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline, retryPeriod, binders, unschedulableRetry);
         }
 
         public Options withBinders(int count) {
@@ -455,19 +458,10 @@ public final class SecondaryScheduler implements AutoCloseable {
         events.close();
     }
 
-    /** For the benchmark and tests: pods waiting for a decision or a binding. */
-    public int backlog() {
-        return activeSize() + inFlight.get();
-    }
-
-    /** Keys in the unschedulable set (for tests and describe). */
+    /** Keys in the unschedulable set. */
     public List<String> unschedulablePods() {
         synchronized (active) {
             return new ArrayList<>(unschedulable);
         }
-    }
-
-    Map<String, String> assumedPods() {
-        return new HashMap<>(assumed);
     }
 }
