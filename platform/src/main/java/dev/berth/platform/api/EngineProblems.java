@@ -1,6 +1,8 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.engine.EngineException;
+import dev.berth.platform.engine.LocalEngine;
+import dev.berth.platform.store.StoreException;
 import dev.berth.support.problem.Problem;
 import dev.berth.support.problem.ProblemType;
 import io.quarkus.security.AuthenticationFailedException;
@@ -32,6 +34,12 @@ public class EngineProblems {
             default -> Response.Status.fromStatusCode(e.status()) == null ? "Error" : Response.Status.fromStatusCode(e.status()).getReasonPhrase();
         };
         return problem(e.status(), slug, title, e.getMessage(), uri, e.errors());
+    }
+
+    /** A store refusal no route translated (e.g. a name that cannot be a file name): answered as the engine would. */
+    @ServerExceptionMapper
+    public Response store(StoreException e, UriInfo uri) {
+        return engine(LocalEngine.translate(e), uri);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -229,11 +229,13 @@ public class LocalEngine implements Engine {
                 List.of(new Problem.FieldError("metadata.resourceVersion", "is stale")));
     }
 
-    static EngineException translate(StoreException e) {
+    /** The store's refusal as the API answers it (404, 409, or 400 naming the field). */
+    public static EngineException translate(StoreException e) {
         return switch (e.reason()) {
             case NOT_FOUND -> new EngineException(404, e.getMessage());
             case ALREADY_EXISTS -> new EngineException(409, e.getMessage());
             case CONFLICT -> new EngineException(409, e.getMessage(), List.of(new Problem.FieldError("metadata.resourceVersion", "is stale")));
+            case INVALID -> new EngineException(400, e.getMessage(), List.of(new Problem.FieldError(e.field(), e.getMessage())));
         };
     }
 }

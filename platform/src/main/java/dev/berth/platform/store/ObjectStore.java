@@ -6,6 +6,7 @@ import dev.berth.platform.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +31,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Desired and observed state — the core's etcd. Every object is a fabric8 Kubernetes object with a
- * {@code resourceVersion} from one store-wide counter; every change is on disk (see {@link ObjectFiles})
+ * {@code resourceVersion} from one store-wide counter that never goes back (see {@link ResourceVersions}); every change is on disk (see {@link ObjectFiles})
  * before it is acknowledged, so a restarted core recovers everything.
  *
  * <p>Thread-safe: writes are serialised by one lock; reads never block. Callers always get private copies.
@@ -51,7 +52,7 @@ public final class ObjectStore implements AutoCloseable {
     private final List<Subscription> watchers = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<WatchEvent> pending = new LinkedBlockingQueue<>();
     private final Thread dispatcher;
-    private volatile long revision;
+    private final ResourceVersions versions;
     private volatile boolean closed;
 
     public ObjectStore(Path dir, KubernetesSerialization json, Clock clock, int maxEvents) {
@@ -59,27 +60,50 @@ public final class ObjectStore implements AutoCloseable {
         this.json = json;
         this.clock = clock;
         this.maxEvents = maxEvents;
-        load();
+        this.versions = load();
         this.dispatcher = new Thread(this::dispatch, "store-watch-dispatcher");
         dispatcher.setDaemon(true);
         dispatcher.start();
     }
 
-    private void load() {
+    /** Loads every object; a file that is not a stored object in its place is quarantined (WARN) and the rest load. */
+    private ResourceVersions load() {
         List<HasMetadata> loaded = new ArrayList<>();
-        for (String document : files.readAll()) {
-            loaded.add(json.unmarshal(document));
+        for (Path file : files.storedFiles()) {
+            try {
+                loaded.add(parse(file));
+            } catch (IOException | RuntimeException e) {
+                Path moved = files.quarantine(file);
+                LOG.warnf("store file %s cannot be loaded (%s); moved to %s", file, e, moved);
+            }
         }
         loaded.sort(Comparator.comparingLong(ObjectStore::rv));
+        long newest = 0;
         for (HasMetadata o : loaded) {
             ObjectKey key = ObjectKey.of(o);
             objects.put(key, o);
-            revision = Math.max(revision, rv(o));
+            newest = Math.max(newest, rv(o));
             if (key.kind() == ResourceKind.EVENT) {
                 events.addLast(key);
             }
         }
-        LOG.infof("store loaded %d objects (resourceVersion %d)", objects.size(), revision);
+        ResourceVersions versions = new ResourceVersions(files, newest);
+        LOG.infof("store loaded %d objects (resourceVersion %d)", objects.size(), versions.current());
+        return versions;
+    }
+
+    /** The object stored in {@code file}, which must be where its kind, namespace and name put it. */
+    private HasMetadata parse(Path file) throws IOException {
+        HasMetadata o = json.unmarshal(files.read(file));
+        if (o == null || o.getMetadata() == null) {
+            throw new IllegalArgumentException("not a Kubernetes object with metadata");
+        }
+        ObjectKey key = ObjectKey.of(o);
+        if (!files.pathOf(key).equals(file)) {
+            throw new IllegalArgumentException(key + " belongs in " + files.pathOf(key));
+        }
+        rv(o); // a resourceVersion that is not a number would break ordering
+        return o;
     }
 
     private static long rv(HasMetadata o) {
@@ -87,9 +111,9 @@ public final class ObjectStore implements AutoCloseable {
         return v == null ? 0 : Long.parseLong(v);
     }
 
-    /** The newest resourceVersion handed out. */
+    /** The newest resourceVersion handed out (after a restart, at least every one handed out before it). */
     public long revision() {
-        return revision;
+        return versions.current();
     }
 
     @SuppressWarnings("unchecked")
@@ -119,13 +143,14 @@ public final class ObjectStore implements AutoCloseable {
      * Stores a new object: sets uid, creationTimestamp, generation 1, the default namespace and a new
      * resourceVersion.
      *
-     * @throws StoreException ALREADY_EXISTS
+     * @throws StoreException ALREADY_EXISTS, or INVALID when the namespace or name cannot be a file name
      */
     public <T extends HasMetadata> T create(T object) {
         writeLock.lock();
         try {
             T copy = json.clone(object);
             ObjectKey key = ObjectKey.of(copy);
+            files.pathOf(key); // refused (INVALID) before anything changes, e.g. an old Event evicted
             if (objects.containsKey(key)) {
                 throw new StoreException(StoreException.Reason.ALREADY_EXISTS, key, key + " already exists");
             }
@@ -243,16 +268,19 @@ public final class ObjectStore implements AutoCloseable {
      * Deletes an object.
      *
      * @return the deleted object, empty if there was none
+     * @throws StoreException INVALID when the namespace or name cannot be a file name
      */
     public Optional<HasMetadata> delete(ObjectKey key) {
         writeLock.lock();
         try {
-            HasMetadata removed = objects.remove(key);
+            files.pathOf(key); // a key that cannot be a file is refused (INVALID), not reported absent
+            HasMetadata removed = objects.get(key);
             if (removed == null) {
                 return Optional.empty();
             }
             files.delete(key);
-            long rv = ++revision;
+            objects.remove(key);
+            long rv = versions.next();
             HasMetadata copy = json.clone(removed);
             copy.getMetadata().setResourceVersion(Long.toString(rv));
             pending.add(new WatchEvent(WatchEvent.Type.DELETED, key, copy, rv));
@@ -266,10 +294,9 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     private <T extends HasMetadata> T commit(ObjectKey key, T object, WatchEvent.Type type) {
-        long rv = revision + 1;
+        long rv = versions.next(); // a failed write below burns the version: gaps are harmless, reuse is not
         object.getMetadata().setResourceVersion(Long.toString(rv));
         files.write(key, json.asJson(object)); // durable before it is visible or acknowledged
-        revision = rv;
         objects.put(key, object);
         pending.add(new WatchEvent(type, key, json.clone(object), rv));
         return json.clone(object);
