@@ -1,5 +1,6 @@
 package dev.berth.platform.runtime;
 
+import dev.berth.platform.store.PrivateFiles;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -61,7 +62,6 @@ public final class EmbeddedPostgresRuntime implements ContainerRuntime {
 
     @Override
     public Launch prepare(Pod pod, Container c, Map<Integer, Integer> hostPorts, Map<String, String> env) throws ContainerLaunchException {
-        Path bin = binaries().resolve("bin");
         int port = hostPorts.getOrDefault(5432, hostPorts.isEmpty() ? -1 : hostPorts.values().iterator().next());
         if (port < 0) {
             throw new ContainerLaunchException("CreateContainerConfigError", "postgres container " + c.getName() + " declares no port");
@@ -73,6 +73,7 @@ public final class EmbeddedPostgresRuntime implements ContainerRuntime {
         }
         String database = env.getOrDefault("POSTGRES_DB", user);
         Path data = dataDirectory(pod, c, env);
+        Path bin = binaries().resolve("bin"); // after the checks above: a bad manifest costs no extraction
         Path log = dirs.logFile(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName());
         try {
             if (!Files.exists(data.resolve("PG_VERSION"))) {
@@ -97,13 +98,17 @@ public final class EmbeddedPostgresRuntime implements ContainerRuntime {
     }
 
     /** The claim volume the container mounts at PGDATA or above it; an emptyDir-like pod directory otherwise. */
-    private Path dataDirectory(Pod pod, Container c, Map<String, String> env) {
+    private Path dataDirectory(Pod pod, Container c, Map<String, String> env) throws ContainerLaunchException {
         String pgdata = env.getOrDefault("PGDATA", "/var/lib/postgresql/data");
         for (VolumeMount m : c.getVolumeMounts() == null ? List.<VolumeMount>of() : c.getVolumeMounts()) {
             if (pgdata.equals(m.getMountPath()) || pgdata.startsWith(m.getMountPath().endsWith("/") ? m.getMountPath() : m.getMountPath() + "/")) {
                 Path volume = dirs.claim(pod, m.getName());
                 String rest = pgdata.substring(m.getMountPath().length()).replaceFirst("^/", "");
-                return PodDirectories.create(rest.isEmpty() ? volume.resolve("pgdata") : volume.resolve(rest));
+                Path data = (rest.isEmpty() ? volume.resolve("pgdata") : volume.resolve(rest)).normalize();
+                if (!data.startsWith(volume)) {
+                    throw new ContainerLaunchException("CreateContainerConfigError", "PGDATA " + pgdata + " leaves the volume mounted at " + m.getMountPath());
+                }
+                return PodDirectories.create(data);
             }
         }
         return PodDirectories.create(dirs.podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).resolve("pgdata"));
@@ -111,9 +116,8 @@ public final class EmbeddedPostgresRuntime implements ContainerRuntime {
 
     private void initialize(Path bin, Path data, String user, String password, String database, Path log) throws IOException {
         Files.createDirectories(log.getParent());
-        Path pwfile = Files.createTempFile("berth-pg", ".pw", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Path pwfile = passwordFile(password);
         try {
-            Files.writeString(pwfile, password);
             run(wrap(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", user, "--pwfile=" + pwfile,
                     "-A", "scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-sync")), null, log);
             if (!database.equals("postgres")) {
@@ -123,6 +127,13 @@ public final class EmbeddedPostgresRuntime implements ContainerRuntime {
         } finally {
             Files.deleteIfExists(pwfile);
         }
+    }
+
+    /** The superuser's password for initdb, readable by the core's user only (0600 from creation, whatever the umask). */
+    static Path passwordFile(String password) throws IOException {
+        Path pwfile = Files.createTempFile("berth-pg", ".pw", PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
+        Files.writeString(pwfile, password);
+        return pwfile;
     }
 
     private static void run(List<String> command, String stdin, Path log) throws IOException {

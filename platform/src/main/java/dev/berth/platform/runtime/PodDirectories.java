@@ -1,30 +1,38 @@
 package dev.berth.platform.runtime;
 
+import dev.berth.platform.store.PathSegment;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Where a replica's files live under the core's state directory: {@code pods/<ns>/<pod>/} holds its logs,
  * {@code tmp} and emptyDir volumes (gone with the pod); {@code volumes/<ns>/<claim>-<pod>/} holds a
  * StatefulSet ordinal's persistent volume, which outlives the pod so the next pod of that ordinal finds it.
+ * Every name becomes exactly one path element below the state directory or is refused (StoreException
+ * INVALID), whatever validated it upstream; deleting a pod's directory never follows a symbolic link.
  */
 public final class PodDirectories {
 
     private final Path stateDir;
 
     public PodDirectories(Path stateDir) {
-        this.stateDir = stateDir;
+        this.stateDir = stateDir.toAbsolutePath().normalize();
     }
 
     public Path podDir(String namespace, String pod) {
-        return stateDir.resolve("pods").resolve(namespace).resolve(pod);
+        Path namespaceDir = PathSegment.resolve(stateDir.resolve("pods"), "metadata.namespace", namespace);
+        return PathSegment.resolve(namespaceDir, "metadata.name", pod);
     }
 
     public Path logFile(String namespace, String pod, String container) {
-        return podDir(namespace, pod).resolve("logs").resolve(container + ".log");
+        return PathSegment.resolve(podDir(namespace, pod).resolve("logs"), "spec.containers[].name", container + ".log");
     }
 
     public Path tmp(Pod pod) {
@@ -32,25 +40,49 @@ public final class PodDirectories {
     }
 
     public Path emptyDir(Pod pod, String volume) {
-        return create(podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).resolve("volumes").resolve(volume));
+        return create(PathSegment.resolve(podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()).resolve("volumes"),
+                "spec.volumes[].name", volume));
     }
 
     /** A StatefulSet pod's claim, named as Kubernetes names the PVC: {@code <claim>-<pod>}. */
     public Path claim(Pod pod, String claim) {
-        return create(stateDir.resolve("volumes").resolve(pod.getMetadata().getNamespace()).resolve(claim + "-" + pod.getMetadata().getName()));
+        Path namespaceDir = PathSegment.resolve(stateDir.resolve("volumes"), "metadata.namespace", pod.getMetadata().getNamespace());
+        return create(PathSegment.resolve(namespaceDir, "spec.volumeClaimTemplates[].metadata.name", claim + "-" + pod.getMetadata().getName()));
     }
 
+    /**
+     * Removes a pod's directory and everything in it. Symbolic links found inside (a replica may plant one) are
+     * removed themselves, never followed; a pod directory reached through a link out of the state directory is
+     * refused.
+     */
     public void deletePodDir(String namespace, String pod) {
         Path dir = podDir(namespace, pod);
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        try {
+            Path real = dir.getParent().toRealPath();
+            if (!real.startsWith(stateDir.toRealPath())) {
+                throw new IOException(dir.getParent() + " resolves to " + real + ", outside " + stateDir);
             }
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() { // does not follow links: a link is visited as a file
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    if (e != null) {
+                        throw e;
+                    }
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
+            throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
         }
     }
 
