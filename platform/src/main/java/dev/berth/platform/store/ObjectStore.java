@@ -31,8 +31,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Desired and observed state — the core's etcd. Every object is a fabric8 Kubernetes object with a
- * {@code resourceVersion} from one store-wide counter that never goes back (see {@link ResourceVersions}); every change is on disk (see {@link ObjectFiles})
- * before it is acknowledged, so a restarted core recovers everything.
+ * {@code resourceVersion} from one store-wide counter that never goes back, across restarts too (see
+ * {@link ResourceVersions}); every change is on disk (see {@link ObjectFiles}) before it is acknowledged, so a
+ * restarted core recovers everything, and a file it cannot load is set aside rather than stopping it.
  *
  * <p>Thread-safe: writes are serialised by one lock; reads never block. Callers always get private copies.
  * Watchers receive every change in resourceVersion order on one dispatcher thread and must not block.
@@ -278,9 +279,9 @@ public final class ObjectStore implements AutoCloseable {
             if (removed == null) {
                 return Optional.empty();
             }
+            long rv = versions.next(); // reserved first: a failure to reserve deletes nothing
             files.delete(key);
             objects.remove(key);
-            long rv = versions.next();
             HasMetadata copy = json.clone(removed);
             copy.getMetadata().setResourceVersion(Long.toString(rv));
             pending.add(new WatchEvent(WatchEvent.Type.DELETED, key, copy, rv));
