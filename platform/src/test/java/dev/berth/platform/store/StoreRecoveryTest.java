@@ -12,6 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +65,32 @@ class StoreRecoveryTest {
         Files.createDirectories(bad.getParent());
         Files.write(bad, content);
 
-        for (int restart = 0; restart < 2; restart++) { // the second start finds the store as the first one left it
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Handler recorder = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger log = Logger.getLogger(ObjectStore.class.getName());
+        log.addHandler(recorder);
+        try (ObjectStore store = open()) {
+            assertThat(store.list(ResourceKind.CONFIGMAP, null, null)).hasSize(1);
+        } finally {
+            log.removeHandler(recorder);
+        }
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(formatted(w))
+                .contains(bad.toString(), dir.resolve("quarantine").resolve(relative).toString(), "Exception"));
+
+        for (int restart = 0; restart < 2; restart++) { // later starts find the store as the first one left it
             try (ObjectStore store = open()) {
                 assertThat(store.<ConfigMap>get(ObjectKey.of(a)).orElseThrow().getData()).containsEntry("k", "v");
                 assertThat(store.get(new ObjectKey(ResourceKind.NODE, null, "node-1"))).isPresent();
@@ -70,6 +102,10 @@ class StoreRecoveryTest {
             assertThat(bad).doesNotExist();
             assertThat(dir.resolve("quarantine").resolve(relative)).hasBinaryContent(content);
         }
+    }
+
+    static String formatted(LogRecord r) {
+        return new SimpleFormatter().formatMessage(r);
     }
 
     @Test
