@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class PrivateFiles {
 
-    public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
     public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final FileAttribute<Set<PosixFilePermission>> FILE_ATTRIBUTE = PosixFilePermissions.asFileAttribute(FILE);
 
@@ -57,14 +57,6 @@ public final class PrivateFiles {
         if (!Files.isSymbolicLink(dir) && !Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(DIRECTORY)) {
             Files.setPosixFilePermissions(dir, DIRECTORY);
         }
-    }
-
-    /** A new, empty file 0600 (it must not exist yet), durable in its directory. */
-    public static Path createFile(Path file) throws IOException {
-        Files.createFile(file, FILE_ATTRIBUTE);
-        Files.setPosixFilePermissions(file, FILE);
-        fsyncDirectory(file.getParent());
-        return file;
     }
 
     /**
