@@ -29,9 +29,9 @@ import org.awaitility.core.ThrowingRunnable;
  */
 final class CoreUnderTest implements AutoCloseable {
 
-    static final String ADMIN = "admin-token-0123456789abcdef";
-    static final String DEPLOYER = "deployer-token-0123456789abcdef";
-    static final String VIEWER = "viewer-token-0123456789abcdef";
+    static final String ADMIN = "admin-token-0123456789abcdef-0123456789";
+    static final String DEPLOYER = "deployer-token-0123456789abcdef-01234567";
+    static final String VIEWER = "viewer-token-0123456789abcdef-0123456789";
 
     final Path state;
     final ServiceProcess process;
