@@ -66,6 +66,27 @@ public interface CoreConfig {
 
     Logs logs();
 
+    Streams streams();
+
+    /**
+     * Caps on long-lived API streams, each holding a connection and (for a log follow) a worker thread: beyond them a
+     * new watch or follow is refused with 429; closing one frees its slot.
+     */
+    interface Streams {
+        @WithDefault("500")
+        int maxWatches();
+
+        /** Per token (its name in the token file). */
+        @WithDefault("50")
+        int maxWatchesPerUser();
+
+        @WithDefault("64")
+        int maxFollows();
+
+        @WithDefault("16")
+        int maxFollowsPerUser();
+    }
+
     interface Logs {
         /** Where the log shipper sends replica logs; without it nothing is shipped ({@code berth logs} still reads the files). */
         Optional<java.net.URI> elasticsearchUrl();
