@@ -134,6 +134,9 @@ public interface CoreConfig {
 
         /** Where the core writes an admin token (0600) for the CLI at start; none when unset. */
         Optional<Path> adminTokenFile();
+
+        /** Where the core writes a discovery token (0600) for Prometheus' service discovery; none when unset. */
+        Optional<Path> discoveryTokenFile();
     }
 
     interface NodeSpec {

@@ -1,5 +1,6 @@
 package dev.berth.platform.engine;
 
+import dev.berth.platform.api.auth.Role;
 import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.config.CoreConfig;
 import dev.berth.platform.controller.AutoscalerController;
@@ -135,6 +136,7 @@ public class LocalCore {
             return;
         }
         config.auth().adminTokenFile().ifPresent(tokens::ensureAdminToken);
+        config.auth().discoveryTokenFile().ifPresent(f -> tokens.ensureToken(f, Role.DISCOVERY, TokenFile.PROMETHEUS_TOKEN_NAME));
         VirtualNodes.register(store, config.nodes(), clock);
         routing.start();
         schedulingWatch = store.watch(k -> true, e -> scheduler.interestedIn(e).forEach(scheduling::enqueue));

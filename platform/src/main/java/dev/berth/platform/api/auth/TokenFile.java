@@ -33,6 +33,8 @@ public final class TokenFile {
 
     /** The name of the admin token the core writes for the CLI; a new one replaces (revokes) the previous. */
     static final String ADMIN_TOKEN_NAME = "berth-up";
+    /** The name of the discovery token the core writes for Prometheus. */
+    public static final String PROMETHEUS_TOKEN_NAME = "prometheus";
 
     /** Who presented a token. */
     public record Principal(String name, Role role) {}
@@ -109,16 +111,22 @@ public final class TokenFile {
         return Map.copyOf(read);
     }
 
+    /** {@link #ensureToken} of the admin token the CLI uses ({@code ~/.berth/token}). */
+    public String ensureAdminToken(Path adminTokenFile) {
+        return ensureToken(adminTokenFile, Role.ADMIN, ADMIN_TOKEN_NAME);
+    }
+
     /**
-     * Makes sure the admin token in {@code adminTokenFile} (0600, for the CLI) is valid. When it is missing or no longer
-     * valid (deleted to rotate it), a new one is written and the previous {@value #ADMIN_TOKEN_NAME} token is removed
-     * from the token file in the same rewrite, so the old token stops working. Returns the admin token.
+     * Makes sure the token in {@code copy} (0600, for a client: the CLI, Prometheus) is valid with {@code role}. When it
+     * is missing or no longer valid (deleted to rotate it), a new one is written and every previous token with this
+     * role and {@code name} is removed from the token file in the same rewrite, so the old token stops working.
+     * Returns the token.
      */
-    public synchronized String ensureAdminToken(Path adminTokenFile) {
+    public synchronized String ensureToken(Path copy, Role role, String name) {
         try {
-            if (Files.exists(adminTokenFile)) {
-                String existing = Files.readString(adminTokenFile).strip();
-                if (lookup(existing).map(p -> p.role() == Role.ADMIN).orElse(false)) {
+            if (Files.exists(copy)) {
+                String existing = Files.readString(copy).strip();
+                if (lookup(existing).map(p -> p.role() == role).orElse(false)) {
                     return existing;
                 }
             }
@@ -128,17 +136,17 @@ public final class TokenFile {
             StringBuilder kept = new StringBuilder();
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!isCoreAdminToken(line)) {
+                    if (!names(line, role, name)) {
                         kept.append(line).append('\n');
                     }
                 }
             } else {
                 kept.append("# <token> <").append(Role.namesList()).append("> [name] — one per line; re-read on change\n");
             }
-            kept.append(token).append(" admin ").append(ADMIN_TOKEN_NAME).append('\n');
+            kept.append(token).append(' ').append(role.name().toLowerCase(Locale.ROOT)).append(' ').append(name).append('\n');
             var owner = PosixFilePermissions.fromString("rw-------");
-            // the CLI's copy first: should the core stop in between, the token file still holds the old token only
-            DurableFiles.replace(adminTokenFile, (token + "\n").getBytes(StandardCharsets.UTF_8), owner);
+            // the client's copy first: should the core stop in between, the token file still holds the old token only
+            DurableFiles.replace(copy, (token + "\n").getBytes(StandardCharsets.UTF_8), owner);
             DurableFiles.replace(file, kept.toString().getBytes(StandardCharsets.UTF_8), owner);
             reloadIfChanged();
             return token;
@@ -147,8 +155,9 @@ public final class TokenFile {
         }
     }
 
-    private static boolean isCoreAdminToken(String line) {
+    /** Whether a line of the token file holds a token of {@code role} named {@code name}. */
+    private static boolean names(String line, Role role, String name) {
         String[] parts = line.strip().split("\\s+");
-        return parts.length >= 3 && parts[1].equalsIgnoreCase(Role.Names.ADMIN) && parts[2].equals(ADMIN_TOKEN_NAME);
+        return parts.length >= 3 && parts[1].equalsIgnoreCase(role.name()) && parts[2].equals(name);
     }
 }

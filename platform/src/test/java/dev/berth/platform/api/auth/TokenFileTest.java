@@ -117,4 +117,21 @@ class TokenFileTest {
         assertThat(tokens.lookup(second).map(TokenFile.Principal::role)).isEqualTo(Optional.of(Role.ADMIN));
         assertThat(tokens.lookup(first).map(TokenFile.Principal::role)).isEqualTo(Optional.of(Role.VIEWER));
     }
+
+    @Test
+    void prometheusGetsADiscoveryTokenOfItsOwnRotatedWithoutTouchingTheAdminToken() throws Exception {
+        Path file = dir.resolve("tokens");
+        TokenFile tokens = new TokenFile(file);
+        String admin = tokens.ensureAdminToken(dir.resolve("token"));
+        Path copy = dir.resolve("prometheus.token");
+
+        String first = tokens.ensureToken(copy, Role.DISCOVERY, TokenFile.PROMETHEUS_TOKEN_NAME);
+        Files.delete(copy);
+        String second = tokens.ensureToken(copy, Role.DISCOVERY, TokenFile.PROMETHEUS_TOKEN_NAME);
+
+        assertThat(tokens.lookup(first)).isEmpty();
+        assertThat(tokens.lookup(second)).contains(new TokenFile.Principal("prometheus", Role.DISCOVERY));
+        assertThat(tokens.lookup(admin)).contains(new TokenFile.Principal(TokenFile.ADMIN_TOKEN_NAME, Role.ADMIN));
+        assertThat(Files.readString(copy).strip()).isEqualTo(second);
+    }
 }
