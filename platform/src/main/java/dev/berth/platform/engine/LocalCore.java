@@ -89,7 +89,8 @@ public class LocalCore {
         this.tokens = tokens;
         Path state = config.stateDir();
         GracefulDeletion termination = new GracefulDeletion(store, clock);
-        PodDirectories dirs = new PodDirectories(state);
+        // with a shipper, a deleted pod's logs stay until Elasticsearch has every line (the shipper removes them)
+        PodDirectories dirs = new PodDirectories(state, config.logs().elasticsearchUrl().isPresent());
         ServiceProxies proxies = new ServiceProxies(vertx, metrics);
         this.routing = new ServiceRouting(store, proxies, config.proxy().ports(), config.proxy().portRangeStart());
         CanaryAnalysis analysis = config.analysis().prometheusUrl().<CanaryAnalysis>map(PrometheusCanaryAnalysis::new)

@@ -14,9 +14,16 @@ import java.nio.file.Path;
 public final class PodDirectories {
 
     private final Path stateDir;
+    private final boolean keepLogs;
 
     public PodDirectories(Path stateDir) {
+        this(stateDir, false);
+    }
+
+    /** @param keepLogs leave a deleted pod's {@code logs/} for the log shipper, which removes each file once shipped */
+    public PodDirectories(Path stateDir, boolean keepLogs) {
         this.stateDir = stateDir;
+        this.keepLogs = keepLogs;
     }
 
     public Path podDir(String namespace, String pod) {
@@ -45,9 +52,16 @@ public final class PodDirectories {
         if (!Files.exists(dir)) {
             return;
         }
+        Path logs = dir.resolve("logs");
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (keepLogs && (p.startsWith(logs) || p.equals(dir))) {
+                    continue;
+                }
                 Files.deleteIfExists(p);
+            }
+            if (keepLogs && !Files.exists(logs)) {
+                Files.deleteIfExists(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + dir, e);
