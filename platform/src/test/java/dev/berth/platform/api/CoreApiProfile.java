@@ -28,7 +28,7 @@ public class CoreApiProfile implements QuarkusTestProfile {
 
     private static Path createState() {
         try {
-            Path state = Files.createTempDirectory("berth-api-test");
+            Path state = Files.createDirectories(Path.of("target", "api-test-state", Long.toString(System.nanoTime())).toAbsolutePath());
             Files.writeString(state.resolve("tokens"), String.join("\n", ADMIN + " admin test-admin", DEPLOYER + " deployer ci",
                     VIEWER + " viewer ops", OTHER_VIEWER + " viewer dev", DISCOVERY + " discovery prometheus", SHORT_ADMIN + " admin too-short", ""));
             return state;
