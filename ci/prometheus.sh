@@ -3,7 +3,9 @@
 # observability/prometheus/prometheus.yml and its rules, pointed at the core's HTTP service discovery.
 #
 #   ci/prometheus.sh start   render the config into $BERTH_STATE/prometheus/config (the core address from
-#                            $BERTH_SERVER, default http://127.0.0.1:7070; the bearer token from $BERTH_STATE/token),
+#                            $BERTH_SERVER, default http://127.0.0.1:7070; the bearer token from
+#                            $BERTH_STATE/prometheus.token, a discovery token the core writes: it lists Pods and reads
+#                            the service discovery, nothing else — never the admin token),
 #                            check it with promtool, start Prometheus on $BERTH_PROMETHEUS_PORT (default 9090) and wait
 #                            until it is ready. Idempotent: a running one gets the fresh config (SIGHUP reload).
 #   ci/prometheus.sh stop    stop the Prometheus this script started.
@@ -34,9 +36,11 @@ render() {
   mkdir -p "$DIR/config" "$DIR/data"
   rm -rf "$DIR/config/rules"
   cp -r "$src/rules" "$DIR/config/rules"
-  # the committed file targets the default core address; the token file is the core's admin token
+  # the committed file targets the default core address; the token is the discovery token the core writes when it
+  # starts (possibly after this; Prometheus re-reads the file at every discovery refresh)
+  local token="$BERTH_STATE/prometheus.token"
   sed "s#http://127.0.0.1:7070#${CORE%/}#" "$src/prometheus.yml" >"$CONFIG"
-  ln -sf "$BERTH_STATE/token" "$DIR/config/core.token"
+  ln -sf "$token" "$DIR/config/core.token"
   promtool check config --syntax-only "$CONFIG" >/dev/null 2>"$DIR/check.log" || { cat "$DIR/check.log" >&2; die "the rendered $CONFIG is invalid"; }
 }
 

@@ -258,11 +258,32 @@ CHECKS["berth-scheduled"] = COMMON + [
     ("every workload names schedulerName berth", scheduled_by_berth),
     ("the same objects as the local overlay", same_objects_as_local),
 ]
+def ingress_only_from_prometheus(objs):
+    """The scheduler's pods are selected by a NetworkPolicy whose only ingress is Prometheus' pods on the metrics port."""
+    scheduler = [pod_labels(d) for d in of_kind(objs, "Deployment")]
+    policies = [p for p in of_kind(objs, "NetworkPolicy") if any(selects(p["spec"]["podSelector"].get("matchLabels"), l) for l in scheduler)]
+    if not policies:
+        return ["no NetworkPolicy selects the scheduler's pods"]
+    bad = []
+    for p in policies:
+        if "Ingress" not in p["spec"].get("policyTypes", []):
+            bad.append(f"{name(p)} does not restrict ingress")
+        for rule in p["spec"].get("ingress", []):
+            peers = rule.get("from", [])
+            if not peers or any(peer.get("podSelector", {}).get("matchLabels") != {"app.kubernetes.io/name": "prometheus"}
+                                or "namespaceSelector" not in peer for peer in peers):
+                bad.append(f"{name(p)} admits more than Prometheus' pods: {peers}")
+            if [(x.get("protocol", "TCP"), x.get("port")) for x in rule.get("ports", [])] != [("TCP", 7070)]:
+                bad.append(f"{name(p)} admits other ports than 7070: {rule.get('ports')}")
+    return bad
+
+
 CHECKS["platform"] = [
     ("every workload container has requests+limits and readiness+liveness probes", resources_and_probes),
     ("no wildcard in any RBAC rule", rbac_without_wildcards),
     ("bindings and the Deployment name the rendered ServiceAccount", role_bindings_to_service_account),
     ("the scheduler runs as non-root on a read-only root filesystem", non_root_read_only),
+    ("a NetworkPolicy admits only Prometheus, on the metrics port", ingress_only_from_prometheus),
     ("two scheduler replicas (one leads, one stands by)",
      lambda objs: [] if [d["spec"]["replicas"] for d in of_kind(objs, "Deployment")] == [2] else ["replicas != 2"]),
 ]

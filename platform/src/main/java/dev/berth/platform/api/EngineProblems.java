@@ -26,6 +26,7 @@ public class EngineProblems {
             case 403 -> "forbidden";
             case 404 -> "not-found";
             case 409 -> "conflict";
+            case 429 -> "too-many-requests";
             default -> "engine-error";
         };
         String title = switch (e.status()) {

@@ -1,5 +1,6 @@
 package dev.berth.platform.api;
 
+import dev.berth.platform.api.auth.ReadAccess;
 import dev.berth.platform.api.auth.Role;
 import dev.berth.platform.api.manifest.ManifestReader;
 import dev.berth.platform.api.manifest.ManifestValidator;
@@ -22,8 +23,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.Map;
 
@@ -60,20 +63,27 @@ public class ObjectResource {
         return new ApplyResponse(engine.apply(objects, namespace, dryRun), dryRun);
     }
 
-    /** Objects of one kind: {@code ?namespace=} (all when absent) and {@code ?labelSelector=app=web,tier!=db}. */
+    /**
+     * Objects of one kind: {@code ?namespace=} (all when absent) and {@code ?labelSelector=app=web,tier!=db}. Which
+     * kinds a role may read is {@link ReadAccess}'s (a discovery token lists Pods only; Secrets need a deployer).
+     */
     @GET
     @Path("{resource}")
-    @RolesAllowed(Role.Names.VIEWER)
+    @RolesAllowed(Role.Names.DISCOVERY)
     public Response list(@PathParam("resource") String resource, @QueryParam("namespace") String namespace,
-            @QueryParam("labelSelector") String labelSelector) {
-        return Json.list(json, engine.list(kind(resource), emptyToNull(namespace), labelSelector));
+            @QueryParam("labelSelector") String labelSelector, @Context SecurityContext caller) {
+        ResourceKind kind = kind(resource);
+        ReadAccess.check(caller, ReadAccess.Verb.LIST, kind);
+        return Json.list(json, engine.list(kind, emptyToNull(namespace), labelSelector));
     }
 
     @GET
     @Path("namespaces/{namespace}/{resource}/{name}")
     @RolesAllowed(Role.Names.VIEWER)
-    public Response get(@PathParam("namespace") String namespace, @PathParam("resource") String resource, @PathParam("name") String name) {
+    public Response get(@PathParam("namespace") String namespace, @PathParam("resource") String resource, @PathParam("name") String name,
+            @Context SecurityContext caller) {
         ResourceKind kind = kind(resource);
+        ReadAccess.check(caller, ReadAccess.Verb.GET, kind);
         return Json.object(json, engine.get(kind, namespace, name).orElseThrow(() -> notFound(kind, namespace, name)));
     }
 
@@ -81,8 +91,9 @@ public class ObjectResource {
     @GET
     @Path("{resource}/{name}")
     @RolesAllowed(Role.Names.VIEWER)
-    public Response getClusterScoped(@PathParam("resource") String resource, @PathParam("name") String name) {
+    public Response getClusterScoped(@PathParam("resource") String resource, @PathParam("name") String name, @Context SecurityContext caller) {
         ResourceKind kind = kind(resource);
+        ReadAccess.check(caller, ReadAccess.Verb.GET, kind);
         return Json.object(json, engine.get(kind, null, name).orElseThrow(() -> notFound(kind, null, name)));
     }
 

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code GET /api/v1/sd/prometheus}: Prometheus HTTP service discovery of every Ready replica that asks to be
- * scraped, and of the core itself ({@link ScrapeTargets}). Prometheus polls it with a viewer token
+ * scraped, and of the core itself ({@link ScrapeTargets}). Prometheus polls it with a discovery token (a role that can read nothing else but the Pod list)
  * ({@code http_sd_configs} with {@code authorization.credentials_file}).
  */
 @Path("/api/v1/sd")
@@ -31,7 +31,7 @@ public class ServiceDiscoveryResource {
     @GET
     @Path("prometheus")
     @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed(Role.Names.VIEWER)
+    @RolesAllowed(Role.Names.DISCOVERY)
     public List<ScrapeTargets.TargetGroup> prometheus() {
         return ScrapeTargets.of(engine.list(ResourceKind.POD, null, null), engine.list(ResourceKind.NODE, null, null),
                 engine.list(ResourceKind.REPLICASET, null, null), port);

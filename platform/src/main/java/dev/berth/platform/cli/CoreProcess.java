@@ -83,6 +83,8 @@ final class CoreProcess {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().put("BERTH_STATE_DIR", stateDir.resolve("core").toString());
             builder.environment().put("BERTH_AUTH_ADMIN_TOKEN_FILE", stateDir.resolve("token").toString());
+            // Prometheus' discovery token (ci/prometheus.sh): it lists Pods, nothing else
+            builder.environment().put("BERTH_AUTH_DISCOVERY_TOKEN_FILE", stateDir.resolve("prometheus.token").toString());
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(server.getPort()));
             Process p = builder.start();
             Files.writeString(pidFile(), Long.toString(p.pid()));

@@ -66,6 +66,27 @@ public interface CoreConfig {
 
     Logs logs();
 
+    Streams streams();
+
+    /**
+     * Caps on long-lived API streams, each holding a connection and (for a log follow) a worker thread: beyond them a
+     * new watch or follow is refused with 429; closing one frees its slot.
+     */
+    interface Streams {
+        @WithDefault("500")
+        int maxWatches();
+
+        /** Per token (its name in the token file). */
+        @WithDefault("50")
+        int maxWatchesPerUser();
+
+        @WithDefault("64")
+        int maxFollows();
+
+        @WithDefault("16")
+        int maxFollowsPerUser();
+    }
+
     interface Logs {
         /** Where the log shipper sends replica logs; without it nothing is shipped ({@code berth logs} still reads the files). */
         Optional<java.net.URI> elasticsearchUrl();
@@ -113,6 +134,9 @@ public interface CoreConfig {
 
         /** Where the core writes an admin token (0600) for the CLI at start; none when unset. */
         Optional<Path> adminTokenFile();
+
+        /** Where the core writes a discovery token (0600) for Prometheus' service discovery; none when unset. */
+        Optional<Path> discoveryTokenFile();
     }
 
     interface NodeSpec {

@@ -1,5 +1,6 @@
 package dev.berth.platform.engine;
 
+import dev.berth.platform.api.auth.Role;
 import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.config.CoreConfig;
 import dev.berth.platform.controller.AutoscalerController;
@@ -88,7 +89,8 @@ public class LocalCore {
         this.tokens = tokens;
         Path state = config.stateDir();
         GracefulDeletion termination = new GracefulDeletion(store, clock);
-        PodDirectories dirs = new PodDirectories(state);
+        // with a shipper, a deleted pod's logs stay until Elasticsearch has every line (the shipper removes them)
+        PodDirectories dirs = new PodDirectories(state, config.logs().elasticsearchUrl().isPresent());
         ServiceProxies proxies = new ServiceProxies(vertx, metrics);
         this.routing = new ServiceRouting(store, proxies, config.proxy().ports(), config.proxy().portRangeStart());
         CanaryAnalysis analysis = config.analysis().prometheusUrl().<CanaryAnalysis>map(PrometheusCanaryAnalysis::new)
@@ -135,6 +137,7 @@ public class LocalCore {
             return;
         }
         config.auth().adminTokenFile().ifPresent(tokens::ensureAdminToken);
+        config.auth().discoveryTokenFile().ifPresent(f -> tokens.ensureToken(f, Role.DISCOVERY, TokenFile.PROMETHEUS_TOKEN_NAME));
         VirtualNodes.register(store, config.nodes(), clock);
         routing.start();
         schedulingWatch = store.watch(k -> true, e -> scheduler.interestedIn(e).forEach(scheduling::enqueue));

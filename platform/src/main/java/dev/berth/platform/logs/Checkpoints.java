@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The shipper's progress on disk: per log file path, its inode and the offset up to which every line was
- * acknowledged by Elasticsearch. Written whole to a temporary file and moved over the old one, so a crash leaves
- * either the previous or the new checkpoint, never a torn one. Not thread-safe: the shipper's thread owns it.
+ * acknowledged by Elasticsearch. Replaced whole and durably ({@link DurableFiles}), so a crash leaves either the
+ * previous or the new checkpoint, never a torn or lost one. Not thread-safe: the shipper's thread owns it.
  */
 final class Checkpoints {
 
@@ -35,9 +35,6 @@ final class Checkpoints {
     }
 
     void save(Map<String, Position> positions) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(tmp.toFile(), new TreeMap<>(positions));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.replace(file, JSON.writeValueAsBytes(new TreeMap<>(positions)), PosixFilePermissions.fromString("rw-------"));
     }
 }

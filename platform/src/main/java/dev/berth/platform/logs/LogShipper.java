@@ -181,11 +181,9 @@ public final class LogShipper implements AutoCloseable {
                 // deleted since the scan: nothing was written that a reader could still reach
             }
         }
-        files.forEach((found, file) -> {
-            if (!present.contains(found)) {
-                file.markGone(); // the open channel still reads what was written before the deletion
-            }
-        });
+        // a vanished file is gone for good (the open channel still reads what was written before); a kept file of a
+        // deleted pod until a pod of that name appends to it again (a StatefulSet's)
+        files.forEach((found, file) -> file.gone(!present.contains(found) || sources.podGone(found)));
     }
 
     private void resendDueRetries() {
@@ -220,12 +218,16 @@ public final class LogShipper implements AutoCloseable {
         return BulkOperation.of(o -> o.index(i -> i.index(doc.index()).id(doc.id()).document(BinaryData.of(doc.json(), ContentType.APPLICATION_JSON))));
     }
 
+    /** Closes files shipped to their end; a deleted pod's file, kept until now, is removed with its directories. */
     private void closeFinished() throws IOException {
         for (var it = files.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (e.getValue().finished()) {
                 e.getValue().close();
                 it.remove();
+                if (LogSources.onDisk(e.getKey()) && sources.podGone(e.getKey())) {
+                    sources.removeShipped(e.getKey());
+                }
             }
         }
     }
@@ -233,8 +235,8 @@ public final class LogShipper implements AutoCloseable {
     private void saveCheckpoints() throws IOException {
         Map<String, Checkpoints.Position> positions = new HashMap<>();
         files.forEach((found, file) -> {
-            if (!file.isGone()) {
-                positions.put(found.path().toString(), file.committed());
+            if (LogSources.onDisk(found)) {
+                positions.put(found.path().toString(), file.committed()); // also a deleted pod's file not shipped yet
             }
         });
         restored.forEach((path, position) -> {

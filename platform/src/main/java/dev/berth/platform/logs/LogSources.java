@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 /**
  * Finds every replica container's log file under the core's {@code pods/<namespace>/<pod>/logs/<container>.log}
  * and describes it from the store: node, zone, revision, workload, service. A file whose pod is no longer in the
- * store (deleted while the core was down) is still shipped, with what its path tells.
+ * store (deleted while the core was down) is still shipped, with what its path tells. A deleted pod's files stay on
+ * disk until the shipper has every line acknowledged and {@link #removeShipped removes} them, so a crash in between
+ * loses nothing: the next start finds them and finishes them from the checkpoint.
  */
 public final class LogSources {
 
@@ -54,6 +56,37 @@ public final class LogSources {
 
     static long inode(Path p) throws IOException {
         return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+    }
+
+    /** Whether {@code f} is still on disk at its path (not deleted, not replaced by another file). */
+    static boolean onDisk(Found f) {
+        try {
+            return inode(f.path()) == f.inode();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether the pod that wrote {@code f} is no longer in the store: nothing will append to the file any more. */
+    boolean podGone(Found f) {
+        Path podDir = f.path().getParent().getParent();
+        return store.get(new ObjectKey(ResourceKind.POD, podDir.getParent().getFileName().toString(), podDir.getFileName().toString())).isEmpty();
+    }
+
+    /** Removes a fully shipped file of a deleted pod, then its {@code logs/} and pod directory once they are empty. */
+    void removeShipped(Found f) throws IOException {
+        Files.deleteIfExists(f.path());
+        Path logs = f.path().getParent();
+        for (Path dir : List.of(logs, logs.getParent())) {
+            try (Stream<Path> left = Files.list(dir)) {
+                if (left.findAny().isPresent()) {
+                    return;
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                continue;
+            }
+            Files.deleteIfExists(dir);
+        }
     }
 
     LogSource describe(Found f) {

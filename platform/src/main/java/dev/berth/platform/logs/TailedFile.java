@@ -114,15 +114,12 @@ final class TailedFile implements AutoCloseable {
         }
     }
 
-    void markGone() {
-        gone = true;
+    /** Whether nothing will append to the file any more (deleted, or its pod is gone); a re-created pod clears it. */
+    void gone(boolean gone) {
+        this.gone = gone;
     }
 
-    boolean isGone() {
-        return gone;
-    }
-
-    /** Gone, read to its end and everything acknowledged: nothing more to do with this file. */
+    /** Gone, read to its end and everything acknowledged (the checkpoint is at its end): nothing more to do with it. */
     boolean finished() throws IOException {
         return gone && unacked.isEmpty() && readOffset >= channel.size();
     }

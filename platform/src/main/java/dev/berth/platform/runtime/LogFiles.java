@@ -7,15 +7,19 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * Reads replicas' log files the way {@code kubectl logs} shows them: one container's output, the last
  * {@code tail} lines, and with {@code follow} the stream stays open and delivers new lines as they are written
- * (until the reader closes it or the pod is gone). Thread-safe; each stream is independent.
+ * (until the reader closes it, from any thread, or the pod is gone). Thread-safe; each stream is independent.
  */
 public final class LogFiles {
+
+    /** How often a follow looks for new lines, and so how soon it notices it was closed. */
+    static final Duration POLL = Duration.ofMillis(200);
 
     private final PodDirectories dirs;
 
@@ -71,6 +75,7 @@ public final class LogFiles {
         private final BooleanSupplier alive;
         private long position;
         private RandomAccessFile raf;
+        private boolean closed;
 
         FileTail(Path file, long position, boolean follow, BooleanSupplier alive) {
             this.file = file;
@@ -89,20 +94,25 @@ public final class LogFiles {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             while (true) {
-                if (raf == null && Files.exists(file)) {
-                    raf = new RandomAccessFile(file.toFile(), "r");
-                }
-                if (raf != null && raf.length() > position) {
-                    raf.seek(position);
-                    int n = raf.read(b, off, (int) Math.min(len, raf.length() - position));
-                    position += n;
-                    return n;
+                synchronized (this) {
+                    if (closed) {
+                        return -1;
+                    }
+                    if (raf == null && Files.exists(file)) {
+                        raf = new RandomAccessFile(file.toFile(), "r");
+                    }
+                    if (raf != null && raf.length() > position) {
+                        raf.seek(position);
+                        int n = raf.read(b, off, (int) Math.min(len, raf.length() - position));
+                        position += n;
+                        return n;
+                    }
                 }
                 if (!follow || !alive.getAsBoolean()) {
                     return -1;
                 }
                 try {
-                    TimeUnit.MILLISECONDS.sleep(200); // poll for new lines (files give no portable change signal here)
+                    TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // poll for new lines (files give no portable change signal here)
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("log follow interrupted");
@@ -110,8 +120,10 @@ public final class LogFiles {
             }
         }
 
+        /** Ends the stream from any thread: a reader waiting for lines returns end-of-stream within one poll. */
         @Override
-        public void close() throws IOException {
+        public synchronized void close() throws IOException {
+            closed = true;
             if (raf != null) {
                 raf.close();
             }

@@ -21,9 +21,16 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class PodDirectories {
 
     private final Path stateDir;
+    private final boolean keepLogs;
 
     public PodDirectories(Path stateDir) {
+        this(stateDir, false);
+    }
+
+    /** @param keepLogs leave a deleted pod's {@code logs/} for the log shipper, which removes each file once shipped */
+    public PodDirectories(Path stateDir, boolean keepLogs) {
         this.stateDir = stateDir.toAbsolutePath().normalize();
+        this.keepLogs = keepLogs;
     }
 
     public Path podDir(String namespace, String pod) {
@@ -60,12 +67,18 @@ public final class PodDirectories {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        Path logs = dir.resolve("logs");
         try {
             Path real = dir.getParent().toRealPath();
             if (!real.startsWith(stateDir.toRealPath())) {
                 throw new IOException(dir.getParent() + " resolves to " + real + ", outside " + stateDir);
             }
             Files.walkFileTree(dir, new SimpleFileVisitor<>() { // does not follow links: a link is visited as a file
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    return keepLogs && d.equals(logs) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     Files.delete(file);
@@ -77,7 +90,9 @@ public final class PodDirectories {
                     if (e != null) {
                         throw e;
                     }
-                    Files.delete(d);
+                    if (!(keepLogs && d.equals(dir) && Files.exists(logs, LinkOption.NOFOLLOW_LINKS))) {
+                        Files.delete(d);
+                    }
                     return FileVisitResult.CONTINUE;
                 }
             });

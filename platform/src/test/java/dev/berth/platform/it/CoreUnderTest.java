@@ -29,9 +29,11 @@ import org.awaitility.core.ThrowingRunnable;
  */
 final class CoreUnderTest implements AutoCloseable {
 
-    static final String ADMIN = "admin-token-0123456789abcdef";
-    static final String DEPLOYER = "deployer-token-0123456789abcdef";
-    static final String VIEWER = "viewer-token-0123456789abcdef";
+    static final String ADMIN = "admin-token-0123456789abcdef-0123456789";
+    static final String DEPLOYER = "deployer-token-0123456789abcdef-01234567";
+    static final String VIEWER = "viewer-token-0123456789abcdef-0123456789";
+    /** What Prometheus discovers with: the Pod list and /api/v1/sd/prometheus only */
+    static final String DISCOVERY = "discovery-token-0123456789abcdef-0123456";
 
     final Path state;
     final ServiceProcess process;
@@ -40,7 +42,8 @@ final class CoreUnderTest implements AutoCloseable {
     CoreUnderTest(String name, Map<String, String> extraEnv) {
         try {
             this.state = Files.createDirectories(Path.of("target", "it-state", name + "-" + System.nanoTime()).toAbsolutePath());
-            Files.writeString(state.resolve("tokens"), ADMIN + " admin test-admin\n" + DEPLOYER + " deployer ci\n" + VIEWER + " viewer ops\n");
+            Files.writeString(state.resolve("tokens"), ADMIN + " admin test-admin\n" + DEPLOYER + " deployer ci\n" + VIEWER + " viewer ops\n"
+                    + DISCOVERY + " discovery prometheus\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

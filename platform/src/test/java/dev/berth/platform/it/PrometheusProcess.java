@@ -47,7 +47,7 @@ final class PrometheusProcess implements AutoCloseable {
                       - url: http://127.0.0.1:%d/api/v1/sd/prometheus
                         refresh_interval: 2s
                         authorization: {type: Bearer, credentials: "%s"}
-                """.formatted(corePort, CoreUnderTest.VIEWER));
+                """.formatted(corePort, CoreUnderTest.DISCOVERY));
     }
 
     /**
@@ -100,7 +100,7 @@ final class PrometheusProcess implements AutoCloseable {
             Path config = Files.createDirectories(dir.resolve("config"));
             Files.writeString(config.resolve("prometheus.yml"), Files.readString(source.resolve("prometheus.yml"))
                     .replace("http://127.0.0.1:7070", "http://127.0.0.1:" + corePort));
-            Files.writeString(config.resolve("core.token"), CoreUnderTest.VIEWER);
+            Files.writeString(config.resolve("core.token"), CoreUnderTest.DISCOVERY);
             Path rules = Files.createDirectories(config.resolve("rules"));
             try (var files = Files.list(source.resolve("rules"))) {
                 for (Path f : files.toList()) {

@@ -88,7 +88,7 @@ class TailedFileTest {
             ByteBuffer buffer = ByteBuffer.allocate(64);
             Files.delete(file);
             assertThat(read(f, buffer, 100)).containsExactly(new Read("done", 0));
-            f.markGone();
+            f.gone(true);
             assertThat(read(f, buffer, 100)).containsExactly(new Read("last words", 5));
             assertThat(f.finished()).isFalse();
             f.acknowledged(0);

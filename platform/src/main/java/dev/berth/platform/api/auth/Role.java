@@ -1,20 +1,26 @@
 package dev.berth.platform.api.auth;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The core's roles, each including the ones below it: viewer reads; deployer also applies, scales, deletes and
- * rolls out workloads; admin also operates nodes and the core itself.
+ * The core's roles, each including the ones below it: discovery lists Pods and reads the Prometheus service discovery
+ * (what a Prometheus needs, nothing else); viewer reads every object except Secrets (Kubernetes' {@code view}
+ * ClusterRole); deployer also reads Secrets, applies, scales, deletes and rolls out workloads ({@code edit}); admin
+ * also operates nodes and the core itself.
  */
 public enum Role {
-    VIEWER(Set.of(Names.VIEWER)),
-    DEPLOYER(Set.of(Names.VIEWER, Names.DEPLOYER)),
-    ADMIN(Set.of(Names.VIEWER, Names.DEPLOYER, Names.ADMIN));
+    DISCOVERY(Set.of(Names.DISCOVERY)),
+    VIEWER(Set.of(Names.DISCOVERY, Names.VIEWER)),
+    DEPLOYER(Set.of(Names.DISCOVERY, Names.VIEWER, Names.DEPLOYER)),
+    ADMIN(Set.of(Names.DISCOVERY, Names.VIEWER, Names.DEPLOYER, Names.ADMIN));
 
     /** Role names for {@code @RolesAllowed}. */
     public static final class Names {
+        public static final String DISCOVERY = "discovery";
         public static final String VIEWER = "viewer";
         public static final String DEPLOYER = "deployer";
         public static final String ADMIN = "admin";
@@ -39,5 +45,10 @@ public enum Role {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /** {@code discovery|viewer|deployer|admin}, for messages. */
+    static String namesList() {
+        return Arrays.stream(values()).map(r -> r.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining("|"));
     }
 }
