@@ -87,7 +87,8 @@ final class KubernetesConversion {
                             : TopologySpreadConstraint.WhenUnsatisfiable.DO_NOT_SCHEDULE,
                     spreadSelector(constraint, labels)));
         }
-        return new PodInfo(namespace, pod.getMetadata().getName(), labels, podRequests(spec), orEmpty(spec.getNodeSelector()),
+        return new PodInfo(namespace, pod.getMetadata().getName(), labels, podRequests(spec, Resources.ZERO),
+                podRequests(spec, Resources.DEFAULT_REQUEST), orEmpty(spec.getNodeSelector()),
                 affinity, tolerations, hostPorts, spread, spec.getNodeName());
     }
 
@@ -95,16 +96,18 @@ final class KubernetesConversion {
      * Kubernetes' effective pod request: regular containers and sidecars (init containers with
      * {@code restartPolicy: Always}) run together and add up; each ordinary init container runs alone
      * beside the sidecars started before it; the pod needs the larger of the two, plus its overhead.
+     * {@code missing} stands in for each container's CPU or memory request that is not given (kube-scheduler's
+     * {@code NonMissingContainerRequests}: zero for filtering, {@link Resources#DEFAULT_REQUEST} for scoring).
      */
-    static Resources podRequests(PodSpec spec) {
+    static Resources podRequests(PodSpec spec, Resources missing) {
         Resources running = Resources.ZERO;
         for (Container container : orEmpty(spec.getContainers())) {
-            running = running.plus(containerRequests(container));
+            running = running.plus(containerRequests(container, missing));
         }
         Resources sidecars = Resources.ZERO;
         Resources initPeak = Resources.ZERO;
         for (Container init : orEmpty(spec.getInitContainers())) {
-            Resources own = containerRequests(init);
+            Resources own = containerRequests(init, missing);
             if ("Always".equals(init.getRestartPolicy())) {
                 running = running.plus(own);
                 sidecars = sidecars.plus(own);
@@ -116,15 +119,21 @@ final class KubernetesConversion {
         return running.max(initPeak).plus(resources(orEmpty(spec.getOverhead())));
     }
 
-    /** A container's requests; a resource with a limit but no request requests its limit (API-server defaulting). */
-    private static Resources containerRequests(Container container) {
+    /**
+     * A container's requests; a resource with a limit but no request requests its limit (API-server defaulting),
+     * a resource with neither requests {@code missing}'s amount, an explicit {@code 0} stays 0.
+     */
+    private static Resources containerRequests(Container container, Resources missing) {
         ResourceRequirements requirements = container.getResources();
-        if (requirements == null) {
-            return Resources.ZERO;
+        Map<String, Quantity> merged = new LinkedHashMap<>();
+        if (requirements != null) {
+            merged.putAll(orEmpty(requirements.getLimits()));
+            merged.putAll(orEmpty(requirements.getRequests()));
         }
-        Map<String, Quantity> merged = new LinkedHashMap<>(orEmpty(requirements.getLimits()));
-        merged.putAll(orEmpty(requirements.getRequests()));
-        return resources(merged);
+        Quantity cpu = merged.get("cpu");
+        Quantity memory = merged.get("memory");
+        return Resources.of(cpu == null ? missing.milliCpu() : Resources.milliCpu(cpu),
+                memory == null ? missing.memoryBytes() : Resources.bytes(memory));
     }
 
     private static Resources resources(Map<String, Quantity> quantities) {
