@@ -126,11 +126,21 @@ public final class KubeObjects {
             return this;
         }
 
-        /** A topology spread constraint selecting pods whose labels include {@code matchLabels}. */
-        public MakePod spread(int maxSkew, String topologyKey, String whenUnsatisfiable, Map<String, String> matchLabels) {
+        /** {@code SpreadConstraint(maxSkew, key, when, MakeLabelSelector().Exists(selectorKey))}. */
+        public MakePod spread(int maxSkew, String topologyKey, String whenUnsatisfiable, String selectorKey) {
             pod.editSpec().addToTopologySpreadConstraints(new TopologySpreadConstraintBuilder().withMaxSkew(maxSkew)
                     .withTopologyKey(topologyKey).withWhenUnsatisfiable(whenUnsatisfiable)
-                    .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(matchLabels).build()).build()).endSpec();
+                    .withLabelSelector(new LabelSelectorBuilder().addNewMatchExpression()
+                            .withKey(selectorKey).withOperator("Exists").endMatchExpression().build()).build()).endSpec();
+            return this;
+        }
+
+        /** {@code NodeAffinityIn(key, values, NodeAffinityWithRequiredReq)}. */
+        public MakePod nodeAffinityIn(String key, String... values) {
+            pod.editSpec().withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .addNewNodeSelectorTerm().addNewMatchExpression().withKey(key).withOperator("In").withValues(values)
+                    .endMatchExpression().endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endNodeAffinity().endAffinity().endSpec();
             return this;
         }
 

@@ -89,7 +89,8 @@ final class KubernetesConversion {
         }
         return new PodInfo(namespace, pod.getMetadata().getName(), labels, podRequests(spec, Resources.ZERO),
                 podRequests(spec, Resources.DEFAULT_REQUEST), orEmpty(spec.getNodeSelector()),
-                affinity, tolerations, hostPorts, spread, spec.getNodeName());
+                affinity, tolerations, hostPorts, spread, spec.getNodeName(),
+                pod.getMetadata().getDeletionTimestamp() != null);
     }
 
     /**

@@ -17,11 +17,14 @@ import java.util.Objects;
  * @param nodeSelector         labels a node must carry
  * @param requiredNodeAffinity {@code requiredDuringSchedulingIgnoredDuringExecution} terms (ORed); empty means no requirement
  * @param nodeName             the node the pod is bound to, or {@code null} while it waits for placement
+ * @param terminating          {@code metadata.deletionTimestamp} is set: it still holds its resources but no longer
+ *                             counts for topology spreading (kubernetes#87621)
  */
 public record PodInfo(String namespace, String name, Map<String, String> labels, Resources requests, Resources nonZeroRequests,
                       Map<String, String> nodeSelector, List<NodeSelectorTerm> requiredNodeAffinity,
                       List<Toleration> tolerations, List<HostPort> hostPorts,
-                      List<TopologySpreadConstraint> topologySpreadConstraints, String nodeName) {
+                      List<TopologySpreadConstraint> topologySpreadConstraints, String nodeName,
+                      boolean terminating) {
 
     public PodInfo {
         Objects.requireNonNull(namespace, "namespace");
@@ -58,13 +61,13 @@ public record PodInfo(String namespace, String name, Map<String, String> labels,
     /** The same pod bound to {@code node}. */
     public PodInfo boundTo(String node) {
         return new PodInfo(namespace, name, labels, requests, nonZeroRequests, nodeSelector, requiredNodeAffinity, tolerations,
-                hostPorts, topologySpreadConstraints, Objects.requireNonNull(node, "node"));
+                hostPorts, topologySpreadConstraints, Objects.requireNonNull(node, "node"), terminating);
     }
 
     /** Another replica of the same template: everything but the name (and binding) equal. */
     public PodInfo withName(String newName) {
         return new PodInfo(namespace, newName, labels, requests, nonZeroRequests, nodeSelector, requiredNodeAffinity, tolerations,
-                hostPorts, topologySpreadConstraints, null);
+                hostPorts, topologySpreadConstraints, null, false);
     }
 
     public static final class Builder {
@@ -80,6 +83,7 @@ public record PodInfo(String namespace, String name, Map<String, String> labels,
         private final List<HostPort> hostPorts = new ArrayList<>();
         private final List<TopologySpreadConstraint> spread = new ArrayList<>();
         private String nodeName;
+        private boolean terminating;
 
         private Builder(String namespace, String name) {
             this.namespace = namespace;
@@ -147,8 +151,14 @@ public record PodInfo(String namespace, String name, Map<String, String> labels,
             return this;
         }
 
+        public Builder terminating(boolean terminating) {
+            this.terminating = terminating;
+            return this;
+        }
+
         public PodInfo build() {
-            return new PodInfo(namespace, name, labels, requests, nonZeroRequests, nodeSelector, affinity, tolerations, hostPorts, spread, nodeName);
+            return new PodInfo(namespace, name, labels, requests, nonZeroRequests, nodeSelector, affinity, tolerations, hostPorts, spread, nodeName,
+                    terminating);
         }
     }
 }

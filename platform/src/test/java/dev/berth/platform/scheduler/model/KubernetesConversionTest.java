@@ -182,5 +182,11 @@ class KubernetesConversionTest {
                 new TopologySpreadConstraint(2, NodeInfo.LABEL_HOSTNAME, TopologySpreadConstraint.WhenUnsatisfiable.SCHEDULE_ANYWAY, null));
         assertThat(info.isBound()).isTrue();
         assertThat(info.nodeName()).isEqualTo("worker-1");
+        assertThat(info.terminating()).isFalse();
+    }
+
+    @Test
+    void aDeletionTimestampMakesThePodTerminating() {
+        assertThat(KubeObjects.pod().terminating().info().terminating()).isTrue();
     }
 }
