@@ -7,6 +7,7 @@ import dev.berth.platform.scheduler.model.PodInfo;
 import dev.berth.platform.scheduler.snapshot.ClusterSnapshot;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -54,8 +55,31 @@ public final class KubeObjects {
         return nodes.stream().map(n -> plugin.score(state, pod, snapshot.node(n.getMetadata().getName()).orElseThrow())).toList();
     }
 
+    /** {@code st.MakeLabelSelector().Exists(key).Obj()}. */
+    public static LabelSelector exists(String key) {
+        return new LabelSelectorBuilder().addNewMatchExpression().withKey(key).withOperator("Exists").endMatchExpression().build();
+    }
+
     public static MakePod pod() {
         return new MakePod("pod-" + NEXT_POD.incrementAndGet());
+    }
+
+    /** {@code st.MakeNode().Name(name).Label(k1, v1).Label(k2, v2)...Obj()}. */
+    public static Node labelledNode(String name, String... keysAndValues) {
+        MakeNode node = node(name);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            node.label(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return node.obj();
+    }
+
+    /** {@code st.MakePod().Name(name).Label(k1, "").Label(k2, "")...}, as the spreading tests build them. */
+    public static MakePod labelledPod(String name, String... labelKeys) {
+        MakePod pod = pod().name(name);
+        for (String key : labelKeys) {
+            pod.label(key, "");
+        }
+        return pod;
     }
 
     public static MakeNode node(String name) {
@@ -128,10 +152,20 @@ public final class KubeObjects {
 
         /** {@code SpreadConstraint(maxSkew, key, when, MakeLabelSelector().Exists(selectorKey))}. */
         public MakePod spread(int maxSkew, String topologyKey, String whenUnsatisfiable, String selectorKey) {
+            return spread(maxSkew, topologyKey, whenUnsatisfiable, exists(selectorKey), List.of());
+        }
+
+        /** {@code SpreadConstraint(maxSkew, key, when, selector, …, matchLabelKeys)}; a {@code null} selector is nil. */
+        public MakePod spread(int maxSkew, String topologyKey, String whenUnsatisfiable, LabelSelector selector,
+                              List<String> matchLabelKeys) {
             pod.editSpec().addToTopologySpreadConstraints(new TopologySpreadConstraintBuilder().withMaxSkew(maxSkew)
                     .withTopologyKey(topologyKey).withWhenUnsatisfiable(whenUnsatisfiable)
-                    .withLabelSelector(new LabelSelectorBuilder().addNewMatchExpression()
-                            .withKey(selectorKey).withOperator("Exists").endMatchExpression().build()).build()).endSpec();
+                    .withLabelSelector(selector).withMatchLabelKeys(matchLabelKeys).build()).endSpec();
+            return this;
+        }
+
+        public MakePod nodeSelector(String key, String value) {
+            pod.editSpec().addToNodeSelector(key, value).endSpec();
             return this;
         }
 
@@ -177,6 +211,11 @@ public final class KubeObjects {
 
         public MakeNode pods(int pods) {
             capacity.put("pods", new Quantity(String.valueOf(pods)));
+            return this;
+        }
+
+        public MakeNode taint(String key, String effect) {
+            node.editSpec().addNewTaint().withKey(key).withEffect(effect).endTaint().endSpec();
             return this;
         }
 

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static dev.berth.platform.scheduler.KubeObjects.labelledNode;
+import static dev.berth.platform.scheduler.KubeObjects.labelledPod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -37,28 +39,14 @@ class PodTopologySpreadFilteringTest {
     private static final Status.Code SKEW = Status.Code.UNSCHEDULABLE;
     private static final Status.Code MISSING = Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE;
 
-    /** {@code st.MakeNode().Name(name).Label(k, v)...}. */
-    private static Node node(String name, String... labels) {
-        KubeObjects.MakeNode node = KubeObjects.node(name);
-        for (int i = 0; i < labels.length; i += 2) {
-            node.label(labels[i], labels[i + 1]);
-        }
-        return node.obj();
-    }
-
     /** node-a, node-b in zone1 and node-x, node-y in zone2, each also labelled {@code node=<name>}. */
     private static List<Node> fourNodes() {
-        return List.of(node("node-a", "zone", "zone1", "node", "node-a"), node("node-b", "zone", "zone1", "node", "node-b"),
-                node("node-x", "zone", "zone2", "node", "node-x"), node("node-y", "zone", "zone2", "node", "node-y"));
+        return List.of(labelledNode("node-a", "zone", "zone1", "node", "node-a"), labelledNode("node-b", "zone", "zone1", "node", "node-b"),
+                labelledNode("node-x", "zone", "zone2", "node", "node-x"), labelledNode("node-y", "zone", "zone2", "node", "node-y"));
     }
 
-    /** {@code st.MakePod().Name(name).Node(node).Label(k, "")...}. */
     private static MakePod existing(String name, String node, String... labelKeys) {
-        MakePod pod = KubeObjects.pod().name(name).node(node);
-        for (String key : labelKeys) {
-            pod.label(key, "");
-        }
-        return pod;
+        return labelledPod(name, labelKeys).node(node);
     }
 
     /** The spread 2/1/0/3 over node-a, node-b, node-x, node-y (zones 3/3) of pods labelled foo. */
@@ -69,11 +57,7 @@ class PodTopologySpreadFilteringTest {
     }
 
     private static MakePod incoming(String... labelKeys) {
-        MakePod pod = KubeObjects.pod().name("p");
-        for (String key : labelKeys) {
-            pod.label(key, "");
-        }
-        return pod;
+        return labelledPod("p", labelKeys);
     }
 
     private static Map<String, Status.Code> codes(Object... nodeAndCode) {
@@ -100,14 +84,14 @@ class PodTopologySpreadFilteringTest {
                         fourNodes(), spread2103(), codes("node-a", OK, "node-b", OK, "node-x", OK, "node-y", OK)),
                 arguments(t + "pods spread across zones as 1/2 due to absence of label 'zone' on node-b",
                         incoming("foo").spread(1, "zone", DO_NOT_SCHEDULE, "foo"),
-                        List.of(node("node-a", "zone", "zone1", "node", "node-a"), node("node-b", "zon", "zone1", "node", "node-b"),
-                                node("node-x", "zone", "zone2", "node", "node-x"), node("node-y", "zone", "zone2", "node", "node-y")),
+                        List.of(labelledNode("node-a", "zone", "zone1", "node", "node-a"), labelledNode("node-b", "zon", "zone1", "node", "node-b"),
+                                labelledNode("node-x", "zone", "zone2", "node", "node-x"), labelledNode("node-y", "zone", "zone2", "node", "node-y")),
                         List.of(existing("p-a1", "node-a", "foo").obj(), existing("p-b1", "node-b", "foo").obj(),
                                 existing("p-x1", "node-x", "foo").obj(), existing("p-y1", "node-y", "foo").obj()),
                         codes("node-a", OK, "node-b", MISSING, "node-x", SKEW, "node-y", SKEW)),
                 arguments(t + "pod cannot be scheduled as all nodes don't have label 'rack'",
                         incoming("foo").spread(1, "rack", DO_NOT_SCHEDULE, "foo"),
-                        List.of(node("node-a", "zone", "zone1", "node", "node-a"), node("node-x", "zone", "zone2", "node", "node-x")),
+                        List.of(labelledNode("node-a", "zone", "zone1", "node", "node-a"), labelledNode("node-x", "zone", "zone2", "node", "node-x")),
                         List.of(), codes("node-a", MISSING, "node-x", MISSING)),
                 arguments(t + "pods spread across nodes as 2/1/0/3, only node-x fits", incoming("foo").spread(1, "node", DO_NOT_SCHEDULE, "foo"),
                         fourNodes(), spread2103(), codes("node-a", SKEW, "node-b", SKEW, "node-x", OK, "node-y", SKEW)),
@@ -121,7 +105,7 @@ class PodTopologySpreadFilteringTest {
                         incoming("foo").nodeAffinityIn("node", "node-a", "node-y").spread(1, "node", DO_NOT_SCHEDULE, "foo"),
                         fourNodes(), spread2103(), codes("node-a", OK, "node-b", OK, "node-x", OK, "node-y", SKEW)),
                 arguments(t + "terminating Pods should be excluded", incoming("foo").spread(1, "node", DO_NOT_SCHEDULE, "foo"),
-                        List.of(node("node-a", "node", "node-a"), node("node-b", "node", "node-b")),
+                        List.of(labelledNode("node-a", "node", "node-a"), labelledNode("node-b", "node", "node-b")),
                         List.of(existing("p-a", "node-a", "foo").terminating().obj(), existing("p-b", "node-b", "foo").obj()),
                         codes("node-a", OK, "node-b", SKEW)));
     }
@@ -158,8 +142,8 @@ class PodTopologySpreadFilteringTest {
                         codes("node-a", OK, "node-b", OK, "node-x", SKEW, "node-y", SKEW)),
                 arguments(t + "two Constraints on zone and node, absence of label 'node' on node-x, spreads = [1/1, 1/0/0/1]",
                         incoming("foo").spread(1, "zone", DO_NOT_SCHEDULE, "foo").spread(1, "node", DO_NOT_SCHEDULE, "foo"),
-                        List.of(node("node-a", "zone", "zone1", "node", "node-a"), node("node-b", "zone", "zone1", "node", "node-b"),
-                                node("node-x", "zone", "zone2"), node("node-y", "zone", "zone2", "node", "node-y")),
+                        List.of(labelledNode("node-a", "zone", "zone1", "node", "node-a"), labelledNode("node-b", "zone", "zone1", "node", "node-b"),
+                                labelledNode("node-x", "zone", "zone2"), labelledNode("node-y", "zone", "zone2", "node", "node-y")),
                         List.of(existing("p-a1", "node-a", "foo").obj(), existing("p-y3", "node-y", "foo").obj()),
                         codes("node-a", SKEW, "node-b", OK, "node-x", MISSING, "node-y", SKEW)));
     }
