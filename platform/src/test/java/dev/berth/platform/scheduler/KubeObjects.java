@@ -164,6 +164,13 @@ public final class KubeObjects {
             return this;
         }
 
+        /** A toleration as written in a manifest: {@code null} leaves a field out. */
+        public MakePod toleration(String key, String operator, String value, String effect) {
+            pod.editSpec().addNewToleration().withKey(key).withOperator(operator).withValue(value).withEffect(effect)
+                    .endToleration().endSpec();
+            return this;
+        }
+
         public MakePod nodeSelector(String key, String value) {
             pod.editSpec().addToNodeSelector(key, value).endSpec();
             return this;
@@ -214,8 +221,8 @@ public final class KubeObjects {
             return this;
         }
 
-        public MakeNode taint(String key, String effect) {
-            node.editSpec().addNewTaint().withKey(key).withEffect(effect).endTaint().endSpec();
+        public MakeNode taint(String key, String value, String effect) {
+            node.editSpec().addNewTaint().withKey(key).withValue(value).withEffect(effect).endTaint().endSpec();
             return this;
         }
 

@@ -147,7 +147,7 @@ class PodTopologySpreadScoringTest {
                         nodeLabelled, List.of(), spread211, List.of(0L, 33L, 100L)),
                 arguments(t + "NodeTaintsPolicy ignored", labelledPod("p", "foo").spread(1, "node", SCHEDULE_ANYWAY, "foo"),
                         List.of(labelledNode("node-a", "node", "node-a"), labelledNode("node-b", "node", "node-b"),
-                                KubeObjects.node("node-c").label("node", "node-c").taint("node.kubernetes.io/unschedulable", "NoSchedule").obj()),
+                                KubeObjects.node("node-c").label("node", "node-c").taint("node.kubernetes.io/unschedulable", null, "NoSchedule").obj()),
                         List.of(), spread211, List.of(66L, 100L, 100L)),
                 arguments(t + "matchLabelKeys ANDed with LabelSelector when LabelSelector is empty",
                         labelledPod("p", "foo", "bar").spread(1, "zone", SCHEDULE_ANYWAY, empty, List.of("foo"))
