@@ -67,9 +67,12 @@ final class KubernetesConversion {
         }
         List<Toleration> tolerations = new ArrayList<>();
         for (io.fabric8.kubernetes.api.model.Toleration toleration : orEmpty(spec.getTolerations())) {
-            Toleration.Operator operator = "Exists".equals(toleration.getOperator()) ? Toleration.Operator.EXISTS : Toleration.Operator.EQUAL;
-            tolerations.add(new Toleration(toleration.getKey(), operator, toleration.getValue(),
-                    TaintEffect.fromKubernetes(toleration.getEffect())));
+            Toleration.Operator operator = tolerationOperator(toleration.getOperator());
+            // any other operator (Gt, Lt behind a disabled feature gate) tolerates nothing, as in Kubernetes' ToleratesTaint
+            if (operator != null) {
+                tolerations.add(new Toleration(toleration.getKey(), operator, toleration.getValue(),
+                        TaintEffect.fromKubernetes(toleration.getEffect())));
+            }
         }
         List<HostPort> hostPorts = new ArrayList<>();
         for (Container container : orEmpty(spec.getContainers())) {
@@ -91,6 +94,14 @@ final class KubernetesConversion {
                 podRequests(spec, Resources.DEFAULT_REQUEST), orEmpty(spec.getNodeSelector()),
                 affinity, tolerations, hostPorts, spread, spec.getNodeName(),
                 pod.getMetadata().getDeletionTimestamp() != null);
+    }
+
+    /** {@code Exists}, {@code Equal} (also when empty), or {@code null} for an operator Berth does not model. */
+    private static Toleration.Operator tolerationOperator(String operator) {
+        if (operator == null || operator.isEmpty() || "Equal".equals(operator)) {
+            return Toleration.Operator.EQUAL;
+        }
+        return "Exists".equals(operator) ? Toleration.Operator.EXISTS : null;
     }
 
     /**

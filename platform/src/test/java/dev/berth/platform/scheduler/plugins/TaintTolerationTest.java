@@ -217,7 +217,12 @@ class TaintTolerationTest {
                 arguments(g + "Pod with mixed tolerations, Gt toleration needed but filtered out when feature gate is disabled",
                         podWithTolerations().toleration("dedicated", "Equal", "user1", NO_SCHEDULE)
                                 .toleration("node.kubernetes.io/sla", "Gt", "750", NO_SCHEDULE),
-                        nodeWithTaints("nodeA", user1, sla950), "node(s) had untolerated taint {node.kubernetes.io/sla: 950}"));
+                        nodeWithTaints("nodeA", user1, sla950), "node(s) had untolerated taint {node.kubernetes.io/sla: 950}"),
+                // not an upstream row: with the gate disabled an operator other than Equal/Exists tolerates nothing, even a taint
+                // whose value equals the toleration's (upstream's ToleratesTaint returns false for an unknown operator)
+                arguments("Gt toleration with the taint's own value tolerates nothing when the gate is disabled",
+                        podWithTolerations().toleration("node.kubernetes.io/sla", "Gt", "950", NO_SCHEDULE),
+                        nodeWithTaints("nodeA", sla950), "node(s) had untolerated taint {node.kubernetes.io/sla: 950}"));
     }
 
     @ParameterizedTest(name = "{0}")
