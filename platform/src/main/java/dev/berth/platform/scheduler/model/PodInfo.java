@@ -157,8 +157,8 @@ public record PodInfo(String namespace, String name, Map<String, String> labels,
         }
 
         public PodInfo build() {
-            return new PodInfo(namespace, name, labels, requests, nonZeroRequests, nodeSelector, affinity, tolerations, hostPorts, spread, nodeName,
-                    terminating);
+            return new PodInfo(namespace, name, labels, requests, nonZeroRequests, nodeSelector, affinity, tolerations,
+                    hostPorts, spread, nodeName, terminating);
         }
     }
 }

@@ -247,7 +247,8 @@ public final class ClusterSnapshot {
 
     /**
      * Adds to {@code countsByDomain[d]} the number of pods in {@code namespace} matching {@code selector} on
-     * the nodes of domain {@code d}, terminating pods left out (as kube-scheduler's {@code countPodsMatchSelector}), counting only nodes in {@code counted} ({@code null}: every node).
+     * the nodes of domain {@code d}, counting only nodes in {@code counted} ({@code null}: every node) and, as
+     * kube-scheduler's {@code countPodsMatchSelector}, no terminating pod.
      * Costs one pass over the nodes that host matching label sets, not over all pods.
      *
      * @return how many domains went from zero to non-zero (with zeroed counts: the domains holding matching pods)

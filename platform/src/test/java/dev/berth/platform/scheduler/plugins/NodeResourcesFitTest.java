@@ -60,7 +60,9 @@ class NodeResourcesFitTest {
      * only): TestEnoughRequests "extended resource fits" and every other "extended resource …", "kubernetes.io
      * resource capacity enforced" (and for init container), "hugepages resource …", "skip checking ignored extended
      * resource"; TestStorageRequests "storage ephemeral local storage request exceeds allocatable" and "pod fits"
-     * (ephemeral storage).
+     * (ephemeral storage), "ephemeral local storage is sufficient"; TestRestartableInitContainers (the SidecarContainers
+     * gate: Berth always models sidecars, their requests are checked in KubernetesConversionTest); TestFitScore's
+     * RequestedToCapacityRatio rows (no such strategy; its LeastAllocated/MostAllocated rows are in those plugins' tests).
      */
     static Stream<Arguments> upstreamCases() {
         List<String> fits = List.of();

@@ -37,6 +37,8 @@ class NodeResourcesLeastAllocatedTest {
     /**
      * kube-scheduler's {@code least_allocated_test.go TestLeastAllocatedScoringStrategy}, CPU and memory at weight 1
      * (upstream's quantities are whole cores, so every ratio is the same as in milli-cores).
+     * Also the LeastAllocated row of {@code fit_test.go TestFitScore} (its "if PreScore is not called" twin is the same
+     * row here: Berth's scores never depend on pre-score).
      * Skipped by design (Berth has no scoring-strategy configuration and no extended resources): "Resources not set,
      * pods scheduled with error", "nothing scheduled, resources requested with different weight on CPU and memory,
      * differently sized nodes", "resource with negative weight", "resource with zero weight", "resource weight larger
@@ -45,6 +47,8 @@ class NodeResourcesLeastAllocatedTest {
      */
     static Stream<Arguments> upstreamCases() {
         Pod requesting = pod().req("1000", "2000").req("2000", "3000").obj();
+        Pod fitScorePod = pod().req("1000", "2000").obj();
+        List<Pod> fitScorePods = List.of(pod().node("node1").req("2000", "4000").obj(), pod().node("node2").req("1000", "2000").obj());
         return Stream.of(
                 arguments("least_allocated_test.go: nothing scheduled, nothing requested",
                         pod().obj(), List.of(node("node1").capacity("4000", "10000").obj(), node("node2").capacity("4000", "10000").obj()),
@@ -77,7 +81,10 @@ class NodeResourcesLeastAllocatedTest {
                 arguments("least_allocated_test.go: zero node resources, pods scheduled with resources",
                         pod().obj(), List.of(node("node1").obj(), node("node2").obj()),
                         List.of(pod().node("node1").req("3000", "0").obj(), pod().node("node2").req("3000", "5000").obj()),
-                        List.of(0L, 0L)));
+                        List.of(0L, 0L)),
+                arguments("fit_test.go TestFitScore: test case for ScoringStrategy LeastAllocated", fitScorePod,
+                        List.of(node("node1").capacity("4000", "10000").obj(), node("node2").capacity("6000", "10000").obj()),
+                        fitScorePods, List.of(32L, 63L)));
     }
 
     @ParameterizedTest(name = "{0}")

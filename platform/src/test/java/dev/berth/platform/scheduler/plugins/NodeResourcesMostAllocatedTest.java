@@ -36,6 +36,8 @@ class NodeResourcesMostAllocatedTest {
 
     /**
      * kube-scheduler's {@code most_allocated_test.go TestMostAllocatedScoringStrategy}, CPU and memory at weight 1.
+     * Also the MostAllocated row of {@code fit_test.go TestFitScore} (its "if PreScore is not called" twin is the same
+     * row here: Berth's scores never depend on pre-score).
      * Skipped by design (no scoring-strategy configuration, no extended resources in Berth): "Resources not set, pods
      * scheduled with error", the second "nothing scheduled, resources requested, differently sized nodes" (memory
      * weight 2), "resource with negative weight", "resource with zero weight", "resource weight larger than
@@ -44,6 +46,8 @@ class NodeResourcesMostAllocatedTest {
      */
     static Stream<Arguments> upstreamCases() {
         Pod requesting = pod().req("1000", "2000").req("2000", "3000").obj();
+        Pod fitScorePod = pod().req("1000", "2000").obj();
+        List<Pod> fitScorePods = List.of(pod().node("node1").req("2000", "4000").obj(), pod().node("node2").req("1000", "2000").obj());
         return Stream.of(
                 arguments("most_allocated_test.go: nothing scheduled, nothing requested",
                         pod().obj(), List.of(node("node1").capacity("4000", "10000").obj(), node("node2").capacity("4000", "10000").obj()),
@@ -68,7 +72,10 @@ class NodeResourcesMostAllocatedTest {
                         pod().container().obj(),
                         List.of(node("node1").capacity("250m", "1000Mi").obj(), node("node2").capacity("250m", "1000Mi").obj()),
                         List.of(pod().node("node1").container().obj(), pod().node("node1").container().obj()),
-                        List.of(80L, 30L)));
+                        List.of(80L, 30L)),
+                arguments("fit_test.go TestFitScore: test case for ScoringStrategy MostAllocated", fitScorePod,
+                        List.of(node("node1").capacity("4000", "10000").obj(), node("node2").capacity("6000", "10000").obj()),
+                        fitScorePods, List.of(67L, 36L)));
     }
 
     @ParameterizedTest(name = "{0}")
