@@ -67,9 +67,12 @@ final class KubernetesConversion {
         }
         List<Toleration> tolerations = new ArrayList<>();
         for (io.fabric8.kubernetes.api.model.Toleration toleration : orEmpty(spec.getTolerations())) {
-            Toleration.Operator operator = "Exists".equals(toleration.getOperator()) ? Toleration.Operator.EXISTS : Toleration.Operator.EQUAL;
-            tolerations.add(new Toleration(toleration.getKey(), operator, toleration.getValue(),
-                    TaintEffect.fromKubernetes(toleration.getEffect())));
+            Toleration.Operator operator = tolerationOperator(toleration.getOperator());
+            // any other operator (Gt, Lt behind a disabled feature gate) tolerates nothing, as in Kubernetes' ToleratesTaint
+            if (operator != null) {
+                tolerations.add(new Toleration(toleration.getKey(), operator, toleration.getValue(),
+                        TaintEffect.fromKubernetes(toleration.getEffect())));
+            }
         }
         List<HostPort> hostPorts = new ArrayList<>();
         for (Container container : orEmpty(spec.getContainers())) {
@@ -87,24 +90,36 @@ final class KubernetesConversion {
                             : TopologySpreadConstraint.WhenUnsatisfiable.DO_NOT_SCHEDULE,
                     spreadSelector(constraint, labels)));
         }
-        return new PodInfo(namespace, pod.getMetadata().getName(), labels, podRequests(spec), orEmpty(spec.getNodeSelector()),
-                affinity, tolerations, hostPorts, spread, spec.getNodeName());
+        return new PodInfo(namespace, pod.getMetadata().getName(), labels, podRequests(spec, Resources.ZERO),
+                podRequests(spec, Resources.DEFAULT_REQUEST), orEmpty(spec.getNodeSelector()),
+                affinity, tolerations, hostPorts, spread, spec.getNodeName(),
+                pod.getMetadata().getDeletionTimestamp() != null);
+    }
+
+    /** {@code Exists}, {@code Equal} (also when empty), or {@code null} for an operator Berth does not model. */
+    private static Toleration.Operator tolerationOperator(String operator) {
+        if (operator == null || operator.isEmpty() || "Equal".equals(operator)) {
+            return Toleration.Operator.EQUAL;
+        }
+        return "Exists".equals(operator) ? Toleration.Operator.EXISTS : null;
     }
 
     /**
      * Kubernetes' effective pod request: regular containers and sidecars (init containers with
      * {@code restartPolicy: Always}) run together and add up; each ordinary init container runs alone
      * beside the sidecars started before it; the pod needs the larger of the two, plus its overhead.
+     * {@code missing} stands in for each container's CPU or memory request that is not given (kube-scheduler's
+     * {@code NonMissingContainerRequests}: zero for filtering, {@link Resources#DEFAULT_REQUEST} for scoring).
      */
-    static Resources podRequests(PodSpec spec) {
+    static Resources podRequests(PodSpec spec, Resources missing) {
         Resources running = Resources.ZERO;
         for (Container container : orEmpty(spec.getContainers())) {
-            running = running.plus(containerRequests(container));
+            running = running.plus(containerRequests(container, missing));
         }
         Resources sidecars = Resources.ZERO;
         Resources initPeak = Resources.ZERO;
         for (Container init : orEmpty(spec.getInitContainers())) {
-            Resources own = containerRequests(init);
+            Resources own = containerRequests(init, missing);
             if ("Always".equals(init.getRestartPolicy())) {
                 running = running.plus(own);
                 sidecars = sidecars.plus(own);
@@ -116,15 +131,21 @@ final class KubernetesConversion {
         return running.max(initPeak).plus(resources(orEmpty(spec.getOverhead())));
     }
 
-    /** A container's requests; a resource with a limit but no request requests its limit (API-server defaulting). */
-    private static Resources containerRequests(Container container) {
+    /**
+     * A container's requests; a resource with a limit but no request requests its limit (API-server defaulting),
+     * a resource with neither requests {@code missing}'s amount, an explicit {@code 0} stays 0.
+     */
+    private static Resources containerRequests(Container container, Resources missing) {
         ResourceRequirements requirements = container.getResources();
-        if (requirements == null) {
-            return Resources.ZERO;
+        Map<String, Quantity> merged = new LinkedHashMap<>();
+        if (requirements != null) {
+            merged.putAll(orEmpty(requirements.getLimits()));
+            merged.putAll(orEmpty(requirements.getRequests()));
         }
-        Map<String, Quantity> merged = new LinkedHashMap<>(orEmpty(requirements.getLimits()));
-        merged.putAll(orEmpty(requirements.getRequests()));
-        return resources(merged);
+        Quantity cpu = merged.get("cpu");
+        Quantity memory = merged.get("memory");
+        return Resources.of(cpu == null ? missing.milliCpu() : Resources.milliCpu(cpu),
+                memory == null ? missing.memoryBytes() : Resources.bytes(memory));
     }
 
     private static Resources resources(Map<String, Quantity> quantities) {

@@ -16,7 +16,7 @@ import java.util.Objects;
  * pointer followed is a cache miss; {@link #allocatable()} and friends give the value view.
  *
  * @param requestedMilliCpu        sum of the effective requests of the pods on the node (what NodeResourcesFit checks)
- * @param nonZeroRequestedMilliCpu the same with kube-scheduler's defaults for zero requests (what the allocation scores use)
+ * @param nonZeroRequestedMilliCpu the sum of the pods' {@link PodInfo#nonZeroRequests()} (what the allocation scores use)
  * @param index                    the node's position in the {@code ClusterSnapshot} holding it, {@code -1} outside one
  */
 public record NodeInfo(String name, Map<String, String> labels, List<Taint> taints, boolean unschedulable, boolean ready,
@@ -88,7 +88,7 @@ public record NodeInfo(String name, Map<String, String> labels, List<Taint> tain
             ports = grown;
         }
         Resources request = pod.requests();
-        Resources nonZero = request.nonZero();
+        Resources nonZero = pod.nonZeroRequests();
         return new NodeInfo(name, labels, taints, unschedulable, ready, allocatableMilliCpu, allocatableMemoryBytes, maxPods,
                 requestedMilliCpu + request.milliCpu(), requestedMemoryBytes + request.memoryBytes(),
                 nonZeroRequestedMilliCpu + nonZero.milliCpu(), nonZeroRequestedMemoryBytes + nonZero.memoryBytes(),
@@ -106,7 +106,7 @@ public record NodeInfo(String name, Map<String, String> labels, List<Taint> tain
             ports = shrunk;
         }
         Resources request = pod.requests();
-        Resources nonZero = request.nonZero();
+        Resources nonZero = pod.nonZeroRequests();
         return new NodeInfo(name, labels, taints, unschedulable, ready, allocatableMilliCpu, allocatableMemoryBytes, maxPods,
                 requestedMilliCpu - request.milliCpu(), requestedMemoryBytes - request.memoryBytes(),
                 nonZeroRequestedMilliCpu - nonZero.milliCpu(), nonZeroRequestedMemoryBytes - nonZero.memoryBytes(),

@@ -12,9 +12,12 @@ public record Resources(long milliCpu, long memoryBytes) {
 
     public static final Resources ZERO = new Resources(0, 0);
 
-    /** kube-scheduler's stand-ins for a request of zero when scoring (100m CPU, 200 MiB): empty pods still weigh something. */
-    public static final long DEFAULT_MILLI_CPU_REQUEST = 100;
-    public static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
+    /**
+     * kube-scheduler's stand-in, when scoring, for a container's CPU or memory request that is not given
+     * (100m CPU, 200 MiB; {@code schedutil.DefaultMilliCPURequest}, {@code DefaultMemoryRequest}): pods
+     * without requests still weigh something. An explicit {@code 0} is not replaced.
+     */
+    public static final Resources DEFAULT_REQUEST = new Resources(100, 200L * 1024 * 1024);
 
     public Resources {
         if (milliCpu < 0 || memoryBytes < 0) {
@@ -56,14 +59,6 @@ public record Resources(long milliCpu, long memoryBytes) {
 
     public boolean isZero() {
         return milliCpu == 0 && memoryBytes == 0;
-    }
-
-    /** This request as the scoring plugins count it: each zero replaced by kube-scheduler's default request. */
-    public Resources nonZero() {
-        if (milliCpu != 0 && memoryBytes != 0) {
-            return this;
-        }
-        return of(milliCpu == 0 ? DEFAULT_MILLI_CPU_REQUEST : milliCpu, memoryBytes == 0 ? DEFAULT_MEMORY_REQUEST : memoryBytes);
     }
 
     @Override

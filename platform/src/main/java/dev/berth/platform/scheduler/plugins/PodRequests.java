@@ -12,7 +12,7 @@ record PodRequests(Resources requests, Resources nonZero) {
     static PodRequests of(CycleState state, PodInfo pod) {
         PodRequests requests = state.read(KEY);
         if (requests == null) {
-            requests = new PodRequests(pod.requests(), pod.requests().nonZero());
+            requests = new PodRequests(pod.requests(), pod.nonZeroRequests());
             state.write(KEY, requests);
         }
         return requests;

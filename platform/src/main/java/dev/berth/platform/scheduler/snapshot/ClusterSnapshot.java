@@ -31,6 +31,7 @@ public final class ClusterSnapshot {
     /** Node-derived values remembered (eligible-node sets and the like); beyond this the least recently used is recomputed. */
     private static final int CACHED_DERIVED = 1024;
 
+    /** @param labelSet the pod's entry in the spread index, {@code -1} for a terminating pod (not counted) */
     private record Placement(PodInfo pod, int node, int labelSet) {
     }
 
@@ -130,7 +131,7 @@ public final class ClusterSnapshot {
     }
 
     /**
-     * Accounts {@code pod} on {@code nodeName}: requests, host ports, pod count and spread indexes. Does not
+     * Accounts {@code pod} on {@code nodeName}: requests, host ports, pod count and (unless it is terminating) spread indexes. Does not
      * check that it fits: the snapshot mirrors what was decided or observed.
      *
      * @throws IllegalArgumentException if the node is unknown
@@ -146,7 +147,8 @@ public final class ClusterSnapshot {
             throw new IllegalStateException("pod " + key + " is already accounted on " + nodeOf(key).orElseThrow());
         }
         nodes[node] = nodes[node].withPod(pod);
-        int labelSet = labelSets.add(pod.namespace(), pod.labels(), node);
+        // a terminating pod holds its resources until it is gone, but kube-scheduler no longer spreads against it (kubernetes#87621)
+        int labelSet = pod.terminating() ? -1 : labelSets.add(pod.namespace(), pod.labels(), node);
         placements.put(key, new Placement(pod, node, labelSet));
     }
 
@@ -157,7 +159,9 @@ public final class ClusterSnapshot {
             return false;
         }
         nodes[placement.node] = nodes[placement.node].withoutPod(placement.pod);
-        labelSets.remove(placement.labelSet, placement.node);
+        if (placement.labelSet >= 0) {
+            labelSets.remove(placement.labelSet, placement.node);
+        }
         return true;
     }
 
@@ -243,7 +247,8 @@ public final class ClusterSnapshot {
 
     /**
      * Adds to {@code countsByDomain[d]} the number of pods in {@code namespace} matching {@code selector} on
-     * the nodes of domain {@code d}, counting only nodes in {@code counted} ({@code null}: every node).
+     * the nodes of domain {@code d}, counting only nodes in {@code counted} ({@code null}: every node) and, as
+     * kube-scheduler's {@code countPodsMatchSelector}, no terminating pod.
      * Costs one pass over the nodes that host matching label sets, not over all pods.
      *
      * @return how many domains went from zero to non-zero (with zeroed counts: the domains holding matching pods)

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import dev.berth.platform.scheduler.KubeObjects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -100,6 +101,35 @@ class KubernetesConversionTest {
         assertThat(PodInfo.of(pod).requests()).isEqualTo(expected);
     }
 
+    /**
+     * kube-scheduler's scoring requests ({@code NonMissingContainerRequests}): each container (init containers too)
+     * missing a CPU or memory request counts 100m / 200Mi for it; an explicit 0 stays 0; overhead is added as given.
+     */
+    static Stream<Arguments> nonZeroRequestCases() {
+        long defaultMemory = 200 * MI;
+        return Stream.of(
+                arguments("no containers: nothing to stand in for", KubeObjects.pod(), Resources.ZERO),
+                arguments("one container without requests", KubeObjects.pod().container(), Resources.of(100, defaultMemory)),
+                arguments("two containers without requests: once per container", KubeObjects.pod().container().container(),
+                        Resources.of(200, 2 * defaultMemory)),
+                arguments("explicit zeros stay zero", KubeObjects.pod().req("0", "0"), Resources.ZERO),
+                arguments("only the missing resource is replaced", KubeObjects.pod().req("250m", null), Resources.of(250, defaultMemory)),
+                arguments("per container, not on the pod's total", KubeObjects.pod().req("1", "0").req(null, "64Mi"),
+                        Resources.of(1100, 64 * MI)),
+                arguments("an init container without requests sets a floor of the defaults", KubeObjects.pod().req("50m", "10Mi").initReq(null, null),
+                        Resources.of(100, defaultMemory)),
+                arguments("a sidecar without requests adds the defaults", KubeObjects.pod().req("50m", "10Mi").sidecarReq(null, null),
+                        Resources.of(150, 10 * MI + defaultMemory)),
+                arguments("overhead is added to the substituted requests", KubeObjects.pod().container().overhead("10m", "1Mi"),
+                        Resources.of(110, defaultMemory + MI)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nonZeroRequestCases")
+    void nonZeroRequestsPerContainer(String description, KubeObjects.MakePod pod, Resources expected) {
+        assertThat(pod.info().nonZeroRequests()).isEqualTo(expected);
+    }
+
     @Test
     void aLimitWithoutRequestIsTheRequest() {
         Pod pod = new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec()
@@ -152,5 +182,11 @@ class KubernetesConversionTest {
                 new TopologySpreadConstraint(2, NodeInfo.LABEL_HOSTNAME, TopologySpreadConstraint.WhenUnsatisfiable.SCHEDULE_ANYWAY, null));
         assertThat(info.isBound()).isTrue();
         assertThat(info.nodeName()).isEqualTo("worker-1");
+        assertThat(info.terminating()).isFalse();
+    }
+
+    @Test
+    void aDeletionTimestampMakesThePodTerminating() {
+        assertThat(KubeObjects.pod().terminating().info().terminating()).isTrue();
     }
 }

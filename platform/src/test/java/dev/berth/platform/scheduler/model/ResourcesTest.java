@@ -21,12 +21,6 @@ class ResourcesTest {
         assertThat(Resources.parse(null, quantity).memoryBytes()).isEqualTo(bytes);
     }
 
-    @ParameterizedTest(name = "{0}m/{1} → {2}m/{3}")
-    @CsvSource({"0, 0, 100, 209715200", "250, 0, 250, 209715200", "0, 1024, 100, 1024", "250, 1024, 250, 1024"})
-    void nonZeroUsesKubeSchedulerDefaults(long cpu, long memory, long expectedCpu, long expectedMemory) {
-        assertThat(Resources.of(cpu, memory).nonZero()).isEqualTo(Resources.of(expectedCpu, expectedMemory));
-    }
-
     @Test
     void neverNegative() {
         assertThatIllegalArgumentException().isThrownBy(() -> Resources.of(1, 1).minus(Resources.of(2, 0)));

@@ -60,6 +60,22 @@ class ClusterSnapshotTest {
     }
 
     @Test
+    void aTerminatingPodHoldsItsResourcesButIsNotCountedForSpreading() {
+        PodInfo leaving = PodInfo.builder("default", "web-old").label("app", "web").requests("1", "1Gi").terminating(true).build();
+        ClusterSnapshot snapshot = ClusterSnapshot.of(List.of(A, B), List.of(leaving.boundTo("node-a"), web("web-1").boundTo("node-b")));
+        TopologyDomains hosts = snapshot.topologyDomains(NodeInfo.LABEL_HOSTNAME);
+        int[] counts = new int[hosts.domainCount()];
+
+        snapshot.countMatchingPods("default", LabelSelector.matchLabels(Map.of("app", "web")), hosts, null, counts);
+
+        assertThat(counts[hosts.domainOf(snapshot.indexOf("node-a"))]).isZero();
+        assertThat(counts[hosts.domainOf(snapshot.indexOf("node-b"))]).isEqualTo(1);
+        assertThat(snapshot.node("node-a").orElseThrow().requested()).isEqualTo(Resources.parse("1", "1Gi"));
+        assertThat(snapshot.forget("default/web-old")).isTrue();
+        assertThat(snapshot.node("node-a").orElseThrow()).isEqualTo(A.withIndex(0));
+    }
+
+    @Test
     void rejectsAssumingAPodTwiceOrOnAnUnknownNode() {
         ClusterSnapshot snapshot = ClusterSnapshot.of(List.of(A), List.of());
         snapshot.assume(web("web-1"), "node-a");
