@@ -1,17 +1,17 @@
 package dev.berth.platform.logs;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.berth.platform.store.PrivateFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The shipper's progress on disk: per log file path, its inode and the offset up to which every line was
- * acknowledged by Elasticsearch. Replaced whole and durably ({@link DurableFiles}), so a crash leaves either the
+ * acknowledged by Elasticsearch. Replaced whole and durably ({@link PrivateFiles}), so a crash leaves either the
  * previous or the new checkpoint, never a torn or lost one. Not thread-safe: the shipper's thread owns it.
  */
 final class Checkpoints {
@@ -35,6 +35,7 @@ final class Checkpoints {
     }
 
     void save(Map<String, Position> positions) throws IOException {
-        DurableFiles.replace(file, JSON.writeValueAsBytes(new TreeMap<>(positions)), PosixFilePermissions.fromString("rw-------"));
+        PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+        PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(new TreeMap<>(positions)));
     }
 }

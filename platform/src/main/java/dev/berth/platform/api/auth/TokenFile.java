@@ -1,6 +1,6 @@
 package dev.berth.platform.api.auth;
 
-import dev.berth.platform.logs.DurableFiles;
+import dev.berth.platform.store.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -144,10 +143,11 @@ public final class TokenFile {
                 kept.append("# <token> <").append(Role.namesList()).append("> [name] — one per line; re-read on change\n");
             }
             kept.append(token).append(' ').append(role.name().toLowerCase(Locale.ROOT)).append(' ').append(name).append('\n');
-            var owner = PosixFilePermissions.fromString("rw-------");
             // the client's copy first: should the core stop in between, the token file still holds the old token only
-            DurableFiles.replace(copy, (token + "\n").getBytes(StandardCharsets.UTF_8), owner);
-            DurableFiles.replace(file, kept.toString().getBytes(StandardCharsets.UTF_8), owner);
+            PrivateFiles.createDirectories(copy.toAbsolutePath().getParent());
+            PrivateFiles.writeAtomically(copy, (token + "\n").getBytes(StandardCharsets.UTF_8));
+            PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+            PrivateFiles.writeAtomically(file, kept.toString().getBytes(StandardCharsets.UTF_8));
             reloadIfChanged();
             return token;
         } catch (IOException e) {
