@@ -363,22 +363,25 @@ public final class SecondaryScheduler implements AutoCloseable {
     private final class PodHandler implements ResourceEventHandler<Pod> {
         @Override
         public void onAdd(Pod pod) {
-            changed(pod);
+            changed(pod, false);
         }
 
         @Override
         public void onUpdate(Pod old, Pod pod) {
-            changed(pod);
+            // a pod that starts terminating stops counting for spreading (kubernetes#87621); new labels move it between spread domains
+            boolean accountingChanged = !Objects.equals(old.getMetadata().getDeletionTimestamp(), pod.getMetadata().getDeletionTimestamp())
+                    || !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels());
+            changed(pod, accountingChanged);
         }
 
-        private void changed(Pod pod) {
+        private void changed(Pod pod, boolean accountingChanged) {
             String key = Cache.metaNamespaceKeyFunc(pod);
             String node = pod.getSpec().getNodeName();
             if (isFinished(pod)) {
                 gone(key);
             } else if (node != null && !node.isEmpty()) {
                 snapshotChanges.add(() -> {
-                    if (!snapshot.nodeOf(key).map(node::equals).orElse(false)) {
+                    if (accountingChanged || !snapshot.nodeOf(key).map(node::equals).orElse(false)) {
                         snapshot.forget(key);
                         if (snapshot.node(node).isPresent()) {
                             snapshot.assume(PodInfo.of(pod), node);

@@ -118,6 +118,43 @@ class SecondarySchedulerTest {
                 .filter(e -> pod.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
     }
 
+    /**
+     * A bound pod that starts terminating no longer counts for topology spreading (kubernetes#87621), as in the local
+     * engine: the informer's update re-accounts it. Before, only a change of node did, so the terminating pod kept
+     * zone-a "full" and the roomier node-b won the score.
+     */
+    @Test
+    void aPodThatStartsTerminatingStopsCountingForSpreading() throws Exception {
+        node("node-a", "zone-a", "2");
+        node("node-b", "zone-b", "4");
+        pod("old", "600m", "default-scheduler", "node-a");
+        pod("other", "100m", "default-scheduler", "node-b");
+        scheduler("berth-scheduler-0", new SimpleMeterRegistry());
+        // a first placement, so the scheduler holds its snapshot before the deletion and must follow the pod's update
+        client.pods().inNamespace("shop").resource(new PodBuilder(pod("warm-up", "100m", "berth", null)).editMetadata().withResourceVersion(null)
+                .withName("warm-up-2").withUid("uid-warm-up-2").withLabels(Map.of("app", "warm-up")).endMetadata().build()).create();
+        client.pods().inNamespace("shop").withName("warm-up").delete();
+        await().atMost(10, SECONDS).until(() -> boundNodes().containsKey("warm-up-2"));
+        // deleted while a finalizer holds it: the API server sets deletionTimestamp and keeps the pod
+        client.pods().inNamespace("shop").withName("old")
+                .edit(p -> new PodBuilder(p).editMetadata().addToFinalizers("berth.dev/test-hold").endMetadata().build());
+        client.pods().inNamespace("shop").withName("old").delete();
+        await().atMost(5, SECONDS).until(() -> client.pods().inNamespace("shop").withName("old").get().getMetadata().getDeletionTimestamp() != null);
+
+        Pod spread = new PodBuilder().withNewMetadata().withName("web-new").withNamespace("shop").withUid("uid-web-new").addToLabels("app", "web")
+                .endMetadata().withNewSpec().withSchedulerName("berth")
+                .addNewContainer().withName("web").withImage("web@sha256:1").withNewResources().addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("64Mi")).endResources().endContainer()
+                .addNewTopologySpreadConstraint().withMaxSkew(1).withTopologyKey("topology.kubernetes.io/zone").withWhenUnsatisfiable("DoNotSchedule")
+                .withNewLabelSelector().addToMatchLabels("app", "web").endLabelSelector().endTopologySpreadConstraint().endSpec()
+                .withNewStatus().withPhase("Pending").endStatus().build();
+        client.pods().inNamespace("shop").resource(spread).create();
+
+        // zone-a counts 0 web pods (old is terminating), zone-b counts 1: only zone-a keeps the skew within 1
+        await().atMost(10, SECONDS).until(() -> boundNodes().containsKey("web-new"));
+        assertThat(boundNodes()).containsEntry("web-new", "node-a");
+    }
+
     @Test
     void bindsItsPendingPodsWhereThePluginsChooseAndExplainsThePodNoNodeFits() throws Exception {
         node("node-a", "zone-a", "1");
