@@ -77,14 +77,14 @@ public class PaymentGateway {
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " (" + root.getMessage() + ")");
     }
 
-    /** A 5xx: worth retrying. */
+    /** A 5xx, or an answer with {@code Retry-After} (409 "key in progress", 429): worth retrying. */
     static final class Transient extends RuntimeException {
         Transient(String message) {
             super(message, null, false, false);
         }
     }
 
-    /** A 4xx: payment-service will say the same again. */
+    /** A 4xx without Retry-After: payment-service will say the same again. */
     static final class Rejected extends RuntimeException {
         Rejected(String message) {
             super(message, null, false, false);
@@ -93,7 +93,9 @@ public class PaymentGateway {
 
     static RuntimeException classify(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        return status >= 500 || status == 429
+        // Retry-After (RFC 9110 §10.2.3) says the same request will do later: payment-service sends it with
+        // 409 while another request holding the charge's idempotency key is still being authorised
+        return status >= 500 || status == 429 || e.getResponse().getHeaderString("Retry-After") != null
                 ? new Transient("HTTP " + status)
                 : new Rejected("payment-service rejected the request (HTTP " + status + ")");
     }
