@@ -125,17 +125,18 @@ public class PaymentGateway {
     }
 
     /**
-     * One call's attempts: each has its own timeout (2 s, many times the processor's usual latency) and a
-     * connection failure, timeout or retryable answer is tried again at once on a fresh connection, which the
-     * Service routes to a replica that is alive. Every call is safe to repeat: charges reuse the order's
-     * idempotency key, refunds are idempotent, reads are reads. At most 4 attempts within 10 s, well inside the
-     * reconciler's 30 s lease.
+     * One call's attempts: each has its own timeout (4 s: the processor answers in well under a second, but a
+     * replica that has just become Ready answers its first requests slowly while it warms up) and a connection
+     * failure, timeout or retryable answer is tried again at once on a fresh connection, which the Service
+     * routes to a replica that is alive. Every call is safe to repeat: charges reuse the order's idempotency
+     * key, refunds are idempotent, reads are reads. At most 4 attempts within 12 s, inside the reconciler's
+     * 30 s lease.
      */
     @ApplicationScoped
     public static class Attempts {
 
-        @Timeout(value = 2, unit = ChronoUnit.SECONDS)
-        @Retry(maxRetries = 3, delay = 50, jitter = 50, maxDuration = 10, durationUnit = ChronoUnit.SECONDS, abortOn = Rejected.class,
+        @Timeout(value = 4, unit = ChronoUnit.SECONDS)
+        @Retry(maxRetries = 3, delay = 50, jitter = 50, maxDuration = 12, durationUnit = ChronoUnit.SECONDS, abortOn = Rejected.class,
                 retryOn = {ProcessingException.class, Transient.class, org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class})
         <T> T call(Supplier<T> request) {
             try {

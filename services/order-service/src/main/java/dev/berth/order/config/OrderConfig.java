@@ -39,7 +39,7 @@ public interface OrderConfig {
 
         /**
          * Orders claimed at once; a pass keeps claiming batches while due orders remain. A batch is worked by
-         * {@link #concurrency()} threads, so batch-size / concurrency × the slowest payment call (10 s) must stay
+         * {@link #concurrency()} threads, so batch-size / concurrency × the slowest payment call (12 s) must stay
          * under {@link #lease()}, or another replica could claim an order still being worked on.
          */
         @WithDefault("16")
