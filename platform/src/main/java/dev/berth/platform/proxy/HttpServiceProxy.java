@@ -31,7 +31,7 @@ final class HttpServiceProxy extends ServiceProxy {
         // (so draining closes exactly that endpoint's connections): this one never connects.
         HttpClient unusedClient = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(1));
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), unusedClient)
-                .origin(new EndpointOrigin(table, config.serviceName()))
+                .origin(new EndpointOrigin(table, config))
                 .addInterceptor(new ExchangeInterceptor(metrics));
         return Listener.start(vertx, config.bindHost(), config.port(), config.eventLoops(), port -> vertx
                         .createHttpServer(new HttpServerOptions()

@@ -56,16 +56,23 @@ final class Rotation<U extends Upstream> {
     }
 
     /**
-     * Picks an upstream not in {@code tried} and acquires it (counts the request in flight). An
-     * upstream that started draining after this rotation was read refuses and is passed over.
+     * Picks an upstream not in {@code tried} and acquires it (counts the request in flight). Ejected upstreams are
+     * passed over while another can be had, and tried when only they are left (Envoy's panic mode: better a replica
+     * that may have come back than no answer). An upstream that started draining after this rotation was read
+     * refuses and is passed over.
      *
      * @return the acquired upstream, which the caller must {@link Upstream#release()}, or null
      */
     U acquire(Collection<? extends Upstream> tried) {
+        U healthy = acquire(tried, true);
+        return healthy != null ? healthy : acquire(tried, false);
+    }
+
+    private U acquire(Collection<? extends Upstream> tried, boolean skipEjected) {
         Collection<? extends Upstream> skip = tried;
         while (true) {
             U upstream = picker.pick(skip);
-            if (upstream == null || upstream.tryAcquire()) {
+            if (upstream == null || !(skipEjected && upstream.ejected()) && upstream.tryAcquire()) {
                 return upstream;
             }
             List<Upstream> more = new ArrayList<>(skip);

@@ -16,10 +16,16 @@ import java.util.Objects;
  * @param maxConnectionsPerEndpoint HTTP: keep-alive pool size per endpoint; requests beyond it queue
  * @param connectTimeout            a connect taking longer counts as failed and the next endpoint is tried
  * @param removalDrainTimeout       how long an endpoint that an update left out may finish its in-flight work
+ * @param connectAttempts           endpoints one request (TCP: one connection) tries before it is refused; only a
+ *                                  failed connect is retried, since nothing reached a replica (Envoy's {@code connect-failure})
+ * @param ejectionTime              how long an endpoint that failed a connect is passed over while others are in rotation
+ *                                  (Envoy's outlier ejection, without its consecutive-failure count: on loopback a
+ *                                  refused connect means the replica's listener is gone)
  */
 public record ServiceProxyConfig(ObjectKey service, ProxyMode mode, String bindHost, int port,
                                  int eventLoops, LoadBalancingStrategy strategy, int maxConnectionsPerEndpoint,
-                                 Duration connectTimeout, Duration removalDrainTimeout) {
+                                 Duration connectTimeout, Duration removalDrainTimeout, int connectAttempts,
+                                 Duration ejectionTime) {
 
     public static final String LOOPBACK = "127.0.0.1";
     // Two: on this 2-core target one event loop caps a busy Service at ~28k req/s, two reach ~33k
@@ -31,6 +37,11 @@ public record ServiceProxyConfig(ObjectKey service, ProxyMode mode, String bindH
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     // Kubernetes' default terminationGracePeriodSeconds.
     public static final Duration DEFAULT_REMOVAL_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    // Envoy's default retry policy allows one retry; one more covers two dead replicas of a three-replica Service.
+    public static final int DEFAULT_CONNECT_ATTEMPTS = 3;
+    // About a replica's restart: the kubelet restarts a crashed one at once, and its readiness (or its removal
+    // from the Endpoints) replaces the upstream, which ends an ejection earlier.
+    public static final Duration DEFAULT_EJECTION_TIME = Duration.ofSeconds(5);
 
     public ServiceProxyConfig {
         Objects.requireNonNull(service, "service");
@@ -42,6 +53,7 @@ public record ServiceProxyConfig(ObjectKey service, ProxyMode mode, String bindH
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(removalDrainTimeout, "removalDrainTimeout");
+        Objects.requireNonNull(ejectionTime, "ejectionTime");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException(service + ": port " + port + " is not in 0..65535");
         }
@@ -54,6 +66,9 @@ public record ServiceProxyConfig(ObjectKey service, ProxyMode mode, String bindH
         if (connectTimeout.isNegative() || connectTimeout.isZero() || removalDrainTimeout.isNegative()) {
             throw new IllegalArgumentException(service + ": connectTimeout must be > 0 and removalDrainTimeout >= 0");
         }
+        if (connectAttempts < 1 || ejectionTime.isNegative()) {
+            throw new IllegalArgumentException(service + ": connectAttempts must be >= 1 and ejectionTime >= 0");
+        }
     }
 
     /** {@code namespace/name}: the {@code service} metric tag and what log lines name. */
@@ -63,7 +78,8 @@ public record ServiceProxyConfig(ObjectKey service, ProxyMode mode, String bindH
 
     public static ServiceProxyConfig http(ObjectKey service, int port) {
         return new ServiceProxyConfig(service, ProxyMode.HTTP, LOOPBACK, port, DEFAULT_EVENT_LOOPS, LoadBalancingStrategy.ROUND_ROBIN,
-                DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REMOVAL_DRAIN_TIMEOUT);
+                DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REMOVAL_DRAIN_TIMEOUT, DEFAULT_CONNECT_ATTEMPTS,
+                DEFAULT_EJECTION_TIME);
     }
 
     public static ServiceProxyConfig tcp(ObjectKey service, int port) {
@@ -72,25 +88,31 @@ public record ServiceProxyConfig(ObjectKey service, ProxyMode mode, String bindH
 
     public ServiceProxyConfig withMode(ProxyMode newMode) {
         return new ServiceProxyConfig(service, newMode, bindHost, port, eventLoops, strategy, maxConnectionsPerEndpoint,
-                connectTimeout, removalDrainTimeout);
+                connectTimeout, removalDrainTimeout, connectAttempts, ejectionTime);
     }
 
     public ServiceProxyConfig withEventLoops(int loops) {
         return new ServiceProxyConfig(service, mode, bindHost, port, loops, strategy, maxConnectionsPerEndpoint,
-                connectTimeout, removalDrainTimeout);
+                connectTimeout, removalDrainTimeout, connectAttempts, ejectionTime);
     }
 
     public ServiceProxyConfig withStrategy(LoadBalancingStrategy newStrategy) {
         return new ServiceProxyConfig(service, mode, bindHost, port, eventLoops, newStrategy, maxConnectionsPerEndpoint,
-                connectTimeout, removalDrainTimeout);
+                connectTimeout, removalDrainTimeout, connectAttempts, ejectionTime);
     }
 
     public ServiceProxyConfig withMaxConnectionsPerEndpoint(int max) {
-        return new ServiceProxyConfig(service, mode, bindHost, port, eventLoops, strategy, max, connectTimeout, removalDrainTimeout);
+        return new ServiceProxyConfig(service, mode, bindHost, port, eventLoops, strategy, max, connectTimeout, removalDrainTimeout,
+                connectAttempts, ejectionTime);
     }
 
     public ServiceProxyConfig withRemovalDrainTimeout(Duration timeout) {
         return new ServiceProxyConfig(service, mode, bindHost, port, eventLoops, strategy, maxConnectionsPerEndpoint,
-                connectTimeout, timeout);
+                connectTimeout, timeout, connectAttempts, ejectionTime);
+    }
+
+    public ServiceProxyConfig withEjectionTime(Duration time) {
+        return new ServiceProxyConfig(service, mode, bindHost, port, eventLoops, strategy, maxConnectionsPerEndpoint,
+                connectTimeout, removalDrainTimeout, connectAttempts, time);
     }
 }

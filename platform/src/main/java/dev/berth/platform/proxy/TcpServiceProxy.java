@@ -8,14 +8,12 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import java.util.ArrayList;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * A TCP Service (PostgreSQL): each inbound connection is piped, both ways, to one endpoint picked by
- * the strategy; when the endpoint refuses, the next one is tried (nothing was sent yet). Bytes wait
- * in the paused inbound socket until the endpoint's connection is open.
+ * the strategy; when the endpoint refuses, another one is tried ({@link ConnectFailureRetry}: none of the client's
+ * bytes was forwarded yet, they wait in the paused inbound socket until the endpoint's connection is open).
  */
 final class TcpServiceProxy extends ServiceProxy {
 
@@ -38,12 +36,14 @@ final class TcpServiceProxy extends ServiceProxy {
         NetClient client = vertx.createNetClient(new NetClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setTcpNoDelay(true));
+        ConnectFailureRetry<TcpUpstream, NetSocket> retry = new ConnectFailureRetry<>(table,
+                upstream -> client.connect(upstream.endpoint().port(), upstream.endpoint().host()), config);
         return Listener.start(vertx, config.bindHost(), config.port(), config.eventLoops(), port -> vertx
                         .createNetServer(new NetServerOptions()
                                 .setHost(config.bindHost())
                                 .setPort(port)
                                 .setTcpNoDelay(true))
-                        .connectHandler(inbound -> accept(inbound, table, client, metrics, config.serviceName()))
+                        .connectHandler(inbound -> accept(inbound, retry, metrics, config.serviceName()))
                         .listen()
                         .map(NetServer::actualPort))
                 .<ServiceProxy>map(listener -> new TcpServiceProxy(config, table, metrics, listener, client))
@@ -63,12 +63,12 @@ final class TcpServiceProxy extends ServiceProxy {
         return listener.close().eventually(() -> client.close());
     }
 
-    private static void accept(NetSocket inbound, EndpointTable<TcpUpstream> table, NetClient client,
+    private static void accept(NetSocket inbound, ConnectFailureRetry<TcpUpstream, NetSocket> retry,
                                ProxyMetrics metrics, String service) {
         inbound.pause();
         PipedConnection connection = new PipedConnection(inbound);
         inbound.closeHandler(v -> connection.close());
-        connect(table, client, service, List.of()).onComplete(connected -> {
+        retry.connect().onComplete(connected -> {
             if (connected.failed()) {
                 LOG.debugf("service %s: closing a connection from %s: %s",
                         service, inbound.remoteAddress(), connected.cause().getMessage());
@@ -77,30 +77,7 @@ final class TcpServiceProxy extends ServiceProxy {
                 return;
             }
             metrics.connection(connected.result().upstream().endpoint().revision());
-            connection.attach(connected.result().upstream(), connected.result().socket());
-        });
-    }
-
-    private record Connected(TcpUpstream upstream, NetSocket socket) {
-    }
-
-    private static Future<Connected> connect(EndpointTable<TcpUpstream> table, NetClient client, String service,
-                                             List<TcpUpstream> tried) {
-        TcpUpstream upstream = table.rotation().acquire(tried);
-        if (upstream == null) {
-            return Future.failedFuture(new NoReadyEndpointException(service, tried.size()));
-        }
-        Endpoint endpoint = upstream.endpoint();
-        return client.connect(endpoint.port(), endpoint.host()).transform(connected -> {
-            if (connected.succeeded()) {
-                return Future.succeededFuture(new Connected(upstream, connected.result()));
-            }
-            upstream.release();
-            LOG.debugf("service %s: endpoint %s (%s) refused a connection, trying the next: %s",
-                    service, endpoint.replica(), endpoint.address(), connected.cause().toString());
-            List<TcpUpstream> next = new ArrayList<>(tried);
-            next.add(upstream);
-            return connect(table, client, service, next);
+            connection.attach(connected.result().upstream(), connected.result().connection());
         });
     }
 

@@ -28,6 +28,7 @@ abstract class Upstream {
     private final AtomicBoolean finished = new AtomicBoolean();
 
     private volatile int inFlight; // written under the lock, read lock-free by LeastRequestsPicker
+    private volatile long ejectedUntil = System.nanoTime(); // a System.nanoTime() instant; in the past: not ejected
     private long routed;           // guarded by this
     private boolean draining;      // guarded by this
     private long drainTimer = -1;  // guarded by this
@@ -43,6 +44,27 @@ abstract class Upstream {
 
     final int inFlight() {
         return inFlight;
+    }
+
+    /**
+     * Passes the upstream over for {@code time} while others are in rotation (outlier ejection), from now;
+     * an ejection that lasts longer already stays.
+     *
+     * @return whether this call ejected it (it was not ejected before), for logging once
+     */
+    final boolean eject(Duration time) {
+        long until = System.nanoTime() + time.toNanos();
+        synchronized (this) {
+            boolean was = ejected();
+            if (until - ejectedUntil > 0) {
+                ejectedUntil = until;
+            }
+            return !was && ejected();
+        }
+    }
+
+    final boolean ejected() {
+        return ejectedUntil - System.nanoTime() > 0;
     }
 
     /** Counts one request (or connection) in flight, unless the upstream is draining. */

@@ -80,10 +80,15 @@ class RealServicesIT {
     }
 
     static HttpRequest order(int port, String cardToken) {
+        return order(port, cardToken, "it", UUID.randomUUID().toString());
+    }
+
+    /** One order of customer {@code customerId}; sending it again with the same key is the same order. */
+    static HttpRequest order(int port, String cardToken, String customerId, String idempotencyKey) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/orders"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"it\",\"currency\":\"EUR\",\"cardToken\":\"" + cardToken + "\",\"items\":[{\"sku\":\"A\",\"quantity\":2,\"unitPrice\":\"7.50\"}]}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"" + customerId + "\",\"currency\":\"EUR\",\"cardToken\":\"" + cardToken + "\",\"items\":[{\"sku\":\"A\",\"quantity\":2,\"unitPrice\":\"7.50\"}]}"))
                 .build();
     }
 

@@ -33,8 +33,13 @@ final class HttpBackend {
     }
 
     static HttpBackend start(Vertx vertx, String name) {
+        return start(vertx, name, 0);
+    }
+
+    /** On a given port: a replica coming back where it listened before. */
+    static HttpBackend start(Vertx vertx, String name, int port) {
         HttpBackend backend = new HttpBackend(vertx, name);
-        backend.server = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        backend.server = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
                 .connectionHandler(connection -> {
                     backend.openConnections.incrementAndGet();
                     connection.closeHandler(v -> backend.openConnections.decrementAndGet());

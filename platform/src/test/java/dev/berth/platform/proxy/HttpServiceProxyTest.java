@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -174,6 +175,68 @@ class HttpServiceProxyTest {
         assertThat(reply.status()).isEqualTo(503);
         assertThat(new JsonObject(reply.body()).getString("detail"))
                 .isEqualTo("service default/web has no ready endpoint that accepts connections (2 refused)");
+    }
+
+    /** Requests (or connections) the proxy ever routed to {@code endpoint}, connect attempts included. */
+    static long routed(ServiceProxy proxy, Endpoint endpoint) {
+        return proxy.endpoints().stream().filter(s -> s.endpoint().equals(endpoint)).mapToLong(EndpointStatus::routed).sum();
+    }
+
+    @Test
+    void anEndpointThatRefusedIsEjectedSoTheNextRequestsGoStraightToTheOthers() {
+        HttpBackend live = HttpBackend.start(vertx, "web-live");
+        Endpoint dead = RefusedPort.endpoint("web-dead", "r1");
+        ServiceProxy proxy = start(ServiceProxyConfig.http(WEB, 0).withEjectionTime(Duration.ofMinutes(1)), dead, live.endpoint("r1"));
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(Await.result(Reply.get(vertx, client, proxy.port(), "/r/" + i)).ok()).isTrue();
+        }
+
+        // one refused connect, then round robin passes it over for the ejection time instead of every other request
+        assertThat(routed(proxy, dead)).isEqualTo(1);
+        assertThat(live.received()).isEqualTo(20);
+    }
+
+    @Test
+    void connectAttemptsPerRequestAreBounded() {
+        List<Endpoint> refusing = IntStream.range(0, 5).mapToObj(i -> RefusedPort.endpoint("web-" + i, "r1")).toList();
+        ServiceProxy proxy = start(refusing.toArray(Endpoint[]::new));
+
+        Reply reply = Await.result(Reply.get(vertx, client, proxy.port(), "/"));
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(new JsonObject(reply.body()).getString("detail"))
+                .isEqualTo("service default/web has no ready endpoint that accepts connections (3 refused)");
+        assertThat(refusing.stream().mapToLong(e -> routed(proxy, e)).sum()).isEqualTo(ServiceProxyConfig.DEFAULT_CONNECT_ATTEMPTS);
+    }
+
+    @Test
+    void anEjectedEndpointIsStillTriedWhenNoOtherIsLeft() {
+        Endpoint comingBack = RefusedPort.endpoint("web-0", "r1");
+        ServiceProxy proxy = start(ServiceProxyConfig.http(WEB, 0).withEjectionTime(Duration.ofMinutes(1)), comingBack);
+        assertThat(Await.result(Reply.get(vertx, client, proxy.port(), "/")).status()).isEqualTo(503);
+
+        HttpBackend.start(vertx, "web-0", comingBack.port());
+
+        // ejected for another minute, but a panicking proxy tries it rather than refuse the request (Envoy's panic threshold)
+        Reply reply = Await.result(Reply.get(vertx, client, proxy.port(), "/"));
+        assertThat(reply.ok()).isTrue();
+        assertThat(reply.replica()).isEqualTo("web-0");
+    }
+
+    @Test
+    void aPostThatReachedADyingReplicaIsAnswered502AndNeverSentAgain() {
+        HttpBackend dying = HttpBackend.start(vertx, "web-dying").die();
+        HttpBackend healthy = HttpBackend.start(vertx, "web-healthy");
+        ServiceProxy proxy = start(dying.endpoint("r1"), healthy.endpoint("r1"));
+
+        List<Reply> replies = List.of(Await.result(Reply.send(vertx, client, HttpMethod.POST, proxy.port(), "/orders")),
+                Await.result(Reply.send(vertx, client, HttpMethod.POST, proxy.port(), "/orders")));
+
+        // the replica read the POST and closed the connection: it may have acted on it, so the proxy must not resend it
+        assertThat(replies).extracting(Reply::status).containsExactlyInAnyOrder(200, 502);
+        assertThat(dying.received()).isEqualTo(1);
+        assertThat(healthy.received()).isEqualTo(1);
     }
 
     @Test

@@ -18,14 +18,19 @@ record Reply(int status, String replica, String revision, String contentType, St
 
     /** GETs {@code path} from 127.0.0.1:port; never fails, a broken exchange becomes an error reply. */
     static Future<Reply> get(Vertx vertx, HttpClient client, int port, String path) {
+        return send(vertx, client, HttpMethod.GET, port, path);
+    }
+
+    /** Sends {@code method path} (with a small body for POST) to 127.0.0.1:port; never fails, like {@link #get}. */
+    static Future<Reply> send(Vertx vertx, HttpClient client, HttpMethod method, int port, String path) {
         Promise<Reply> reply = Promise.promise();
-        vertx.runOnContext(v -> exchange(client, port, path).onComplete(reply));
+        vertx.runOnContext(v -> exchange(client, method, port, path).onComplete(reply));
         return reply.future();
     }
 
-    private static Future<Reply> exchange(HttpClient client, int port, String path) {
-        return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(path))
-                .compose(request -> request.send().compose(response -> response.body().map(body -> new Reply(response.statusCode(),
+    private static Future<Reply> exchange(HttpClient client, HttpMethod method, int port, String path) {
+        return client.request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path))
+                .compose(request -> (method == HttpMethod.POST ? request.send("{\"order\":1}") : request.send()).compose(response -> response.body().map(body -> new Reply(response.statusCode(),
                         response.getHeader(ExchangeInterceptor.REPLICA_HEADER),
                         response.getHeader(ExchangeInterceptor.REVISION_HEADER),
                         response.getHeader("Content-Type"),

@@ -104,6 +104,22 @@ class TcpServiceProxyTest {
     }
 
     @Test
+    void anEndpointThatRefusedIsEjectedSoTheNextConnectionsGoStraightToTheOthers() {
+        Await.result(proxy.close());
+        proxy = Await.result(ServiceProxy.start(vertx, meters, ServiceProxyConfig.tcp(POSTGRES, 0).withEjectionTime(Duration.ofMinutes(1))));
+        EchoBackend db = EchoBackend.start(vertx, "postgres-1");
+        Endpoint dead = RefusedPort.endpoint("postgres-0", "r1");
+        proxy.update(List.of(dead, db.endpoint("r1")));
+
+        for (int i = 0; i < 6; i++) {
+            assertEchoes(connect(), "hello " + i);
+        }
+
+        assertThat(proxy.endpoints()).filteredOn(s -> s.endpoint().equals(dead)).extracting(EndpointStatus::routed).containsExactly(1L);
+        assertThat(db.accepted()).isEqualTo(6);
+    }
+
+    @Test
     void closingEitherSideClosesTheOther() {
         EchoBackend db = EchoBackend.start(vertx, "postgres-0");
         proxy.update(List.of(db.endpoint("r1")));

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class OrderPaymentFlowIT {
 
+    static final int BACKLOG = 40;
+
     static ServiceProcess payment;
     static ServiceProcess orderA;
     static ServiceProcess orderB;
@@ -79,8 +81,9 @@ class OrderPaymentFlowIT {
         payment.stop();
         List<String> pending = new ArrayList<>();
         try {
-            for (int i = 0; i < 6; i++) {
-                String id = place(i % 2 == 0 ? orderA : orderB, order("e2e-outage", (i + 1) + ".00"), null);
+            // more than a batch for each replica: one pass of either drains it all, and they race for every order
+            for (int i = 0; i < BACKLOG; i++) {
+                String id = place(i % 2 == 0 ? orderA : orderB, order("e2e-outage", (i % 9 + 1) + ".00"), null);
                 assertThat(statusOf(id)).isEqualTo("PENDING");
                 pending.add(id);
             }

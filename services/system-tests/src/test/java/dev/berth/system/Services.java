@@ -32,9 +32,14 @@ final class Services {
     }
 
     static ServiceProcess order(String name, ServiceProcess payment, Map<String, String> extraEnv) {
+        return order(name, payment.port(), extraEnv);
+    }
+
+    /** An order-service whose payment-service Service listens on {@code paymentPort} (a process or a proxy). */
+    static ServiceProcess order(String name, int paymentPort, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(database());
         env.put("PAYMENT_SERVICE_SERVICE_HOST", "127.0.0.1");
-        env.put("PAYMENT_SERVICE_SERVICE_PORT", Integer.toString(payment.port()));
+        env.put("PAYMENT_SERVICE_SERVICE_PORT", Integer.toString(paymentPort));
         env.put("ORDERS_PAYMENT_RETRY_PERIOD", "500ms");
         env.put("ORDERS_PAYMENT_RETRY_MAX_BACKOFF", "1s");
         env.putAll(extraEnv);

@@ -15,13 +15,14 @@ import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceExceptio
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * The resilient way to payment-service: every call has a timeout, is retried on transient failures (safe:
- * charges reuse the order's idempotency key, refunds are idempotent) and goes through one circuit breaker
- * per method, so a dead payment-service costs a fast failure instead of a thread per request.
+ * The resilient way to payment-service: every attempt has a timeout, transient failures are retried (safe:
+ * charges reuse the order's idempotency key, refunds are idempotent) before they count, and every call goes
+ * through one circuit breaker, so a dead payment-service costs a fast failure instead of a thread per request
+ * while the loss of one of its replicas costs nothing.
  *
  * <p>Every method either returns payment-service's answer or throws {@link PaymentUnavailableException}.
  * Override the policies with MicroProfile keys, e.g.
- * {@code quarkus.fault-tolerance."dev.berth.order.client.PaymentGateway$Guarded/call".timeout.value=500}.
+ * {@code quarkus.fault-tolerance."dev.berth.order.client.PaymentGateway$Attempts/call".timeout.value=500}.
  */
 @ApplicationScoped
 public class PaymentGateway {
@@ -77,14 +78,14 @@ public class PaymentGateway {
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " (" + root.getMessage() + ")");
     }
 
-    /** A 5xx: worth retrying. */
+    /** A 5xx, or an answer with {@code Retry-After} (409 "key in progress", 429): worth retrying. */
     static final class Transient extends RuntimeException {
         Transient(String message) {
             super(message, null, false, false);
         }
     }
 
-    /** A 4xx: payment-service will say the same again. */
+    /** A 4xx without Retry-After: payment-service will say the same again. */
     static final class Rejected extends RuntimeException {
         Rejected(String message) {
             super(message, null, false, false);
@@ -93,22 +94,50 @@ public class PaymentGateway {
 
     static RuntimeException classify(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        return status >= 500 || status == 429
+        // Retry-After (RFC 9110 §10.2.3) says the same request will do later: payment-service sends it with
+        // 409 while another request holding the charge's idempotency key is still being authorised
+        return status >= 500 || status == 429 || e.getResponse().getHeaderString("Retry-After") != null
                 ? new Transient("HTTP " + status)
                 : new Rejected("payment-service rejected the request (HTTP " + status + ")");
     }
 
     /**
-     * The fault-tolerance policies, one set for the whole dependency: a single circuit breaker opens when
-     * payment-service fails, whichever call notices. A separate bean so the interceptors apply.
+     * The circuit breaker, one for the whole dependency: it opens when payment-service fails, whichever call
+     * notices. It counts calls, not attempts: each call has already been retried by {@link Attempts}, so the
+     * death of one of several replicas (its in-flight calls fail at once, and new connections may still reach it
+     * until it leaves the Service) costs a retry on another replica, not a failure — only a dependency that
+     * stays unreachable for every attempt of 10 of the last 20 calls opens it. A separate bean so the
+     * interceptors apply.
      */
     @ApplicationScoped
     public static class Guarded {
 
-        @Timeout(value = 2, unit = ChronoUnit.SECONDS)
-        @Retry(maxRetries = 2, delay = 200, jitter = 100, abortOn = Rejected.class,
+        private final Attempts attempts;
+
+        public Guarded(Attempts attempts) {
+            this.attempts = attempts;
+        }
+
+        @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, successThreshold = 2, skipOn = Rejected.class)
+        <T> T call(Supplier<T> request) {
+            return attempts.call(request);
+        }
+    }
+
+    /**
+     * One call's attempts: each has its own timeout (4 s: the processor answers in well under a second, but a
+     * replica that has just become Ready answers its first requests slowly while it warms up) and a connection
+     * failure, timeout or retryable answer is tried again at once on a fresh connection, which the Service
+     * routes to a replica that is alive. Every call is safe to repeat: charges reuse the order's idempotency
+     * key, refunds are idempotent, reads are reads. At most 4 attempts within 12 s, inside the reconciler's
+     * 30 s lease.
+     */
+    @ApplicationScoped
+    public static class Attempts {
+
+        @Timeout(value = 4, unit = ChronoUnit.SECONDS)
+        @Retry(maxRetries = 3, delay = 50, jitter = 50, maxDuration = 12, durationUnit = ChronoUnit.SECONDS, abortOn = Rejected.class,
                 retryOn = {ProcessingException.class, Transient.class, org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class})
-        @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, successThreshold = 2, skipOn = Rejected.class)
         <T> T call(Supplier<T> request) {
             try {
                 return request.get();

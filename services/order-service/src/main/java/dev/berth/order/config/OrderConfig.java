@@ -37,8 +37,16 @@ public interface OrderConfig {
         @WithDefault("30s")
         Duration lease();
 
-        /** Orders claimed per reconciler pass. */
-        @WithDefault("20")
+        /**
+         * Orders claimed at once; a pass keeps claiming batches while due orders remain. A batch is worked by
+         * {@link #concurrency()} threads, so batch-size / concurrency × the slowest payment call (12 s) must stay
+         * under {@link #lease()}, or another replica could claim an order still being worked on.
+         */
+        @WithDefault("16")
         int batchSize();
+
+        /** Orders of a batch worked on at the same time, by each replica. */
+        @WithDefault("8")
+        int concurrency();
     }
 }

@@ -1,9 +1,8 @@
 package dev.berth.order.rest;
 
+import dev.berth.support.money.MoneyAmount;
 import dev.berth.support.money.SupportedCurrency;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -28,7 +27,7 @@ public record OrderRequest(
     public record Item(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1-64 letters, digits, '.', '_' or '-'") String sku,
             @NotNull @Min(1) @Max(1000) Integer quantity,
-            @NotNull @DecimalMin("0.01") @Digits(integer = 9, fraction = 2) BigDecimal unitPrice) {}
+            @NotNull @MoneyAmount(integerDigits = 9) BigDecimal unitPrice) {}
 
     @Override
     public String toString() {

@@ -126,6 +126,8 @@ class OrderResourceTest {
                 Arguments.of(with(valid, "items", List.of(item("A", 1, "1.00"), item("B", 1001, "1.00"))), "items[1].quantity"),
                 Arguments.of(with(valid, "items", List.of(item("A", 1, "0.001"))), "items[0].unitPrice"),
                 Arguments.of(with(valid, "items", List.of(item("A", 1, "-1.00"))), "items[0].unitPrice"),
+                Arguments.of(with(valid, "items", List.of(item("A", 1, "1e2147483647"))), "items[0].unitPrice"),
+                Arguments.of(with(valid, "items", List.of(item("A", 1, "1000000000"))), "items[0].unitPrice"),
                 Arguments.of(with(valid, "items", List.of(item("bad sku!", 1, "1.00"))), "items[0].sku"),
                 Arguments.of(with(valid, "items", List.of(Map.of("sku", "A", "quantity", "two", "unitPrice", "1.00"))), "items[0].quantity"),
                 Arguments.of(with(valid, "cardToken", "!"), "cardToken"),
@@ -145,6 +147,23 @@ class OrderResourceTest {
                 .body("errors.field", hasItem(field), "status", equalTo(400))
                 .body(not(containsString("\tat ")));
         assertThat(allOrders()).isEqualTo(before);
+    }
+
+    /** issue 12: both answered 500 (the services share the paging and money code). */
+    @Test
+    void aHugeExponentOrAnOverflowingPageIsAProblemNamingTheFieldAndWritesNothing() {
+        int before = allOrders();
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "ord-" + UUID.randomUUID())
+                .body("{\"customerId\":\"c\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"A\",\"quantity\":1,\"unitPrice\":1e2147483647}]}")
+                .post("/api/orders").then()
+                .statusCode(400).contentType(PROBLEM_JSON)
+                .body("errors.field", equalTo(List.of("items[0].unitPrice")),
+                        "errors[0].message", equalTo("must be at least 0.01, with at most 9 digits before the decimal point and 2 after"));
+        assertThat(allOrders()).isEqualTo(before);
+
+        given().queryParam("page", 2147483647).get("/api/orders").then()
+                .statusCode(400).contentType(PROBLEM_JSON)
+                .body("errors.field", equalTo(List.of("page")), "errors[0].message", equalTo("must be at most 107374182 with size 20"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.order.PaymentServiceProcess;
+import dev.berth.order.config.OrderConfig;
 import dev.berth.order.model.Order;
 import dev.berth.order.model.OrderStatus;
 import dev.berth.order.model.RefundStatus;
@@ -38,6 +39,12 @@ class OrderServiceTest {
 
     @Inject
     Scheduler scheduler;
+
+    @Inject
+    PaymentReconciler reconciler;
+
+    @Inject
+    OrderConfig config;
 
     static List<OrderService.Line> lines(String price) {
         return List.of(new OrderService.Line("SKU-1", 1, new BigDecimal(price)));
@@ -88,29 +95,51 @@ class OrderServiceTest {
         assertThat(orders.get(cancelled).status).isEqualTo(OrderStatus.CANCELLED);
     }
 
+    /** PENDING orders due since an hour ago, as payment-service's outage leaves them. */
+    static List<UUID> dueOrders(int n, String customer) {
+        List<UUID> due = new ArrayList<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < n; i++) {
+                Order o = new Order();
+                o.id = UUID.randomUUID();
+                o.idempotencyKey = "claim-" + o.id;
+                o.requestFingerprint = "x";
+                o.customerId = customer;
+                o.currency = "EUR";
+                o.total = BigDecimal.ONE;
+                o.cardToken = "tok_visa";
+                o.status = OrderStatus.PENDING;
+                o.createdAt = Instant.now();
+                o.updatedAt = o.createdAt;
+                o.nextAttemptAt = Instant.now().minusSeconds(3600 + i);
+                o.persist();
+                due.add(o.id);
+            }
+        });
+        return due;
+    }
+
+    /** issue 12: a pass settled at most one batch (20 orders per replica every 5 s), far below the arrival rate. */
+    @Test
+    void onePassDrainsABacklogOfSeveralBatches() throws Exception {
+        scheduler.pause("payment-reconciler");
+        try {
+            List<UUID> backlog = dueOrders(3 * config.paymentRetry().batchSize() + 5, "c-backlog");
+
+            reconciler.reconcile();
+
+            assertThat(backlog).allSatisfy(id -> assertThat(orders.get(id).status).as("order " + id).isEqualTo(OrderStatus.PAID));
+            assertThat(backlog).allSatisfy(id -> assertThat(paymentsOf(id)).as("payments of " + id).isEqualTo(1));
+        } finally {
+            scheduler.resume("payment-reconciler");
+        }
+    }
+
     @Test
     void concurrentReconcilerPassesNeverClaimTheSameOrder() throws Exception {
         scheduler.pause("payment-reconciler");
         try {
-            List<UUID> due = new ArrayList<>();
-            QuarkusTransaction.requiringNew().run(() -> {
-                for (int i = 0; i < 40; i++) {
-                    Order o = new Order();
-                    o.id = UUID.randomUUID();
-                    o.idempotencyKey = "claim-" + o.id;
-                    o.requestFingerprint = "x";
-                    o.customerId = "c-claims";
-                    o.currency = "EUR";
-                    o.total = BigDecimal.ONE;
-                    o.cardToken = "tok_visa";
-                    o.status = OrderStatus.PENDING;
-                    o.createdAt = Instant.now();
-                    o.updatedAt = o.createdAt;
-                    o.nextAttemptAt = Instant.now().minusSeconds(3600 + i);
-                    o.persist();
-                    due.add(o.id);
-                }
-            });
+            List<UUID> due = dueOrders(40, "c-claims");
             List<List<UUID>> claims = Concurrently.run(4, i -> orders.claimDue(25));
 
             List<UUID> all = claims.stream().flatMap(List::stream).filter(due::contains).toList();

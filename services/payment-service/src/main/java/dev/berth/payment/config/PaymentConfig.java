@@ -16,10 +16,22 @@ public interface PaymentConfig {
 
     Chaos chaos();
 
+    Reservation reservation();
+
     interface Processor {
         /** Amounts above this are declined with {@code amount_limit_exceeded}. */
         @WithDefault("10000.00")
         BigDecimal amountLimit();
+    }
+
+    /** The PENDING row that holds an idempotency key while the processor is asked. */
+    interface Reservation {
+        /**
+         * After this long a PENDING reservation is taken to be abandoned (its replica died mid-call) and the
+         * next request with its key asks the processor again. Must exceed the processor's slowest answer.
+         */
+        @WithDefault("10s")
+        Duration lease();
     }
 
     /** Fault injection for chaos and resilience tests; all off by default. */

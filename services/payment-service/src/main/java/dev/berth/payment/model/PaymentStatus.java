@@ -1,7 +1,11 @@
 package dev.berth.payment.model;
 
-/** APPROVED → REFUNDED is the only transition; DECLINED is final. */
+/**
+ * PENDING → APPROVED | DECLINED; APPROVED → REFUNDED. PENDING is the reservation of an idempotency key while
+ * the processor is being asked; DECLINED and REFUNDED are final.
+ */
 public enum PaymentStatus {
+    PENDING,
     APPROVED,
     DECLINED,
     REFUNDED

@@ -1,8 +1,7 @@
 package dev.berth.payment.rest;
 
+import dev.berth.support.money.MoneyAmount;
 import dev.berth.support.money.SupportedCurrency;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -12,7 +11,7 @@ import java.util.UUID;
 /** {@code POST /api/payments} body. {@code toString} never shows the card token. */
 public record PaymentRequest(
         @NotNull UUID orderId,
-        @NotNull @DecimalMin("0.01") @Digits(integer = 15, fraction = 2) BigDecimal amount,
+        @NotNull @MoneyAmount(integerDigits = 15) BigDecimal amount,
         @NotNull @SupportedCurrency String currency,
         @NotBlank @Pattern(regexp = "[A-Za-z0-9_-]{3,64}", message = "must be 3-64 letters, digits, '_' or '-'") String cardToken) {
 

@@ -35,8 +35,9 @@ public class PaymentResource {
 
     /**
      * Creates a payment: 201 with Location the first time; 200 with the same payment (and
-     * {@code Idempotent-Replayed: true}) when the same key comes again with the same body; 409 when it
-     * comes with another body.
+     * {@code Idempotent-Replayed: true}) when the same key comes again with the same body; 409
+     * {@code idempotency-key-in-progress} with {@code Retry-After} while the first request with the key is still
+     * being authorised; 409 {@code idempotency-key-reused} when the key comes with another body.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)

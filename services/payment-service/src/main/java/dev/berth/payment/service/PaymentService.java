@@ -1,5 +1,6 @@
 package dev.berth.payment.service;
 
+import dev.berth.payment.config.PaymentConfig;
 import dev.berth.payment.model.Payment;
 import dev.berth.payment.model.PaymentStatus;
 import dev.berth.support.idempotency.RequestFingerprint;
@@ -25,10 +26,14 @@ import org.jboss.logging.Logger;
 /**
  * Payments: idempotent creation, refunds, queries.
  *
- * <p>Idempotency is enforced by the database: the processor is called outside any transaction (so
- * injected latency never holds a connection), then the payment is inserted; a concurrent duplicate loses
- * on the unique constraint and answers with the winner's payment. Same key + same request → the same
- * payment; same key + another request → 409.
+ * <p>Idempotency is enforced by the database, before the processor is asked: a request first reserves its
+ * key by inserting a PENDING payment (a concurrent duplicate loses on the unique constraint), then calls the
+ * processor outside any transaction (so its latency never holds a connection), then records the answer. So
+ * the processor is asked once per key. Same key + same request → the same payment, or, while the first is
+ * still being processed, 409 {@code idempotency-key-in-progress} with {@code Retry-After} (as Stripe does, and
+ * as the IETF Idempotency-Key draft says); same key + another request → 409 {@code idempotency-key-reused}.
+ * A reservation older than {@code payment.reservation.lease} was abandoned by a replica that died mid-call; the
+ * next request with its key takes it over.
  */
 @ApplicationScoped
 public class PaymentService {
@@ -37,28 +42,58 @@ public class PaymentService {
 
     private final SimulatedPaymentProcessor processor;
     private final PaymentMetrics metrics;
+    private final PaymentConfig config;
     private final Clock clock;
 
-    public PaymentService(SimulatedPaymentProcessor processor, PaymentMetrics metrics) {
+    public PaymentService(SimulatedPaymentProcessor processor, PaymentMetrics metrics, PaymentConfig config) {
         this.processor = processor;
         this.metrics = metrics;
+        this.config = config;
         this.clock = Clock.systemUTC();
     }
 
     /** What {@link #create} did: a new payment, or the one an earlier request with the same key made. */
     public record Outcome(Payment payment, boolean created) {}
 
+    /**
+     * @throws ProblemException 409 {@code IDEMPOTENCY_CONFLICT} for another request under the same key, 409
+     *     {@code IDEMPOTENCY_IN_PROGRESS} while a request with this key is being processed, 503 when the
+     *     processor is unavailable (the key is released, so the request can be repeated)
+     */
     public Outcome create(String idempotencyKey, UUID orderId, BigDecimal amount, String currency, String cardToken) {
         String fingerprint = RequestFingerprint.of(orderId, amount, currency, cardToken);
-        var earlier = QuarkusTransaction.requiringNew().call(() -> Payment.findByIdempotencyKey(idempotencyKey));
-        if (earlier.isPresent()) {
-            return replay(earlier.get(), fingerprint);
+        Payment reservation = reserve(idempotencyKey, fingerprint, orderId, amount, currency);
+        if (reservation.status != PaymentStatus.PENDING) {
+            return new Outcome(reservation, false);
         }
 
+        Authorization authorization;
         long started = System.nanoTime();
-        Authorization authorization = processor.authorize(amount, currency, cardToken);
+        try {
+            metrics.processorCalled();
+            authorization = processor.authorize(amount, currency, cardToken);
+        } catch (RuntimeException e) {
+            release(reservation);
+            throw e;
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
+        Payment payment = complete(reservation, authorization);
+        metrics.processed(authorization.approved(), took);
+        LOG.infof("payment %s for order %s %s%s", payment.id, orderId, payment.status,
+                payment.declineReason == null ? "" : " (" + payment.declineReason + ")");
+        return new Outcome(payment, true);
+    }
+
+    /**
+     * Returns this request's own PENDING reservation (the caller asks the processor), or the finished payment an
+     * earlier request with the key made (a replay).
+     */
+    private Payment reserve(String idempotencyKey, String fingerprint, UUID orderId, BigDecimal amount, String currency) {
+        var earlier = QuarkusTransaction.requiringNew().call(() -> Payment.findByIdempotencyKey(idempotencyKey));
+        if (earlier.isPresent()) {
+            return resume(earlier.get(), fingerprint);
+        }
         Payment payment = new Payment();
         payment.id = UUID.randomUUID();
         payment.idempotencyKey = idempotencyKey;
@@ -66,38 +101,72 @@ public class PaymentService {
         payment.orderId = orderId;
         payment.amount = amount;
         payment.currency = currency;
-        payment.status = authorization.approved() ? PaymentStatus.APPROVED : PaymentStatus.DECLINED;
-        payment.declineReason = authorization.declineReason();
+        payment.status = PaymentStatus.PENDING;
         payment.createdAt = now();
         payment.updatedAt = payment.createdAt;
         try {
             QuarkusTransaction.requiringNew().run(payment::persistAndFlush);
+            return payment;
         } catch (PersistenceException e) {
             if (!UniqueViolation.of(e, Payment.IDEMPOTENCY_CONSTRAINT)) {
                 throw e;
             }
-            // A concurrent duplicate committed first: answer with its payment.
-            Payment winner = QuarkusTransaction.requiringNew()
-                    .call(() -> Payment.findByIdempotencyKey(idempotencyKey).orElseThrow());
-            return replay(winner, fingerprint);
+            // a concurrent duplicate reserved the key first
+            return resume(QuarkusTransaction.requiringNew().call(() -> Payment.findByIdempotencyKey(idempotencyKey).orElseThrow()), fingerprint);
         }
-        metrics.processed(authorization.approved(), took);
-        LOG.infof("payment %s for order %s %s%s", payment.id, orderId, payment.status,
-                payment.declineReason == null ? "" : " (" + payment.declineReason + ")");
-        return new Outcome(payment, true);
+    }
+
+    /** An earlier request holds the key: replay its payment, or take over its reservation if it was abandoned. */
+    private Payment resume(Payment earlier, String fingerprint) {
+        if (!earlier.requestFingerprint.equals(fingerprint)) {
+            throw new ProblemException(ProblemType.IDEMPOTENCY_CONFLICT,
+                    "this Idempotency-Key was used for a different payment request (payment " + earlier.id + ")");
+        }
+        if (earlier.status != PaymentStatus.PENDING) {
+            return earlier;
+        }
+        Instant now = now();
+        if (earlier.updatedAt.plus(config.reservation().lease()).isBefore(now)) {
+            // compare-and-set on the version: of several retries of an abandoned key, exactly one takes it over
+            int taken = QuarkusTransaction.requiringNew().call(() -> Payment.update(
+                    "updatedAt = ?1, version = version + 1 where id = ?2 and status = ?3 and version = ?4",
+                    now, earlier.id, PaymentStatus.PENDING, earlier.version));
+            if (taken == 1) {
+                LOG.warnf("payment %s: reservation abandoned since %s, asking the processor again", earlier.id, earlier.updatedAt);
+                return QuarkusTransaction.requiringNew().call(() -> Payment.<Payment>findById(earlier.id));
+            }
+        }
+        throw new ProblemException(ProblemType.IDEMPOTENCY_IN_PROGRESS,
+                "a request with this Idempotency-Key is still being processed (payment " + earlier.id + ")");
+    }
+
+    /** Records the processor's answer on the reservation, unless another request recorded one first. */
+    private Payment complete(Payment reservation, Authorization authorization) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Payment p = Payment.<Payment>findByIdOptional(reservation.id, LockModeType.PESSIMISTIC_WRITE).orElseThrow();
+            if (p.status == PaymentStatus.PENDING) {
+                p.status = authorization.approved() ? PaymentStatus.APPROVED : PaymentStatus.DECLINED;
+                p.declineReason = authorization.declineReason();
+                p.updatedAt = now();
+            }
+            return p;
+        });
+    }
+
+    /** The processor did not answer: give the key back so the client's retry asks again. */
+    private void release(Payment reservation) {
+        try {
+            QuarkusTransaction.requiringNew().run(() ->
+                    Payment.delete("id = ?1 and status = ?2 and version = ?3", reservation.id, PaymentStatus.PENDING, reservation.version));
+        } catch (RuntimeException e) {
+            // the lease frees the key instead; the processor's failure is the error worth reporting
+            LOG.warnf(e, "payment %s: could not release the reservation; it expires after %s", reservation.id, config.reservation().lease());
+        }
     }
 
     /** PostgreSQL keeps microseconds: truncating here makes a fresh response equal a re-read one. */
     private Instant now() {
         return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static Outcome replay(Payment earlier, String fingerprint) {
-        if (!earlier.requestFingerprint.equals(fingerprint)) {
-            throw new ProblemException(ProblemType.IDEMPOTENCY_CONFLICT,
-                    "this Idempotency-Key was used for a different payment request (payment " + earlier.id + ")");
-        }
-        return new Outcome(earlier, false);
     }
 
     public Payment get(UUID id) {
@@ -112,7 +181,7 @@ public class PaymentService {
     /**
      * Refunds an approved payment. Idempotent: refunding a refunded payment returns it unchanged.
      *
-     * @throws ProblemException 404 if unknown, 409 if the payment was declined
+     * @throws ProblemException 404 if unknown, 409 if the payment was declined or is still being authorised
      */
     @Transactional
     public Payment refund(UUID id) {
@@ -120,6 +189,7 @@ public class PaymentService {
                 .orElseThrow(() -> ProblemException.notFound("payment", id));
         switch (payment.status) {
             case REFUNDED -> { }
+            case PENDING -> throw new ProblemException(ProblemType.INVALID_STATE, "payment " + id + " is still being authorised; refund it once it is approved");
             case DECLINED -> throw new ProblemException(ProblemType.INVALID_STATE, "payment " + id + " was declined; there is nothing to refund");
             case APPROVED -> {
                 payment.status = PaymentStatus.REFUNDED;

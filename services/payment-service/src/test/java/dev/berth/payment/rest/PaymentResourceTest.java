@@ -105,6 +105,8 @@ class PaymentResourceTest {
                 Arguments.of(body(o, "0", "EUR", "tok_visa"), "amount"),
                 Arguments.of(body(o, "-5.00", "EUR", "tok_visa"), "amount"),
                 Arguments.of(body(o, "1.001", "EUR", "tok_visa"), "amount"),
+                Arguments.of(body(o, "1e2147483647", "EUR", "tok_visa"), "amount"),
+                Arguments.of(body(o, "1000000000000000", "EUR", "tok_visa"), "amount"),
                 Arguments.of(body(o, "10.00", "XXX", "tok_visa"), "currency"),
                 Arguments.of(body(o, "10.00", "eur", "tok_visa"), "currency"),
                 Arguments.of(body(o, "10.00", "EUR", "x"), "cardToken"),
@@ -128,6 +130,33 @@ class PaymentResourceTest {
                 .body(not(containsString("\tat ")));
         // the key was not consumed: a valid request with it now succeeds
         post(key, body(UUID.randomUUID(), "5.00", "EUR", "tok_visa")).statusCode(201);
+    }
+
+    /** issue 12: both answered 500. A JSON number with an exponent past int range must not reach the database. */
+    @Test
+    void anAmountWithAHugeExponentIsAProblemNamingTheAmountAndWritesNothing() {
+        UUID orderId = UUID.randomUUID();
+        String key = "pay-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body("{\"orderId\":\"" + orderId + "\",\"amount\":1e2147483647,\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}")
+                .post("/api/payments").then()
+                .statusCode(400).contentType(PROBLEM_JSON)
+                .body("type", equalTo("https://berth.dev/problems/validation-failed"),
+                        "errors.field", equalTo(java.util.List.of("amount")),
+                        "errors[0].message", equalTo("must be at least 0.01, with at most 15 digits before the decimal point and 2 after"));
+        assertThat(paymentsFor(orderId)).isZero();
+        post(key, body(orderId, "5.00", "EUR", "tok_visa")).statusCode(201); // the key was not consumed
+    }
+
+    @Test
+    void aPageWhoseOffsetOverflowsIsAProblemNamingThePage() {
+        given().queryParam("page", 2147483647).get("/api/payments").then()
+                .statusCode(400).contentType(PROBLEM_JSON)
+                .body("errors.field", equalTo(java.util.List.of("page")),
+                        "errors[0].message", equalTo("must be at most 107374182 with size 20"))
+                .body(not(containsString("Exception")));
+        given().queryParam("page", 21474836).queryParam("size", 100).get("/api/payments").then()
+                .statusCode(200).body("items", hasSize(0), "page", equalTo(21474836), "size", equalTo(100));
     }
 
     @Test

@@ -35,6 +35,10 @@ class SimulatedPaymentProcessorTest {
                     }
                 };
             }
+
+            public Reservation reservation() {
+                return () -> Duration.ofSeconds(10);
+            }
         };
     }
 

@@ -33,7 +33,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(e.type().status().getStatusCode(), e.type().uri(), e.type().title(), e.getMessage(), uri, e.errors());
+        Response response = respond(e.type().status().getStatusCode(), e.type().uri(), e.type().title(), e.getMessage(), uri, e.errors());
+        if (e.type().retryAfterSeconds() > 0) {
+            response.getHeaders().putSingle("Retry-After", Integer.toString(e.type().retryAfterSeconds()));
+        }
+        return response;
     }
 
     // Quarkus's validator throws a subclass for REST parameters; mapping the subclass too keeps the
