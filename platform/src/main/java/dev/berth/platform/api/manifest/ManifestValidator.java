@@ -1,18 +1,20 @@
 package dev.berth.platform.api.manifest;
 
 import dev.berth.platform.controller.Canary;
+import dev.berth.platform.model.HostPorts;
 import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.NameFormat;
 import dev.berth.support.problem.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -38,8 +40,6 @@ import java.util.regex.Pattern;
  */
 public final class ManifestValidator {
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
@@ -60,6 +60,12 @@ public final class ManifestValidator {
         this.limits = limits;
     }
 
+    /** The default limits with the configured replica cap ({@code berth.limits.max-replicas}). */
+    public static ManifestValidator withMaxReplicas(int maxReplicas) {
+        var defaults = Limits.defaults();
+        return new ManifestValidator(new Limits(maxReplicas, defaults.maxCpu(), defaults.maxMemoryBytes(), defaults.maxVolumeBytes()));
+    }
+
     /**
      * @throws ManifestException listing every problem of every document
      */
@@ -70,8 +76,10 @@ public final class ManifestValidator {
             HasMetadata o = objects.get(i);
             Violations v = new Violations("document[" + i + "].");
             check(o, v);
-            String identity = o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
-            v.require(seen.add(identity), "metadata.name", "appears twice in this request");
+            if (o.getMetadata() != null) {
+                String identity = o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+                v.require(seen.add(identity), "metadata.name", "appears twice in this request");
+            }
             errors.addAll(v.errors());
         }
         if (!errors.isEmpty()) {
@@ -79,9 +87,26 @@ public final class ManifestValidator {
         }
     }
 
+    /**
+     * Validates one object about to be written by any path other than apply (replace, scale, rollout), with the same
+     * rules; the fields are named without a document prefix ({@code spec.replicas}).
+     *
+     * @throws ManifestException listing every problem
+     */
+    public void validateObject(HasMetadata o) {
+        Violations v = new Violations("");
+        check(o, v);
+        if (!v.isEmpty()) {
+            throw new ManifestException(ManifestReader.summary(v.errors()), v.errors());
+        }
+    }
+
     void check(HasMetadata o, Violations v) {
         metadata(o, v);
-        UnknownFields.report(o, v);
+        ObjectFields.report(o, v);
+        if (o.getMetadata() == null) {
+            return; // reported; the kind's rules read metadata (annotations, names)
+        }
         if (o instanceof Deployment d) {
             deployment(d, v);
         } else if (o instanceof StatefulSet s) {
@@ -97,22 +122,25 @@ public final class ManifestValidator {
         }
     }
 
-    private static void metadata(HasMetadata o, Violations v) {
+    private void metadata(HasMetadata o, Violations v) {
         var meta = o.getMetadata();
-        if (meta == null) {
-            v.add("metadata", "is required");
+        if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+            v.add("metadata.name", "is required");
             return;
         }
-        String name = meta.getName();
-        if (name == null || name.isEmpty()) {
-            v.add("metadata.name", "is required");
-        } else if (o instanceof Service ? !isLabel(name) : !isSubdomain(name)) {
-            v.add("metadata.name", "must be lowercase letters, digits and '-' (" + (o instanceof Service ? 63 : 253) + " characters at most)");
-        }
-        if (meta.getNamespace() != null && !isLabel(meta.getNamespace())) {
-            v.add("metadata.namespace", "must be a DNS label: lowercase letters, digits and '-'");
+        ObjectNames.problem(o, limits.maxReplicas()).ifPresent(p -> v.add("metadata.name", p));
+        if (meta.getNamespace() != null) {
+            NameFormat.DNS1123_LABEL.problem(meta.getNamespace()).ifPresent(p -> v.add("metadata.namespace", p));
         }
         labels(meta.getLabels(), "metadata.labels", v);
+        hostPorts(meta.getAnnotations(), "metadata.annotations", v);
+    }
+
+    /** The kubelet's host-port annotation, pinned by a manifest: only in the range {@link HostPorts} documents. */
+    private static void hostPorts(Map<String, String> annotations, String path, Violations v) {
+        if (annotations != null && annotations.containsKey(HostPorts.ANNOTATION)) {
+            HostPorts.problems(annotations.get(HostPorts.ANNOTATION)).forEach(p -> v.add(path + "." + HostPorts.ANNOTATION, p));
+        }
     }
 
     private static void labels(Map<String, String> labels, String path, Violations v) {
@@ -193,6 +221,7 @@ public final class ManifestValidator {
         }
         if (template.getMetadata() != null) {
             labels(template.getMetadata().getLabels(), "spec.template.metadata.labels", v);
+            hostPorts(template.getMetadata().getAnnotations(), "spec.template.metadata.annotations", v);
         }
         List<Container> containers = template.getSpec().getContainers();
         if (containers == null || containers.isEmpty()) {
@@ -242,16 +271,31 @@ public final class ManifestValidator {
                 var from = e.getValueFrom();
                 if (from.getSecretKeyRef() != null) {
                     v.require(from.getSecretKeyRef().getName() != null && from.getSecretKeyRef().getKey() != null, ep + ".valueFrom.secretKeyRef", "needs name and key");
+                    referencedName(from.getSecretKeyRef().getName(), ep + ".valueFrom.secretKeyRef.name", v);
                 }
                 if (from.getConfigMapKeyRef() != null) {
                     v.require(from.getConfigMapKeyRef().getName() != null && from.getConfigMapKeyRef().getKey() != null, ep + ".valueFrom.configMapKeyRef", "needs name and key");
+                    referencedName(from.getConfigMapKeyRef().getName(), ep + ".valueFrom.configMapKeyRef.name", v);
                 }
                 v.require(e.getValue() == null, ep, "must not set both value and valueFrom");
             }
         }
-        probe(c.getStartupProbe(), path + ".startupProbe", portNames, true, v);
-        probe(c.getLivenessProbe(), path + ".livenessProbe", portNames, true, v);
-        probe(c.getReadinessProbe(), path + ".readinessProbe", portNames, false, v);
+        List<EnvFromSource> envFrom = c.getEnvFrom() == null ? List.of() : c.getEnvFrom();
+        for (int i = 0; i < envFrom.size(); i++) {
+            EnvFromSource e = envFrom.get(i);
+            String ep = path + ".envFrom[" + i + "]";
+            if (e.getConfigMapRef() != null) {
+                v.require(e.getConfigMapRef().getName() != null, ep + ".configMapRef.name", "is required");
+                referencedName(e.getConfigMapRef().getName(), ep + ".configMapRef.name", v);
+            }
+            if (e.getSecretRef() != null) {
+                v.require(e.getSecretRef().getName() != null, ep + ".secretRef.name", "is required");
+                referencedName(e.getSecretRef().getName(), ep + ".secretRef.name", v);
+            }
+        }
+        ProbeRules.probe(c.getStartupProbe(), path + ".startupProbe", portNames, true, v);
+        ProbeRules.probe(c.getLivenessProbe(), path + ".livenessProbe", portNames, true, v);
+        ProbeRules.probe(c.getReadinessProbe(), path + ".readinessProbe", portNames, false, v);
     }
 
     private void resources(ResourceRequirements r, String path, Violations v) {
@@ -275,6 +319,10 @@ public final class ManifestValidator {
         }
         q.forEach((name, quantity) -> {
             String p = path + "." + name;
+            if (quantity == null) {
+                v.add(p, "must be a quantity (e.g. 250m, 1, 512Mi)");
+                return;
+            }
             BigDecimal amount = amount(quantity, p, v);
             if (amount == null) {
                 return;
@@ -292,44 +340,16 @@ public final class ManifestValidator {
         return out;
     }
 
+    /** The quantity's value, or null when it is not one (those out of Kubernetes' range are reported by {@link ObjectFields}). */
     private static BigDecimal amount(Quantity q, String path, Violations v) {
+        if (QuantityFormat.problem(q).isPresent()) {
+            return null;
+        }
         try {
             return Quantity.getAmountInBytes(q);
         } catch (RuntimeException e) {
             v.add(path, "'" + q + "' is not a quantity (e.g. 250m, 1, 512Mi)");
             return null;
-        }
-    }
-
-    private static void probe(Probe p, String path, Set<String> portNames, boolean singleSuccess, Violations v) {
-        if (p == null) {
-            return;
-        }
-        int handlers = (p.getHttpGet() != null ? 1 : 0) + (p.getTcpSocket() != null ? 1 : 0) + (p.getExec() != null ? 1 : 0) + (p.getGrpc() != null ? 1 : 0);
-        v.require(handlers == 1, path, "must specify exactly one of httpGet, tcpSocket, exec or grpc");
-        if (p.getHttpGet() != null) {
-            port(p.getHttpGet().getPort(), path + ".httpGet.port", portNames, v);
-        }
-        if (p.getTcpSocket() != null) {
-            port(p.getTcpSocket().getPort(), path + ".tcpSocket.port", portNames, v);
-        }
-        atLeast(p.getPeriodSeconds(), 1, path + ".periodSeconds", v);
-        atLeast(p.getTimeoutSeconds(), 1, path + ".timeoutSeconds", v);
-        atLeast(p.getFailureThreshold(), 1, path + ".failureThreshold", v);
-        atLeast(p.getSuccessThreshold(), 1, path + ".successThreshold", v);
-        nonNegative(p.getInitialDelaySeconds(), path + ".initialDelaySeconds", v);
-        if (singleSuccess && p.getSuccessThreshold() != null && p.getSuccessThreshold() != 1) {
-            v.add(path + ".successThreshold", "must be 1 for liveness and startup probes");
-        }
-    }
-
-    private static void port(IntOrString port, String path, Set<String> portNames, Violations v) {
-        if (port == null) {
-            v.add(path, "is required");
-        } else if (port.getIntVal() != null) {
-            v.require(validPort(port.getIntVal()), path, "must be between 1 and 65535");
-        } else {
-            v.require(portNames.contains(port.getStrVal()), path, "names no port of this container");
         }
     }
 
@@ -434,6 +454,9 @@ public final class ManifestValidator {
         var ref = h.getSpec().getScaleTargetRef();
         v.require(ref != null && Set.of("Deployment", "StatefulSet").contains(ref.getKind()) && ref.getName() != null,
                 "spec.scaleTargetRef", "must name a Deployment or StatefulSet");
+        if (ref != null && ref.getName() != null) {
+            NameFormat.DNS1123_SUBDOMAIN.problem(ref.getName()).ifPresent(p -> v.add("spec.scaleTargetRef.name", p));
+        }
         Integer min = h.getSpec().getMinReplicas();
         Integer max = h.getSpec().getMaxReplicas();
         if (max == null || max < 1 || max > limits.maxReplicas()) {
@@ -443,18 +466,19 @@ public final class ManifestValidator {
         }
     }
 
+    /** A ConfigMap or Secret named by a container: Kubernetes requires a DNS-1123 subdomain (the kubelet looks it up by key). */
+    private static void referencedName(String name, String path, Violations v) {
+        if (name != null) {
+            NameFormat.DNS1123_SUBDOMAIN.problem(name).ifPresent(p -> v.add(path, p));
+        }
+    }
+
     private static <V> Iterable<Map.Entry<String, V>> entries(Map<String, V> map) {
         return map == null ? List.of() : map.entrySet();
     }
 
     private static boolean isEmpty(Map<?, ?> m) {
         return m == null || m.isEmpty();
-    }
-
-    private static void atLeast(Integer value, int min, String path, Violations v) {
-        if (value != null && value < min) {
-            v.add(path, "must be " + min + " or greater");
-        }
     }
 
     private static void nonNegative(Number value, String path, Violations v) {
@@ -468,10 +492,6 @@ public final class ManifestValidator {
     }
 
     static boolean isLabel(String s) {
-        return s.length() <= 63 && DNS_LABEL.matcher(s).matches();
-    }
-
-    static boolean isSubdomain(String s) {
-        return s.length() <= 253 && DNS_SUBDOMAIN.matcher(s).matches();
+        return NameFormat.DNS1123_LABEL.matches(s);
     }
 }

@@ -15,12 +15,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The reader and validator together, on a corpus of broken manifests: each is refused naming its field. */
-class ManifestCheckTest {
+public class ManifestCheckTest {
 
     static final ManifestReader READER = new ManifestReader(new KubernetesSerialization());
     static final ManifestValidator VALIDATOR = new ManifestValidator(ManifestValidator.Limits.defaults());
 
-    static final String DEPLOYMENT = """
+    public static final String DEPLOYMENT = """
             apiVersion: apps/v1
             kind: Deployment
             metadata:
@@ -55,7 +55,7 @@ class ManifestCheckTest {
                         httpGet: {path: /q/health/live, port: 8080}
             """;
 
-    static final String SERVICE = """
+    public static final String SERVICE = """
             apiVersion: v1
             kind: Service
             metadata:
@@ -66,7 +66,7 @@ class ManifestCheckTest {
                 - {name: http, port: 80, targetPort: 8080}
             """;
 
-    static final String STATEFULSET = """
+    public static final String STATEFULSET = """
             apiVersion: apps/v1
             kind: StatefulSet
             metadata:
