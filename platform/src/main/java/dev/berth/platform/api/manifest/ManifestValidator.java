@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -185,6 +186,9 @@ public final class ManifestValidator {
         for (int i = 0; i < claims.size(); i++) {
             String path = "spec.volumeClaimTemplates[" + i + "]";
             PersistentVolumeClaim c = claims.get(i);
+            if (c == null) {
+                continue; // reported by ObjectFields
+            }
             v.require(c.getMetadata() != null && c.getMetadata().getName() != null && isLabel(c.getMetadata().getName()), path + ".metadata.name", "must be a DNS label");
             Quantity storage = c.getSpec() == null || c.getSpec().getResources() == null || c.getSpec().getResources().getRequests() == null
                     ? null : c.getSpec().getResources().getRequests().get("storage");
@@ -216,7 +220,7 @@ public final class ManifestValidator {
             return;
         }
         Map<String, String> labels = template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels();
-        if (!emptySelector && !Labels.matches(selector, labels)) {
+        if (!emptySelector && selectorIsValid(selector, v) && !Labels.matches(selector, labels)) {
             v.add("spec.selector", "does not match the labels of spec.template.metadata.labels");
         }
         if (template.getMetadata() != null) {
@@ -230,12 +234,42 @@ public final class ManifestValidator {
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < containers.size(); i++) {
-            container(containers.get(i), "spec.template.spec.containers[" + i + "]", names, v);
+            if (containers.get(i) != null) { // a null is reported by ObjectFields
+                container(containers.get(i), "spec.template.spec.containers[" + i + "]", names, v);
+            }
         }
         if (template.getSpec().getTerminationGracePeriodSeconds() != null) {
             long grace = template.getSpec().getTerminationGracePeriodSeconds();
             v.require(grace >= 0 && grace <= 3600, "spec.template.spec.terminationGracePeriodSeconds", "must be between 0 and 3600");
         }
+    }
+
+    /**
+     * Kubernetes' {@code ValidateLabelSelector}: label keys and values, an operator of In, NotIn (with values), Exists or
+     * DoesNotExist (without). Reports into {@code v}; returns whether the selector can be evaluated.
+     */
+    private static boolean selectorIsValid(LabelSelector selector, Violations v) {
+        int before = v.errors().size();
+        labels(selector.getMatchLabels(), "spec.selector.matchLabels", v);
+        List<LabelSelectorRequirement> expressions = selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions();
+        for (int i = 0; i < expressions.size(); i++) {
+            LabelSelectorRequirement r = expressions.get(i);
+            String path = "spec.selector.matchExpressions[" + i + "]";
+            if (r == null) {
+                continue; // reported by ObjectFields
+            }
+            v.require(r.getKey() != null && r.getKey().length() <= 316 && LABEL_KEY.matcher(r.getKey()).matches(), path + ".key", "is not a valid label key");
+            boolean hasValues = r.getValues() != null && !r.getValues().isEmpty();
+            if (r.getValues() != null && r.getValues().contains(null)) {
+                v.add(path + ".values", "must not contain null");
+            }
+            switch (r.getOperator() == null ? "" : r.getOperator()) {
+                case "In", "NotIn" -> v.require(hasValues, path + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
+                case "Exists", "DoesNotExist" -> v.require(!hasValues, path + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+                default -> v.add(path + ".operator", "must be In, NotIn, Exists or DoesNotExist");
+            }
+        }
+        return v.errors().size() == before && !expressions.contains(null);
     }
 
     private void container(Container c, String path, Set<String> names, Violations v) {
@@ -249,6 +283,9 @@ public final class ManifestValidator {
         List<ContainerPort> ports = c.getPorts() == null ? List.of() : c.getPorts();
         for (int i = 0; i < ports.size(); i++) {
             ContainerPort p = ports.get(i);
+            if (p == null) {
+                continue;
+            }
             String pp = path + ".ports[" + i + "]";
             v.require(p.getContainerPort() != null && validPort(p.getContainerPort()), pp + ".containerPort", "must be between 1 and 65535");
             if (p.getHostPort() != null) {
@@ -265,6 +302,9 @@ public final class ManifestValidator {
         List<EnvVar> env = c.getEnv() == null ? List.of() : c.getEnv();
         for (int i = 0; i < env.size(); i++) {
             EnvVar e = env.get(i);
+            if (e == null) {
+                continue;
+            }
             String ep = path + ".env[" + i + "]";
             v.require(e.getName() != null && ENV_NAME.matcher(e.getName()).matches(), ep + ".name", "must be a valid environment variable name");
             if (e.getValueFrom() != null) {
@@ -283,6 +323,9 @@ public final class ManifestValidator {
         List<EnvFromSource> envFrom = c.getEnvFrom() == null ? List.of() : c.getEnvFrom();
         for (int i = 0; i < envFrom.size(); i++) {
             EnvFromSource e = envFrom.get(i);
+            if (e == null) {
+                continue;
+            }
             String ep = path + ".envFrom[" + i + "]";
             if (e.getConfigMapRef() != null) {
                 v.require(e.getConfigMapRef().getName() != null, ep + ".configMapRef.name", "is required");
@@ -402,6 +445,9 @@ public final class ManifestValidator {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < ports.size(); i++) {
             ServicePort p = ports.get(i);
+            if (p == null) {
+                continue;
+            }
             String path = "spec.ports[" + i + "]";
             v.require(p.getPort() != null && validPort(p.getPort()), path + ".port", "must be between 1 and 65535");
             if (p.getTargetPort() != null && p.getTargetPort().getIntVal() != null) {

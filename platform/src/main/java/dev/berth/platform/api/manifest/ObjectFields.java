@@ -36,7 +36,11 @@ final class ObjectFields {
         }
         if (o instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                walk(list.get(i), path + "[" + i + "]", v, depth + 1);
+                if (list.get(i) == null) {
+                    v.add(path + "[" + i + "]", "must not be null"); // the rules of each kind skip such entries
+                } else {
+                    walk(list.get(i), path + "[" + i + "]", v, depth + 1);
+                }
             }
             return;
         }

@@ -40,7 +40,7 @@ final class ProbeRules {
             }
             List<HTTPHeader> headers = http.getHttpHeaders() == null ? List.of() : http.getHttpHeaders();
             for (int i = 0; i < headers.size(); i++) {
-                String name = headers.get(i).getName();
+                String name = headers.get(i) == null ? null : headers.get(i).getName();
                 v.require(name != null && HEADER_NAME.matcher(name).matches(), path + ".httpGet.httpHeaders[" + i + "].name",
                         "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name')");
             }

@@ -39,6 +39,7 @@ public class ApplyBenchmark {
     private ApiOverStore core;
     private List<ManifestFuzzer.Request> requests;
     private int next;
+    private String firstServerError;
 
     /** Per-iteration counts, reported by JMH as rates. */
     @State(Scope.Thread)
@@ -80,6 +81,11 @@ public class ApplyBenchmark {
                 outcomes.refused++;
             } catch (RuntimeException unexpected) {
                 outcomes.serverErrors++;
+                if (firstServerError == null) {
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    unexpected.printStackTrace(new java.io.PrintWriter(trace));
+                    firstServerError = trace + "\nnamespace " + r.namespace() + ", dryRun " + r.dryRun() + ":\n" + r.body();
+                }
             }
         }
     }
@@ -89,6 +95,9 @@ public class ApplyBenchmark {
         long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         System.out.printf("%nheap high-water mark (sum of the heap pools' peaks): %d MiB of %d MiB max; outside written: %s%n",
                 peak >> 20, Runtime.getRuntime().maxMemory() >> 20, Files.exists(dir.resolve("outside")));
+        if (firstServerError != null) {
+            System.out.println("first 500: " + firstServerError);
+        }
         core.close();
     }
 

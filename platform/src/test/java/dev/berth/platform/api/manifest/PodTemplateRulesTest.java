@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.support.problem.Problem;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Probes as Kubernetes validates them ({@code pkg/apis/core/validation/validation.go}: {@code validateHTTPGetAction},
@@ -60,5 +63,26 @@ class PodTemplateRulesTest {
         String yaml = DEPLOYMENT.replace("    metadata:\n      labels: {app: web}\n",
                 "    metadata:\n      labels: {app: web}\n      annotations: {berth.dev/host-ports: \"8080=41234\"}\n");
         assertThat(check(yaml)).hasSize(1);
+    }
+
+    /** The 500s the apply fuzzer found (ApplyFuzzTest, ApplyBenchmark): each now a 400 naming the field. */
+    static Stream<Arguments> fuzzerFindings() {
+        return Stream.of(
+                Arguments.of("a Deployment without metadata", DEPLOYMENT.replace("metadata:\n  name: web\n  labels: {app: web}\n", ""),
+                        "document[0].metadata.name"),
+                Arguments.of("a null container", DEPLOYMENT.replace("      containers:\n", "      containers:\n        - null\n"),
+                        "document[0].spec.template.spec.containers[0]"),
+                Arguments.of("a null quantity", DEPLOYMENT.replace("memory: 256Mi", "memory: null"),
+                        "document[0].spec.template.spec.containers[0].resources.requests.memory"),
+                Arguments.of("a selector expression without operator",
+                        DEPLOYMENT.replace("matchLabels: {app: web}", "matchExpressions: [{key: app, values: [web]}]"),
+                        "document[0].spec.selector.matchExpressions[0].operator"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fuzzerFindings")
+    void whatTheFuzzerFoundIsA400(String row, String yaml, String field) {
+        assertThatThrownBy(() -> check(yaml)).isInstanceOfSatisfying(ManifestException.class, e ->
+                assertThat(e.errors()).extracting(Problem.FieldError::field).contains(field));
     }
 }
