@@ -469,7 +469,7 @@ public final class ManifestValidator {
     private static void configMap(ConfigMap c, Violations v) {
         int size = 0;
         for (var e : entries(c.getData())) {
-            v.require(CONFIG_KEY.matcher(e.getKey()).matches(), "data." + e.getKey(), "key must be letters, digits, '-', '_' or '.'");
+            configKey(e.getKey(), "data." + e.getKey(), v);
             size += e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
         v.require(size <= MAX_OBJECT_BYTES, "data", "must be 1 MiB at most");
@@ -478,7 +478,7 @@ public final class ManifestValidator {
     private static void secret(Secret s, Violations v) {
         int size = 0;
         for (var e : entries(s.getData())) {
-            v.require(CONFIG_KEY.matcher(e.getKey()).matches(), "data." + e.getKey(), "key must be letters, digits, '-', '_' or '.'");
+            configKey(e.getKey(), "data." + e.getKey(), v);
             try {
                 size += Base64.getDecoder().decode(e.getValue() == null ? "" : e.getValue()).length;
             } catch (IllegalArgumentException bad) {
@@ -486,7 +486,7 @@ public final class ManifestValidator {
             }
         }
         for (var e : entries(s.getStringData())) {
-            v.require(CONFIG_KEY.matcher(e.getKey()).matches(), "stringData." + e.getKey(), "key must be letters, digits, '-', '_' or '.'");
+            configKey(e.getKey(), "stringData." + e.getKey(), v);
             size += e.getValue() == null ? 0 : e.getValue().length();
         }
         v.require(size <= MAX_OBJECT_BYTES, "data", "must be 1 MiB at most");
@@ -509,6 +509,18 @@ public final class ManifestValidator {
             v.add("spec.maxReplicas", "must be between 1 and " + limits.maxReplicas());
         } else if (min != null && (min < 1 || min > max)) {
             v.add("spec.minReplicas", "must be between 1 and maxReplicas");
+        }
+    }
+
+    /**
+     * {@code IsConfigMapKey}: 253 characters at most of letters, digits, '-', '_' and '.', and not '.', '..' or
+     * starting with '..' (keys become file names when mounted).
+     */
+    private static void configKey(String key, String path, Violations v) {
+        if (key.length() > 253 || !CONFIG_KEY.matcher(key).matches()) {
+            v.add(path, "key must be at most 253 letters, digits, '-', '_' or '.'");
+        } else if (key.startsWith("..") || key.equals(".")) {
+            v.add(path, "key must not be '.' or '..' or start with '..'");
         }
     }
 

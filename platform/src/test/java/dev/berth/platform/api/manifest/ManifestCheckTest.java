@@ -168,6 +168,7 @@ public class ManifestCheckTest {
                 broken("absurd volume", STATEFULSET.replace("storage: 1Gi", "storage: 500Ti"), "document[0].spec.volumeClaimTemplates[0].spec.resources.requests.storage"),
                 broken("secret not base64", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {password: \"not base64!\"}\n", "document[0].data.password"),
                 broken("configmap bad key", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {\"bad key\": x}\n", "document[0].data.bad key"),
+                broken("configmap key '..' (IsConfigMapKey)", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {\"..data\": x}\n", "document[0].data...data"),
                 broken("second document broken", SERVICE + "---\n" + DEPLOYMENT.replace("replicas: 2", "replicas: many"), "document[1].spec.replicas"),
                 broken("same object twice", SERVICE + "---\n" + SERVICE, "document[1].metadata.name"),
                 broken("hpa min above max", "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 5\n  maxReplicas: 2\n", "document[0].spec.minReplicas"));
