@@ -2,6 +2,7 @@ package dev.berth.platform.api;
 
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.engine.LocalEngine;
+import dev.berth.platform.model.InvalidObjectKeyException;
 import dev.berth.platform.store.StoreException;
 import dev.berth.support.problem.Problem;
 import dev.berth.support.problem.ProblemType;
@@ -14,7 +15,7 @@ import java.net.URI;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** The core's own failures as RFC 9457 problems: engine refusals with their status, 401 and 403. */
+/** The core's own failures as RFC 9457 problems: engine refusals with their status, invalid object keys (400), 401 and 403. */
 public class EngineProblems {
 
     private static final String BASE = "https://berth.dev/problems/";
@@ -41,6 +42,12 @@ public class EngineProblems {
     @ServerExceptionMapper
     public Response store(StoreException e, UriInfo uri) {
         return engine(LocalEngine.translate(e), uri);
+    }
+
+    /** A namespace or name no key can be made of, wherever it was found: 400 naming the field. */
+    @ServerExceptionMapper
+    public Response invalidKey(InvalidObjectKeyException e, UriInfo uri) {
+        return problem(400, "validation-failed", "Bad Request", e.getMessage(), uri, List.of(new Problem.FieldError(e.field(), e.problem())));
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -32,7 +32,8 @@ import java.util.Map;
 
 /**
  * {@code /api/v1}: apply, get, list, replace, delete and scale, Kubernetes-shaped. Manifests are read and validated
- * here (nothing is written if any document is wrong), then handed to the {@link Engine}.
+ * here (nothing is written if any document is wrong), then handed to the {@link Engine}, which validates what scale
+ * and rollout change with the same rules. Namespaces and names in the URL are checked by {@link RouteNames}.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -108,6 +109,8 @@ public class ObjectResource {
         if (objects.size() != 1) {
             throw new EngineException(400, "PUT takes exactly one object", List.of(new Problem.FieldError("body", "must hold one object")));
         }
+        // validated first: the comparison below needs metadata, which the validator requires
+        validator.validate(objects);
         HasMetadata o = objects.get(0);
         if (!name.equals(o.getMetadata().getName()) || kind(resource) != ResourceKind.of(o).orElse(null)
                 || (o.getMetadata().getNamespace() != null && !namespace.equals(o.getMetadata().getNamespace()))) {
@@ -115,7 +118,6 @@ public class ObjectResource {
                     List.of(new Problem.FieldError("metadata.name", "must match the URL")));
         }
         o.getMetadata().setNamespace(namespace);
-        validator.validate(objects);
         return Json.object(json, engine.update(o));
     }
 
@@ -138,9 +140,10 @@ public class ObjectResource {
     @RolesAllowed(Role.Names.DEPLOYER)
     public Response scale(@PathParam("namespace") String namespace, @PathParam("resource") String resource, @PathParam("name") String name,
             ScaleRequest request) {
-        if (request == null || request.replicas() == null || request.replicas() < 0) {
-            throw new EngineException(400, "replicas must be 0 or greater", List.of(new Problem.FieldError("replicas", "must be 0 or greater")));
+        if (request == null || request.replicas() == null) {
+            throw new EngineException(400, "replicas is required", List.of(new Problem.FieldError("replicas", "is required")));
         }
+        // the engine validates the scaled object with every write path's rules (spec.replicas within the cap)
         return Json.object(json, engine.scale(kind(resource), namespace, name, request.replicas()));
     }
 

@@ -59,9 +59,7 @@ public class CoreBeans {
     @Produces
     @Singleton
     ManifestValidator validator(CoreConfig config) {
-        var defaults = ManifestValidator.Limits.defaults();
-        return new ManifestValidator(new ManifestValidator.Limits(config.limits().maxReplicas(), defaults.maxCpu(),
-                defaults.maxMemoryBytes(), defaults.maxVolumeBytes()));
+        return ManifestValidator.withMaxReplicas(config.limits().maxReplicas());
     }
 
 }

@@ -2,6 +2,7 @@ package dev.berth.platform.engine;
 
 import dev.berth.platform.api.auth.Role;
 import dev.berth.platform.api.auth.TokenFile;
+import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.config.CoreConfig;
 import dev.berth.platform.controller.AutoscalerController;
 import dev.berth.platform.controller.CanaryAnalysis;
@@ -119,7 +120,8 @@ public class LocalCore {
         this.shipper = elasticsearch == null ? null : new LogShipper(config.logs(), elasticsearch.client(), new IndexTemplate(elasticsearch.client()),
                 new LogSources(state.resolve("pods"), store), state.resolve("log-shipper"), clock, metrics);
         this.logSearch = elasticsearch == null ? null : new LogSearch(elasticsearch.client(), config.logs().indexPrefix());
-        this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs), rollouts);
+        this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs), rollouts,
+                ManifestValidator.withMaxReplicas(config.limits().maxReplicas()));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -1,5 +1,6 @@
 package dev.berth.platform.engine;
 
+import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.controller.RolloutHistory;
 import dev.berth.platform.controller.RolloutMetrics;
 import dev.berth.platform.model.Labels;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
 
 /**
  * The embedded engine: this machine as a small cluster. Writes go to the {@link ObjectStore}; the
- * controllers, scheduler and kubelet react to them. Manifests reach it already validated by the API.
+ * controllers, scheduler and kubelet react to them. Manifests reach it already validated by the API; what it changes
+ * itself on request (scale, replace, rollout) it validates with the same {@link ManifestValidator}.
  * Thread-safe.
  */
 public class LocalEngine implements Engine {
@@ -40,9 +42,16 @@ public class LocalEngine implements Engine {
     private final LogFiles logs;
     private final KubernetesSerialization json;
     private final RolloutMetrics rollouts;
+    private final ManifestValidator validator;
 
-    public LocalEngine(ObjectStore store, KubernetesSerialization json, NodeOperations nodes, LogFiles logs, RolloutMetrics rollouts) {
+    /**
+     * @param validator the rules every write path shares: what scale, replace and rollout produce is validated as
+     *                  an applied manifest is, inside the store's write, so a refused change writes nothing
+     */
+    public LocalEngine(ObjectStore store, KubernetesSerialization json, NodeOperations nodes, LogFiles logs, RolloutMetrics rollouts,
+            ManifestValidator validator) {
         this.store = store;
+        this.validator = validator;
         this.rollouts = rollouts;
         this.json = json;
         this.applied = new AppliedState(json);
@@ -59,6 +68,8 @@ public class LocalEngine implements Engine {
             }
             prepared.add(o);
         }
+        // again after defaulting: the default namespace comes from the caller, and not every caller is the API
+        validator.validate(prepared);
         // refuse stale versions before writing anything, so a conflict changes nothing
         for (HasMetadata o : prepared) {
             String expected = o.getMetadata().getResourceVersion();
@@ -106,6 +117,7 @@ public class LocalEngine implements Engine {
         if (!kind.applicable()) {
             throw new EngineException(403, kind.kind() + " objects are managed by the core");
         }
+        validator.validateObject(object);
         try {
             return store.update(object);
         } catch (StoreException e) {
@@ -128,13 +140,13 @@ public class LocalEngine implements Engine {
             if (kind == ResourceKind.DEPLOYMENT) {
                 return store.<Deployment>mutate(key, d -> {
                     d.getSpec().setReplicas(replicas);
-                    return d;
+                    return valid(d);
                 });
             }
             if (kind == ResourceKind.STATEFULSET) {
                 return store.<StatefulSet>mutate(key, s -> {
                     s.getSpec().setReplicas(replicas);
-                    return s;
+                    return valid(s);
                 });
             }
         } catch (StoreException e) {
@@ -186,7 +198,7 @@ public class LocalEngine implements Engine {
                 } else {
                     RolloutHistory.stampRestart(d, Instant.now());
                 }
-                return d;
+                return valid(d);
             });
         } catch (StoreException e) {
             throw translate(e);
@@ -206,10 +218,16 @@ public class LocalEngine implements Engine {
         Deployment undone = store.<Deployment>mutate(key, d -> {
             d.getSpec().setTemplate(template);
             RolloutHistory.copyChangeCause(target.replicaSet(), d);
-            return d;
+            return valid(d);
         });
         rollouts.rolledBack(undone, RolloutMetrics.MANUAL);
         return undone;
+    }
+
+    /** {@code changed}, if it passes the shared validation; throws (inside the store's write, so nothing is written) otherwise. */
+    private <T extends HasMetadata> T valid(T changed) {
+        validator.validateObject(changed);
+        return changed;
     }
 
     static LabelSelector selector(String expression) {

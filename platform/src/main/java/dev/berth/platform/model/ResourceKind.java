@@ -1,5 +1,9 @@
 package dev.berth.platform.model;
 
+import static dev.berth.platform.model.NameFormat.DNS1035_LABEL;
+import static dev.berth.platform.model.NameFormat.DNS1123_LABEL;
+import static dev.berth.platform.model.NameFormat.DNS1123_SUBDOMAIN;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
@@ -24,19 +28,19 @@ import java.util.Optional;
  * writes itself (Pods, ReplicaSets, Nodes, Endpoints, Events).
  */
 public enum ResourceKind {
-    DEPLOYMENT("apps/v1", "Deployment", "deployments", true, true, Deployment.class, "deploy"),
-    STATEFULSET("apps/v1", "StatefulSet", "statefulsets", true, true, StatefulSet.class, "sts"),
-    SERVICE("v1", "Service", "services", true, true, Service.class, "svc"),
-    CONFIGMAP("v1", "ConfigMap", "configmaps", true, true, ConfigMap.class, "cm"),
-    SECRET("v1", "Secret", "secrets", true, true, Secret.class),
+    DEPLOYMENT("apps/v1", "Deployment", "deployments", true, true, Deployment.class, DNS1123_SUBDOMAIN, "deploy"),
+    STATEFULSET("apps/v1", "StatefulSet", "statefulsets", true, true, StatefulSet.class, DNS1123_SUBDOMAIN, "sts"),
+    SERVICE("v1", "Service", "services", true, true, Service.class, DNS1035_LABEL, "svc"),
+    CONFIGMAP("v1", "ConfigMap", "configmaps", true, true, ConfigMap.class, DNS1123_SUBDOMAIN, "cm"),
+    SECRET("v1", "Secret", "secrets", true, true, Secret.class, DNS1123_SUBDOMAIN),
     HORIZONTAL_POD_AUTOSCALER("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true,
-            HorizontalPodAutoscaler.class, "hpa"),
-    REPLICASET("apps/v1", "ReplicaSet", "replicasets", true, false, ReplicaSet.class, "rs"),
-    POD("v1", "Pod", "pods", true, false, Pod.class, "po"),
-    ENDPOINTS("v1", "Endpoints", "endpoints", true, false, Endpoints.class, "ep"),
-    EVENT("v1", "Event", "events", true, false, Event.class, "ev"),
-    NODE("v1", "Node", "nodes", false, false, Node.class, "no"),
-    NAMESPACE("v1", "Namespace", "namespaces", false, true, Namespace.class, "ns");
+            HorizontalPodAutoscaler.class, DNS1123_SUBDOMAIN, "hpa"),
+    REPLICASET("apps/v1", "ReplicaSet", "replicasets", true, false, ReplicaSet.class, DNS1123_SUBDOMAIN, "rs"),
+    POD("v1", "Pod", "pods", true, false, Pod.class, DNS1123_SUBDOMAIN, "po"),
+    ENDPOINTS("v1", "Endpoints", "endpoints", true, false, Endpoints.class, DNS1123_SUBDOMAIN, "ep"),
+    EVENT("v1", "Event", "events", true, false, Event.class, DNS1123_SUBDOMAIN, "ev"),
+    NODE("v1", "Node", "nodes", false, false, Node.class, DNS1123_SUBDOMAIN, "no"),
+    NAMESPACE("v1", "Namespace", "namespaces", false, true, Namespace.class, DNS1123_LABEL, "ns");
 
     private final String apiVersion;
     private final String kind;
@@ -44,16 +48,18 @@ public enum ResourceKind {
     private final boolean namespaced;
     private final boolean applicable;
     private final Class<? extends HasMetadata> type;
+    private final NameFormat nameFormat;
     private final List<String> shortNames;
 
     ResourceKind(String apiVersion, String kind, String plural, boolean namespaced, boolean applicable,
-            Class<? extends HasMetadata> type, String... shortNames) {
+            Class<? extends HasMetadata> type, NameFormat nameFormat, String... shortNames) {
         this.apiVersion = apiVersion;
         this.kind = kind;
         this.plural = plural;
         this.namespaced = namespaced;
         this.applicable = applicable;
         this.type = type;
+        this.nameFormat = nameFormat;
         this.shortNames = List.of(shortNames);
     }
 
@@ -80,6 +86,14 @@ public enum ResourceKind {
 
     public Class<? extends HasMetadata> type() {
         return type;
+    }
+
+    /**
+     * The format Kubernetes validates this kind's names with ({@code pkg/apis/core/validation}: Services are
+     * DNS-1035 labels, Namespaces DNS-1123 labels, the rest DNS-1123 subdomains).
+     */
+    public NameFormat nameFormat() {
+        return nameFormat;
     }
 
     public static Optional<ResourceKind> of(HasMetadata object) {

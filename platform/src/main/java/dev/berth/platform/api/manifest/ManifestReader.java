@@ -11,11 +11,13 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a request body — YAML (one or many {@code ---} documents) or JSON (an object or a {@code List}) — into
  * fabric8 Kubernetes objects of the kinds users may apply. Syntax errors, wrong value types and unknown or
- * core-owned kinds are reported as field errors ({@code document[1].spec.replicas}). Thread-safe.
+ * core-owned kinds are reported as field errors ({@code document[1].spec.replicas}); documents whose aliases
+ * would expand them past {@link YamlExpansion}'s bounds are refused before they are loaded. Thread-safe.
  */
 public final class ManifestReader {
 
@@ -55,6 +57,11 @@ public final class ManifestReader {
         List<Problem.FieldError> errors = new ArrayList<>();
         for (int i = 0; i < documents.size(); i++) {
             String prefix = "document[" + i + "]";
+            Optional<String> expansion = YamlExpansion.problem(documents.get(i));
+            if (expansion.isPresent()) {
+                errors.add(new Problem.FieldError(prefix, expansion.get()));
+                continue;
+            }
             Object parsed;
             try {
                 parsed = json.unmarshal(new ByteArrayInputStream(documents.get(i).getBytes(StandardCharsets.UTF_8)));

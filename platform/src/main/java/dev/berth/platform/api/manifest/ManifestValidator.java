@@ -1,18 +1,21 @@
 package dev.berth.platform.api.manifest;
 
 import dev.berth.platform.controller.Canary;
+import dev.berth.platform.model.HostPorts;
 import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.NameFormat;
 import dev.berth.support.problem.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -38,8 +41,6 @@ import java.util.regex.Pattern;
  */
 public final class ManifestValidator {
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
@@ -60,6 +61,12 @@ public final class ManifestValidator {
         this.limits = limits;
     }
 
+    /** The default limits with the configured replica cap ({@code berth.limits.max-replicas}). */
+    public static ManifestValidator withMaxReplicas(int maxReplicas) {
+        var defaults = Limits.defaults();
+        return new ManifestValidator(new Limits(maxReplicas, defaults.maxCpu(), defaults.maxMemoryBytes(), defaults.maxVolumeBytes()));
+    }
+
     /**
      * @throws ManifestException listing every problem of every document
      */
@@ -70,8 +77,10 @@ public final class ManifestValidator {
             HasMetadata o = objects.get(i);
             Violations v = new Violations("document[" + i + "].");
             check(o, v);
-            String identity = o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
-            v.require(seen.add(identity), "metadata.name", "appears twice in this request");
+            if (o.getMetadata() != null) {
+                String identity = o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+                v.require(seen.add(identity), "metadata.name", "appears twice in this request");
+            }
             errors.addAll(v.errors());
         }
         if (!errors.isEmpty()) {
@@ -79,9 +88,26 @@ public final class ManifestValidator {
         }
     }
 
+    /**
+     * Validates one object about to be written by any path other than apply (replace, scale, rollout), with the same
+     * rules; the fields are named without a document prefix ({@code spec.replicas}).
+     *
+     * @throws ManifestException listing every problem
+     */
+    public void validateObject(HasMetadata o) {
+        Violations v = new Violations("");
+        check(o, v);
+        if (!v.isEmpty()) {
+            throw new ManifestException(ManifestReader.summary(v.errors()), v.errors());
+        }
+    }
+
     void check(HasMetadata o, Violations v) {
         metadata(o, v);
-        UnknownFields.report(o, v);
+        ObjectFields.report(o, v);
+        if (o.getMetadata() == null) {
+            return; // reported; the kind's rules read metadata (annotations, names)
+        }
         if (o instanceof Deployment d) {
             deployment(d, v);
         } else if (o instanceof StatefulSet s) {
@@ -97,22 +123,25 @@ public final class ManifestValidator {
         }
     }
 
-    private static void metadata(HasMetadata o, Violations v) {
+    private void metadata(HasMetadata o, Violations v) {
         var meta = o.getMetadata();
-        if (meta == null) {
-            v.add("metadata", "is required");
+        if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+            v.add("metadata.name", "is required");
             return;
         }
-        String name = meta.getName();
-        if (name == null || name.isEmpty()) {
-            v.add("metadata.name", "is required");
-        } else if (o instanceof Service ? !isLabel(name) : !isSubdomain(name)) {
-            v.add("metadata.name", "must be lowercase letters, digits and '-' (" + (o instanceof Service ? 63 : 253) + " characters at most)");
-        }
-        if (meta.getNamespace() != null && !isLabel(meta.getNamespace())) {
-            v.add("metadata.namespace", "must be a DNS label: lowercase letters, digits and '-'");
+        ObjectNames.problem(o, limits.maxReplicas()).ifPresent(p -> v.add("metadata.name", p));
+        if (meta.getNamespace() != null) {
+            NameFormat.DNS1123_LABEL.problem(meta.getNamespace()).ifPresent(p -> v.add("metadata.namespace", p));
         }
         labels(meta.getLabels(), "metadata.labels", v);
+        hostPorts(meta.getAnnotations(), "metadata.annotations", v);
+    }
+
+    /** The kubelet's host-port annotation, pinned by a manifest: only in the range {@link HostPorts} documents. */
+    private static void hostPorts(Map<String, String> annotations, String path, Violations v) {
+        if (annotations != null && annotations.containsKey(HostPorts.ANNOTATION)) {
+            HostPorts.problems(annotations.get(HostPorts.ANNOTATION)).forEach(p -> v.add(path + "." + HostPorts.ANNOTATION, p));
+        }
     }
 
     private static void labels(Map<String, String> labels, String path, Violations v) {
@@ -157,6 +186,9 @@ public final class ManifestValidator {
         for (int i = 0; i < claims.size(); i++) {
             String path = "spec.volumeClaimTemplates[" + i + "]";
             PersistentVolumeClaim c = claims.get(i);
+            if (c == null) {
+                continue; // reported by ObjectFields
+            }
             v.require(c.getMetadata() != null && c.getMetadata().getName() != null && isLabel(c.getMetadata().getName()), path + ".metadata.name", "must be a DNS label");
             Quantity storage = c.getSpec() == null || c.getSpec().getResources() == null || c.getSpec().getResources().getRequests() == null
                     ? null : c.getSpec().getResources().getRequests().get("storage");
@@ -188,11 +220,12 @@ public final class ManifestValidator {
             return;
         }
         Map<String, String> labels = template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels();
-        if (!emptySelector && !Labels.matches(selector, labels)) {
+        if (!emptySelector && selectorIsValid(selector, v) && !Labels.matches(selector, labels)) {
             v.add("spec.selector", "does not match the labels of spec.template.metadata.labels");
         }
         if (template.getMetadata() != null) {
             labels(template.getMetadata().getLabels(), "spec.template.metadata.labels", v);
+            hostPorts(template.getMetadata().getAnnotations(), "spec.template.metadata.annotations", v);
         }
         List<Container> containers = template.getSpec().getContainers();
         if (containers == null || containers.isEmpty()) {
@@ -201,12 +234,42 @@ public final class ManifestValidator {
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < containers.size(); i++) {
-            container(containers.get(i), "spec.template.spec.containers[" + i + "]", names, v);
+            if (containers.get(i) != null) { // a null is reported by ObjectFields
+                container(containers.get(i), "spec.template.spec.containers[" + i + "]", names, v);
+            }
         }
         if (template.getSpec().getTerminationGracePeriodSeconds() != null) {
             long grace = template.getSpec().getTerminationGracePeriodSeconds();
             v.require(grace >= 0 && grace <= 3600, "spec.template.spec.terminationGracePeriodSeconds", "must be between 0 and 3600");
         }
+    }
+
+    /**
+     * Kubernetes' {@code ValidateLabelSelector}: label keys and values, an operator of In, NotIn (with values), Exists or
+     * DoesNotExist (without). Reports into {@code v}; returns whether the selector can be evaluated.
+     */
+    private static boolean selectorIsValid(LabelSelector selector, Violations v) {
+        int before = v.errors().size();
+        labels(selector.getMatchLabels(), "spec.selector.matchLabels", v);
+        List<LabelSelectorRequirement> expressions = selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions();
+        for (int i = 0; i < expressions.size(); i++) {
+            LabelSelectorRequirement r = expressions.get(i);
+            String path = "spec.selector.matchExpressions[" + i + "]";
+            if (r == null) {
+                continue; // reported by ObjectFields
+            }
+            v.require(r.getKey() != null && r.getKey().length() <= 316 && LABEL_KEY.matcher(r.getKey()).matches(), path + ".key", "is not a valid label key");
+            boolean hasValues = r.getValues() != null && !r.getValues().isEmpty();
+            if (r.getValues() != null && r.getValues().contains(null)) {
+                v.add(path + ".values", "must not contain null");
+            }
+            switch (r.getOperator() == null ? "" : r.getOperator()) {
+                case "In", "NotIn" -> v.require(hasValues, path + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
+                case "Exists", "DoesNotExist" -> v.require(!hasValues, path + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+                default -> v.add(path + ".operator", "must be In, NotIn, Exists or DoesNotExist");
+            }
+        }
+        return v.errors().size() == before && !expressions.contains(null);
     }
 
     private void container(Container c, String path, Set<String> names, Violations v) {
@@ -220,6 +283,9 @@ public final class ManifestValidator {
         List<ContainerPort> ports = c.getPorts() == null ? List.of() : c.getPorts();
         for (int i = 0; i < ports.size(); i++) {
             ContainerPort p = ports.get(i);
+            if (p == null) {
+                continue;
+            }
             String pp = path + ".ports[" + i + "]";
             v.require(p.getContainerPort() != null && validPort(p.getContainerPort()), pp + ".containerPort", "must be between 1 and 65535");
             if (p.getHostPort() != null) {
@@ -236,22 +302,43 @@ public final class ManifestValidator {
         List<EnvVar> env = c.getEnv() == null ? List.of() : c.getEnv();
         for (int i = 0; i < env.size(); i++) {
             EnvVar e = env.get(i);
+            if (e == null) {
+                continue;
+            }
             String ep = path + ".env[" + i + "]";
             v.require(e.getName() != null && ENV_NAME.matcher(e.getName()).matches(), ep + ".name", "must be a valid environment variable name");
             if (e.getValueFrom() != null) {
                 var from = e.getValueFrom();
                 if (from.getSecretKeyRef() != null) {
                     v.require(from.getSecretKeyRef().getName() != null && from.getSecretKeyRef().getKey() != null, ep + ".valueFrom.secretKeyRef", "needs name and key");
+                    referencedName(from.getSecretKeyRef().getName(), ep + ".valueFrom.secretKeyRef.name", v);
                 }
                 if (from.getConfigMapKeyRef() != null) {
                     v.require(from.getConfigMapKeyRef().getName() != null && from.getConfigMapKeyRef().getKey() != null, ep + ".valueFrom.configMapKeyRef", "needs name and key");
+                    referencedName(from.getConfigMapKeyRef().getName(), ep + ".valueFrom.configMapKeyRef.name", v);
                 }
                 v.require(e.getValue() == null, ep, "must not set both value and valueFrom");
             }
         }
-        probe(c.getStartupProbe(), path + ".startupProbe", portNames, true, v);
-        probe(c.getLivenessProbe(), path + ".livenessProbe", portNames, true, v);
-        probe(c.getReadinessProbe(), path + ".readinessProbe", portNames, false, v);
+        List<EnvFromSource> envFrom = c.getEnvFrom() == null ? List.of() : c.getEnvFrom();
+        for (int i = 0; i < envFrom.size(); i++) {
+            EnvFromSource e = envFrom.get(i);
+            if (e == null) {
+                continue;
+            }
+            String ep = path + ".envFrom[" + i + "]";
+            if (e.getConfigMapRef() != null) {
+                v.require(e.getConfigMapRef().getName() != null, ep + ".configMapRef.name", "is required");
+                referencedName(e.getConfigMapRef().getName(), ep + ".configMapRef.name", v);
+            }
+            if (e.getSecretRef() != null) {
+                v.require(e.getSecretRef().getName() != null, ep + ".secretRef.name", "is required");
+                referencedName(e.getSecretRef().getName(), ep + ".secretRef.name", v);
+            }
+        }
+        ProbeRules.probe(c.getStartupProbe(), path + ".startupProbe", portNames, true, v);
+        ProbeRules.probe(c.getLivenessProbe(), path + ".livenessProbe", portNames, true, v);
+        ProbeRules.probe(c.getReadinessProbe(), path + ".readinessProbe", portNames, false, v);
     }
 
     private void resources(ResourceRequirements r, String path, Violations v) {
@@ -275,6 +362,10 @@ public final class ManifestValidator {
         }
         q.forEach((name, quantity) -> {
             String p = path + "." + name;
+            if (quantity == null) {
+                v.add(p, "must be a quantity (e.g. 250m, 1, 512Mi)");
+                return;
+            }
             BigDecimal amount = amount(quantity, p, v);
             if (amount == null) {
                 return;
@@ -292,44 +383,16 @@ public final class ManifestValidator {
         return out;
     }
 
+    /** The quantity's value, or null when it is not one (those out of Kubernetes' range are reported by {@link ObjectFields}). */
     private static BigDecimal amount(Quantity q, String path, Violations v) {
+        if (QuantityFormat.problem(q).isPresent()) {
+            return null;
+        }
         try {
             return Quantity.getAmountInBytes(q);
         } catch (RuntimeException e) {
             v.add(path, "'" + q + "' is not a quantity (e.g. 250m, 1, 512Mi)");
             return null;
-        }
-    }
-
-    private static void probe(Probe p, String path, Set<String> portNames, boolean singleSuccess, Violations v) {
-        if (p == null) {
-            return;
-        }
-        int handlers = (p.getHttpGet() != null ? 1 : 0) + (p.getTcpSocket() != null ? 1 : 0) + (p.getExec() != null ? 1 : 0) + (p.getGrpc() != null ? 1 : 0);
-        v.require(handlers == 1, path, "must specify exactly one of httpGet, tcpSocket, exec or grpc");
-        if (p.getHttpGet() != null) {
-            port(p.getHttpGet().getPort(), path + ".httpGet.port", portNames, v);
-        }
-        if (p.getTcpSocket() != null) {
-            port(p.getTcpSocket().getPort(), path + ".tcpSocket.port", portNames, v);
-        }
-        atLeast(p.getPeriodSeconds(), 1, path + ".periodSeconds", v);
-        atLeast(p.getTimeoutSeconds(), 1, path + ".timeoutSeconds", v);
-        atLeast(p.getFailureThreshold(), 1, path + ".failureThreshold", v);
-        atLeast(p.getSuccessThreshold(), 1, path + ".successThreshold", v);
-        nonNegative(p.getInitialDelaySeconds(), path + ".initialDelaySeconds", v);
-        if (singleSuccess && p.getSuccessThreshold() != null && p.getSuccessThreshold() != 1) {
-            v.add(path + ".successThreshold", "must be 1 for liveness and startup probes");
-        }
-    }
-
-    private static void port(IntOrString port, String path, Set<String> portNames, Violations v) {
-        if (port == null) {
-            v.add(path, "is required");
-        } else if (port.getIntVal() != null) {
-            v.require(validPort(port.getIntVal()), path, "must be between 1 and 65535");
-        } else {
-            v.require(portNames.contains(port.getStrVal()), path, "names no port of this container");
         }
     }
 
@@ -382,6 +445,9 @@ public final class ManifestValidator {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < ports.size(); i++) {
             ServicePort p = ports.get(i);
+            if (p == null) {
+                continue;
+            }
             String path = "spec.ports[" + i + "]";
             v.require(p.getPort() != null && validPort(p.getPort()), path + ".port", "must be between 1 and 65535");
             if (p.getTargetPort() != null && p.getTargetPort().getIntVal() != null) {
@@ -403,7 +469,7 @@ public final class ManifestValidator {
     private static void configMap(ConfigMap c, Violations v) {
         int size = 0;
         for (var e : entries(c.getData())) {
-            v.require(CONFIG_KEY.matcher(e.getKey()).matches(), "data." + e.getKey(), "key must be letters, digits, '-', '_' or '.'");
+            configKey(e.getKey(), "data." + e.getKey(), v);
             size += e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
         v.require(size <= MAX_OBJECT_BYTES, "data", "must be 1 MiB at most");
@@ -412,7 +478,7 @@ public final class ManifestValidator {
     private static void secret(Secret s, Violations v) {
         int size = 0;
         for (var e : entries(s.getData())) {
-            v.require(CONFIG_KEY.matcher(e.getKey()).matches(), "data." + e.getKey(), "key must be letters, digits, '-', '_' or '.'");
+            configKey(e.getKey(), "data." + e.getKey(), v);
             try {
                 size += Base64.getDecoder().decode(e.getValue() == null ? "" : e.getValue()).length;
             } catch (IllegalArgumentException bad) {
@@ -420,7 +486,7 @@ public final class ManifestValidator {
             }
         }
         for (var e : entries(s.getStringData())) {
-            v.require(CONFIG_KEY.matcher(e.getKey()).matches(), "stringData." + e.getKey(), "key must be letters, digits, '-', '_' or '.'");
+            configKey(e.getKey(), "stringData." + e.getKey(), v);
             size += e.getValue() == null ? 0 : e.getValue().length();
         }
         v.require(size <= MAX_OBJECT_BYTES, "data", "must be 1 MiB at most");
@@ -434,6 +500,9 @@ public final class ManifestValidator {
         var ref = h.getSpec().getScaleTargetRef();
         v.require(ref != null && Set.of("Deployment", "StatefulSet").contains(ref.getKind()) && ref.getName() != null,
                 "spec.scaleTargetRef", "must name a Deployment or StatefulSet");
+        if (ref != null && ref.getName() != null) {
+            NameFormat.DNS1123_SUBDOMAIN.problem(ref.getName()).ifPresent(p -> v.add("spec.scaleTargetRef.name", p));
+        }
         Integer min = h.getSpec().getMinReplicas();
         Integer max = h.getSpec().getMaxReplicas();
         if (max == null || max < 1 || max > limits.maxReplicas()) {
@@ -443,18 +512,31 @@ public final class ManifestValidator {
         }
     }
 
+    /**
+     * {@code IsConfigMapKey}: 253 characters at most of letters, digits, '-', '_' and '.', and not '.', '..' or
+     * starting with '..' (keys become file names when mounted).
+     */
+    private static void configKey(String key, String path, Violations v) {
+        if (key.length() > 253 || !CONFIG_KEY.matcher(key).matches()) {
+            v.add(path, "key must be at most 253 letters, digits, '-', '_' or '.'");
+        } else if (key.startsWith("..") || key.equals(".")) {
+            v.add(path, "key must not be '.' or '..' or start with '..'");
+        }
+    }
+
+    /** A ConfigMap or Secret named by a container: Kubernetes requires a DNS-1123 subdomain (the kubelet looks it up by key). */
+    private static void referencedName(String name, String path, Violations v) {
+        if (name != null) {
+            NameFormat.DNS1123_SUBDOMAIN.problem(name).ifPresent(p -> v.add(path, p));
+        }
+    }
+
     private static <V> Iterable<Map.Entry<String, V>> entries(Map<String, V> map) {
         return map == null ? List.of() : map.entrySet();
     }
 
     private static boolean isEmpty(Map<?, ?> m) {
         return m == null || m.isEmpty();
-    }
-
-    private static void atLeast(Integer value, int min, String path, Violations v) {
-        if (value != null && value < min) {
-            v.add(path, "must be " + min + " or greater");
-        }
     }
 
     private static void nonNegative(Number value, String path, Violations v) {
@@ -468,10 +550,6 @@ public final class ManifestValidator {
     }
 
     static boolean isLabel(String s) {
-        return s.length() <= 63 && DNS_LABEL.matcher(s).matches();
-    }
-
-    static boolean isSubdomain(String s) {
-        return s.length() <= 253 && DNS_SUBDOMAIN.matcher(s).matches();
+        return NameFormat.DNS1123_LABEL.matches(s);
     }
 }

@@ -15,12 +15,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The reader and validator together, on a corpus of broken manifests: each is refused naming its field. */
-class ManifestCheckTest {
+public class ManifestCheckTest {
 
     static final ManifestReader READER = new ManifestReader(new KubernetesSerialization());
     static final ManifestValidator VALIDATOR = new ManifestValidator(ManifestValidator.Limits.defaults());
 
-    static final String DEPLOYMENT = """
+    public static final String DEPLOYMENT = """
             apiVersion: apps/v1
             kind: Deployment
             metadata:
@@ -55,7 +55,7 @@ class ManifestCheckTest {
                         httpGet: {path: /q/health/live, port: 8080}
             """;
 
-    static final String SERVICE = """
+    public static final String SERVICE = """
             apiVersion: v1
             kind: Service
             metadata:
@@ -66,7 +66,7 @@ class ManifestCheckTest {
                 - {name: http, port: 80, targetPort: 8080}
             """;
 
-    static final String STATEFULSET = """
+    public static final String STATEFULSET = """
             apiVersion: apps/v1
             kind: StatefulSet
             metadata:
@@ -168,6 +168,7 @@ class ManifestCheckTest {
                 broken("absurd volume", STATEFULSET.replace("storage: 1Gi", "storage: 500Ti"), "document[0].spec.volumeClaimTemplates[0].spec.resources.requests.storage"),
                 broken("secret not base64", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {password: \"not base64!\"}\n", "document[0].data.password"),
                 broken("configmap bad key", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {\"bad key\": x}\n", "document[0].data.bad key"),
+                broken("configmap key '..' (IsConfigMapKey)", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {\"..data\": x}\n", "document[0].data...data"),
                 broken("second document broken", SERVICE + "---\n" + DEPLOYMENT.replace("replicas: 2", "replicas: many"), "document[1].spec.replicas"),
                 broken("same object twice", SERVICE + "---\n" + SERVICE, "document[1].metadata.name"),
                 broken("hpa min above max", "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 5\n  maxReplicas: 2\n", "document[0].spec.minReplicas"));

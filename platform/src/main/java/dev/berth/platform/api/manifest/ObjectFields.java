@@ -1,6 +1,7 @@
 package dev.berth.platform.api.manifest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.beans.Introspector;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -11,18 +12,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds fields a manifest sets that its Kubernetes type does not have ({@code spec.replica} for
- * {@code spec.replicas}). fabric8 keeps such fields in each object's {@code additionalProperties} instead of
- * failing; like {@code kubectl apply --validate=strict}, Berth refuses them. Thread-safe.
+ * Walks every field of a manifest for what fabric8 accepts but Kubernetes would not: fields its Kubernetes type
+ * does not have ({@code spec.replica} for {@code spec.replicas}), which fabric8 keeps in each object's
+ * {@code additionalProperties} (like {@code kubectl apply --validate=strict}, Berth refuses them), and quantities
+ * out of Kubernetes' range wherever they appear (requests, limits, storage, autoscaler targets). Thread-safe.
  */
-final class UnknownFields {
+final class ObjectFields {
 
     private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
     private static final Map<Class<?>, List<Property>> PROPERTIES = new ConcurrentHashMap<>();
 
     private record Property(String jsonName, Method getter) {}
 
-    private UnknownFields() {}
+    private ObjectFields() {}
 
     static void report(Object object, Violations v) {
         walk(object, "", v, 0);
@@ -34,12 +36,21 @@ final class UnknownFields {
         }
         if (o instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                walk(list.get(i), path + "[" + i + "]", v, depth + 1);
+                if (list.get(i) == null) {
+                    v.add(path + "[" + i + "]", "must not be null"); // the rules of each kind skip such entries
+                } else {
+                    walk(list.get(i), path + "[" + i + "]", v, depth + 1);
+                }
             }
             return;
         }
         if (o instanceof Map<?, ?> map) {
             map.forEach((k, value) -> walk(value, path + "." + k, v, depth + 1));
+            return;
+        }
+        if (o instanceof Quantity q) {
+            // checked as text, never through its getters: getNumericalAmount() is what an absurd exponent makes slow
+            QuantityFormat.problem(q).ifPresent(p -> v.add(path, p));
             return;
         }
         if (!o.getClass().getName().startsWith(MODEL_PACKAGE)) {
