@@ -54,6 +54,8 @@ public interface CoreConfig {
 
     Registry registry();
 
+    Images images();
+
     Limits limits();
 
     Runtime runtime();
@@ -140,6 +142,21 @@ public interface CoreConfig {
         /** Registries reached over plain HTTP (the local docker-registry). */
         @WithDefault("127.0.0.1:5000,localhost:5000")
         List<String> insecure();
+    }
+
+    /** What one image layer may cost; a layer over any limit fails the pull (ErrImagePull) and nothing of it is kept. */
+    interface Images {
+        /** Compressed, as downloaded. */
+        @WithDefault("1G")
+        io.quarkus.runtime.configuration.MemorySize maxLayerSize();
+
+        /** Uncompressed (the layer's tar stream). */
+        @WithDefault("4G")
+        io.quarkus.runtime.configuration.MemorySize maxLayerUnpackedSize();
+
+        /** Files, directories and links in one layer. */
+        @WithDefault("200000")
+        long maxLayerEntries();
     }
 
     interface Limits {

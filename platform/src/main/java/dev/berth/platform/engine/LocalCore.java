@@ -14,6 +14,7 @@ import dev.berth.platform.controller.RolloutMetrics;
 import dev.berth.platform.controller.SchedulingController;
 import dev.berth.platform.controller.StatefulSetController;
 import dev.berth.platform.image.ImageStore;
+import dev.berth.platform.image.LayerLimits;
 import dev.berth.platform.logs.Elasticsearch;
 import dev.berth.platform.logs.IndexTemplate;
 import dev.berth.platform.logs.LogSearch;
@@ -93,7 +94,8 @@ public class LocalCore {
         this.routing = new ServiceRouting(store, proxies, config.proxy().ports(), config.proxy().portRangeStart());
         CanaryAnalysis analysis = config.analysis().prometheusUrl().<CanaryAnalysis>map(PrometheusCanaryAnalysis::new)
                 .orElseGet(() -> new ProxyCanaryAnalysis(proxies));
-        ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()));
+        ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()),
+                new LayerLimits(config.images().maxLayerSize().asLongValue(), config.images().maxLayerUnpackedSize().asLongValue(), config.images().maxLayerEntries()));
         Path javaHome = config.runtime().javaHome().orElse(Path.of(System.getProperty("java.home")));
         List<ContainerRuntime> runtimes = List.of(
                 new EmbeddedPostgresRuntime(new HashSet<>(config.runtime().embeddedPostgresImages()), state.resolve("embedded").resolve("postgres-17"), dirs),
