@@ -102,7 +102,7 @@ public class LocalCore {
                 new JavaImageRuntime(images, dirs, javaHome));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("kubelet-timer"));
         ExecutorService workers = Executors.newCachedThreadPool(daemon("kubelet-worker"));
-        this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(workers), timer, workers,
+        this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(vertx, workers), timer, workers,
                 routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics));
         new WorkloadMetrics(store, metrics).start();
         RolloutMetrics rollouts = new RolloutMetrics(metrics);
