@@ -32,6 +32,7 @@ import dev.berth.platform.runtime.KubeletMetrics;
 import dev.berth.platform.runtime.LogFiles;
 import dev.berth.platform.runtime.NodeOperations;
 import dev.berth.platform.runtime.PodDirectories;
+import dev.berth.platform.runtime.ReplicaLedger;
 import dev.berth.platform.runtime.VirtualNodes;
 import dev.berth.platform.scheduler.Scheduler;
 import dev.berth.platform.store.EventRecorder;
@@ -103,7 +104,7 @@ public class LocalCore {
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("kubelet-timer"));
         ExecutorService workers = Executors.newCachedThreadPool(daemon("kubelet-worker"));
         this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(vertx, workers), timer, workers,
-                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics));
+                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics), new ReplicaLedger(state));
         new WorkloadMetrics(store, metrics).start();
         RolloutMetrics rollouts = new RolloutMetrics(metrics);
         this.controllers = new ControllerManager(store,

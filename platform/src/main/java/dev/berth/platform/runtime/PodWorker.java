@@ -148,6 +148,7 @@ final class PodWorker {
             ContainerRuntime runtime = deps.runtimeFor(c.getImage());
             run.launch = runtime.prepare(current, c, portsOf(c), env);
             run.process = ReplicaProcess.start(run.launch.spec());
+            deps.ledger().track(run.process);
         } catch (ContainerLaunchException e) {
             failedToStart(run, e.reason(), e.getMessage());
             return;
@@ -166,6 +167,7 @@ final class PodWorker {
             LOG.warnf("adopted %s/%s but cannot re-derive its launch (%s); probes use the manifest's", key, run.spec.getName(), e.getMessage());
         }
         run.process = process;
+        deps.ledger().track(process);
         LOG.infof("adopted running container %s of %s (pid %d)", run.spec.getName(), key, process.pid());
         watchExit(run, process);
         startProbes(run);

@@ -51,8 +51,14 @@ public final class ReplicaProcess {
             return Optional.empty();
         }
         String[] parts = containerId.substring("berth://".length()).split("@");
-        long pid = Long.parseLong(parts[0]);
-        long startMillis = Long.parseLong(parts[1]);
+        long pid;
+        long startMillis;
+        try {
+            pid = Long.parseLong(parts[0]);
+            startMillis = Long.parseLong(parts[1]);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException notOurs) {
+            return Optional.empty();
+        }
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - startMillis) < 1000).orElse(false))
