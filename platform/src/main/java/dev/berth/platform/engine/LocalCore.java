@@ -138,7 +138,7 @@ public class LocalCore {
             return;
         }
         config.auth().adminTokenFile().ifPresent(tokens::ensureAdminToken);
-        VirtualNodes.register(store, config.nodes(), clock);
+        VirtualNodes.register(store, config.nodes(), config.nodeDefaults(), clock);
         routing.start();
         schedulingWatch = store.watch(k -> true, e -> scheduler.interestedIn(e).forEach(scheduling::enqueue));
         store.list(dev.berth.platform.model.ResourceKind.POD, null, null).forEach(p -> scheduling.enqueue(dev.berth.platform.model.ObjectKey.of(p)));
