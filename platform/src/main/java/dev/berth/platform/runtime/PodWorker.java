@@ -149,6 +149,10 @@ final class PodWorker {
             run.launch = runtime.prepare(current, c, portsOf(c), env);
             run.process = ReplicaProcess.start(run.launch.spec());
             deps.ledger().track(run.process);
+            RunAs user = run.launch.spec().runAs();
+            if (user != null) {
+                user.notApplied(RunAs.coreUid()).ifPresent(why -> deps.events().warning(pod, COMPONENT, "RunAsUserNotApplied", why));
+            }
         } catch (ContainerLaunchException e) {
             failedToStart(run, e.reason(), e.getMessage());
             return;
@@ -156,7 +160,8 @@ final class PodWorker {
             failedToStart(run, "CreateContainerError", e.getMessage());
             return;
         }
-        running(run, run.process, "Started container " + c.getName());
+        RunAs user = run.launch.spec().runAs();
+        running(run, run.process, "Started container " + c.getName() + (user == null || user.notApplied(RunAs.coreUid()).isPresent() ? "" : " as uid " + user.uid() + ", gid " + user.gid()));
     }
 
     private void adopt(ContainerRun run, ReplicaProcess process) {
