@@ -160,8 +160,7 @@ final class PodWorker {
             failedToStart(run, "CreateContainerError", e.getMessage());
             return;
         }
-        RunAs user = run.launch.spec().runAs();
-        running(run, run.process, "Started container " + c.getName() + (user == null || user.notApplied(RunAs.coreUid()).isPresent() ? "" : " as uid " + user.uid() + ", gid " + user.gid()));
+        running(run, run.process, "Started container " + c.getName() + RunAs.startedAs(run.launch.spec().runAs()));
     }
 
     private void adopt(ContainerRun run, ReplicaProcess process) {

@@ -136,6 +136,11 @@ public record RunAs(long uid, long gid) {
         return Optional.of("the core runs as uid " + coreUid + " and cannot switch users: the container runs as uid " + coreUid + ", not " + uid);
     }
 
+    /** For the Started event: {@code " as uid N, gid G"} when the replica runs as its own user, else nothing. */
+    static String startedAs(RunAs user) {
+        return user == null || user.notApplied(coreUid()).isPresent() ? "" : " as uid " + user.uid() + ", gid " + user.gid();
+    }
+
     /** Makes {@code dir} and everything under it this user's (the replica's own files: tmp, emptyDirs), when the core switches to it. */
     void own(Path dir, long coreUid) throws IOException {
         if (!switchesFrom(coreUid) || !Files.exists(dir)) {
