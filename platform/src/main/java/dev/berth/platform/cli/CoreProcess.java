@@ -113,13 +113,4 @@ final class CoreProcess {
         }
         return true;
     }
-
-    /** Replica processes still running from this state directory (after the core is gone they are orphans). */
-    List<ProcessHandle> replicas() {
-        String marker = stateDir.resolve("core").toString();
-        return ProcessHandle.allProcesses()
-                .filter(h -> h.pid() != ProcessHandle.current().pid())
-                .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-                .toList();
-    }
 }

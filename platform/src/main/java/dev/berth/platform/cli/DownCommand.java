@@ -1,5 +1,7 @@
 package dev.berth.platform.cli;
 
+import dev.berth.platform.runtime.ReplicaLedger;
+import dev.berth.platform.runtime.ReplicaProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +12,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code berth down}: stops the core, which stops every replica gracefully, then makes sure no replica process
- * outlived it (any found is reported and killed).
+ * outlived it: any process in the core's {@link ReplicaLedger} that is still the process the core started is reported
+ * and killed with its descendants. Nothing else is touched, whatever its command line mentions.
  */
 @Command(name = "down", description = "Stop the core and every replica it runs.")
 final class DownCommand implements Callable<Integer> {
@@ -29,10 +32,10 @@ final class DownCommand implements Callable<Integer> {
         } else {
             System.out.println("no core running from " + state);
         }
-        List<ProcessHandle> orphans = core.replicas();
-        for (ProcessHandle h : orphans) {
-            System.err.println("warning: replica process " + h.pid() + " outlived the core; killing it");
-            h.destroyForcibly();
+        List<ReplicaProcess> orphans = new ReplicaLedger(state.resolve("core")).survivors();
+        for (ReplicaProcess replica : orphans) {
+            System.err.println("warning: replica process " + replica.pid() + " outlived the core; killing it");
+            replica.kill();
         }
         return orphans.isEmpty() ? 0 : 1;
     }

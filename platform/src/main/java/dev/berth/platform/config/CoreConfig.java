@@ -52,7 +52,26 @@ public interface CoreConfig {
     /** The virtual nodes of the local engine, like a kind cluster's. */
     List<NodeSpec> nodes();
 
+    /** How nodes that do not set their own cpu/memory are sized: from this machine. */
+    NodeDefaults nodeDefaults();
+
+    interface NodeDefaults {
+        /** Kept back for the core and the machine's other processes (kubelet's system-reserved + kube-reserved). */
+        @WithDefault("500m")
+        String reservedCpu();
+
+        /** The core (384 MiB heap and the rest of the JVM) and the OS; raise it when Elasticsearch or Prometheus share the machine. */
+        @WithDefault("1Gi")
+        String reservedMemory();
+
+        /** Multiplies what is left before it is shared out; above 1.0 the scheduler places more than the machine holds. */
+        @WithDefault("1.0")
+        double overcommit();
+    }
+
     Registry registry();
+
+    Images images();
 
     Limits limits();
 
@@ -145,11 +164,11 @@ public interface CoreConfig {
         @WithDefault("zone-a")
         String zone();
 
-        @WithDefault("4")
-        String cpu();
+        /** Allocatable cpu; unset, the node gets its share of the machine ({@link NodeDefaults}). */
+        Optional<String> cpu();
 
-        @WithDefault("8Gi")
-        String memory();
+        /** Allocatable memory; unset, the node gets its share of the machine ({@link NodeDefaults}). */
+        Optional<String> memory();
 
         @WithDefault("110")
         int maxPods();
@@ -164,6 +183,21 @@ public interface CoreConfig {
         /** Registries reached over plain HTTP (the local docker-registry). */
         @WithDefault("127.0.0.1:5000,localhost:5000")
         List<String> insecure();
+    }
+
+    /** What one image layer may cost; a layer over any limit fails the pull (ErrImagePull) and nothing of it is kept. */
+    interface Images {
+        /** Compressed, as downloaded. */
+        @WithDefault("1G")
+        io.quarkus.runtime.configuration.MemorySize maxLayerSize();
+
+        /** Uncompressed (the layer's tar stream). */
+        @WithDefault("4G")
+        io.quarkus.runtime.configuration.MemorySize maxLayerUnpackedSize();
+
+        /** Files, directories and links in one layer. */
+        @WithDefault("200000")
+        long maxLayerEntries();
     }
 
     interface Limits {

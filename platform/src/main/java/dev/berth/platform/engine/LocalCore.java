@@ -16,6 +16,7 @@ import dev.berth.platform.controller.RolloutMetrics;
 import dev.berth.platform.controller.SchedulingController;
 import dev.berth.platform.controller.StatefulSetController;
 import dev.berth.platform.image.ImageStore;
+import dev.berth.platform.image.LayerLimits;
 import dev.berth.platform.logs.Elasticsearch;
 import dev.berth.platform.logs.IndexTemplate;
 import dev.berth.platform.logs.LogSearch;
@@ -33,6 +34,7 @@ import dev.berth.platform.runtime.KubeletMetrics;
 import dev.berth.platform.runtime.LogFiles;
 import dev.berth.platform.runtime.NodeOperations;
 import dev.berth.platform.runtime.PodDirectories;
+import dev.berth.platform.runtime.ReplicaLedger;
 import dev.berth.platform.runtime.VirtualNodes;
 import dev.berth.platform.scheduler.Scheduler;
 import dev.berth.platform.store.EventRecorder;
@@ -96,15 +98,16 @@ public class LocalCore {
         this.routing = new ServiceRouting(store, proxies, config.proxy().ports(), config.proxy().portRangeStart());
         CanaryAnalysis analysis = config.analysis().prometheusUrl().<CanaryAnalysis>map(PrometheusCanaryAnalysis::new)
                 .orElseGet(() -> new ProxyCanaryAnalysis(proxies));
-        ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()));
+        ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()),
+                new LayerLimits(config.images().maxLayerSize().asLongValue(), config.images().maxLayerUnpackedSize().asLongValue(), config.images().maxLayerEntries()));
         Path javaHome = config.runtime().javaHome().orElse(Path.of(System.getProperty("java.home")));
         List<ContainerRuntime> runtimes = List.of(
                 new EmbeddedPostgresRuntime(new HashSet<>(config.runtime().embeddedPostgresImages()), state.resolve("embedded").resolve("postgres-17"), dirs),
                 new JavaImageRuntime(images, dirs, javaHome));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("kubelet-timer"));
         ExecutorService workers = Executors.newCachedThreadPool(daemon("kubelet-worker"));
-        this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(workers), timer, workers,
-                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics));
+        this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(vertx, workers), timer, workers,
+                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics), new ReplicaLedger(state));
         new WorkloadMetrics(store, metrics).start();
         RolloutMetrics rollouts = new RolloutMetrics(metrics);
         this.controllers = new ControllerManager(store,
@@ -140,7 +143,7 @@ public class LocalCore {
         }
         config.auth().adminTokenFile().ifPresent(tokens::ensureAdminToken);
         config.auth().discoveryTokenFile().ifPresent(f -> tokens.ensureToken(f, Role.DISCOVERY, TokenFile.PROMETHEUS_TOKEN_NAME));
-        VirtualNodes.register(store, config.nodes(), clock);
+        VirtualNodes.register(store, config.nodes(), config.nodeDefaults(), clock);
         routing.start();
         schedulingWatch = store.watch(k -> true, e -> scheduler.interestedIn(e).forEach(scheduling::enqueue));
         store.list(dev.berth.platform.model.ResourceKind.POD, null, null).forEach(p -> scheduling.enqueue(dev.berth.platform.model.ObjectKey.of(p)));

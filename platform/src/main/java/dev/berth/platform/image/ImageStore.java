@@ -42,17 +42,19 @@ public final class ImageStore {
     private final Path blobs;
     private final Path roots;
     private final Set<String> insecureRegistries;
+    private final LayerLimits limits;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public ImageStore(Path dir, Set<String> insecureRegistries) {
+    public ImageStore(Path dir, Set<String> insecureRegistries, LayerLimits limits) {
         this.blobs = dir.resolve("blobs").resolve("sha256");
         this.roots = dir.resolve("rootfs");
         this.insecureRegistries = insecureRegistries;
+        this.limits = limits;
     }
 
     /**
      * @throws ImagePullException naming the image: bad reference, registry unreachable, unknown image,
-     *                            a blob whose content does not match its digest
+     *                            a blob whose content does not match its digest, a layer refused by {@link LayerArchive}
      */
     public PreparedImage prepare(String reference) throws ImagePullException {
         ImageReference ref;
@@ -102,14 +104,40 @@ public final class ImageStore {
 
     private void unpack(RegistryClient client, List<BuildableManifestTemplate.ContentDescriptorTemplate> layers, Path rootfs,
             String reference) throws IOException, ImagePullException {
-        Path staging = Files.createDirectories(roots).resolve(rootfs.getFileName() + ".unpacking-" + ProcessHandle.current().pid());
-        deleteTree(staging);
-        Files.createDirectories(staging);
+        List<Path> files = new java.util.ArrayList<>();
         for (var layer : layers) {
-            LayerArchive.unpack(blob(client, layer.getDigest(), reference), staging);
+            if (layer.getSize() > limits.maxCompressedBytes()) {
+                throw new ImagePullException("image " + reference + ": layer " + layer.getDigest() + " is " + layer.getSize()
+                        + " bytes, over the limit of " + limits.maxCompressedBytes() + " (berth.images.max-layer-size)");
+            }
+            files.add(blob(client, layer.getDigest(), reference));
         }
-        Files.move(staging, rootfs, StandardCopyOption.ATOMIC_MOVE);
+        Path staging = Files.createDirectories(roots).resolve(rootfs.getFileName() + ".unpacking-" + ProcessHandle.current().pid());
+        unpackLayers(files, staging, rootfs, limits, reference);
         LOG.infof("unpacked %s (%d layers) into %s", reference, layers.size(), rootfs);
+    }
+
+    /**
+     * Unpacks {@code layers} in order into {@code staging}, then moves it to {@code rootfs}; on any failure the
+     * partial extraction is removed and nothing is at {@code rootfs}.
+     */
+    static void unpackLayers(List<Path> layers, Path staging, Path rootfs, LayerLimits limits, String reference)
+            throws IOException, ImagePullException {
+        LayerArchive.delete(staging);
+        Files.createDirectories(staging);
+        try {
+            for (Path layer : layers) {
+                try {
+                    LayerArchive.unpack(layer, staging, limits);
+                } catch (ImagePullException e) {
+                    throw new ImagePullException("image " + reference + ": layer sha256:" + layer.getFileName() + " refused: " + e.getMessage(), e);
+                }
+            }
+            Files.move(staging, rootfs, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | ImagePullException | RuntimeException e) {
+            LayerArchive.delete(staging);
+            throw e;
+        }
     }
 
     /** The cached blob file, downloaded and verified first if it is not cached yet. */
@@ -127,8 +155,11 @@ public final class ImageStore {
             }
             Files.createDirectories(blobs);
             Path partial = blobs.resolve(digest.getHash() + ".partial");
-            try (OutputStream out = Files.newOutputStream(partial)) {
+            try (OutputStream out = new LimitedOutput(Files.newOutputStream(partial), limits.maxCompressedBytes(), digest, reference)) {
                 download(client, digest, out, reference);
+            } catch (LimitedOutput.Exceeded e) {
+                Files.deleteIfExists(partial);
+                throw new ImagePullException(e.getMessage());
             } catch (ImagePullException | IOException e) {
                 Files.deleteIfExists(partial);
                 throw e;
@@ -163,22 +194,51 @@ public final class ImageStore {
         }
     }
 
+    /** A blob download that stops at the layer size limit, whatever size the manifest declared. */
+    private static final class LimitedOutput extends java.io.FilterOutputStream {
+        static final class Exceeded extends IOException {
+            Exceeded(String message) {
+                super(message);
+            }
+        }
+
+        private final long max;
+        private final DescriptorDigest digest;
+        private final String reference;
+        private long written;
+
+        LimitedOutput(OutputStream out, long max, DescriptorDigest digest, String reference) {
+            super(out);
+            this.max = max;
+            this.digest = digest;
+            this.reference = reference;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            count(1);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            count(len);
+            out.write(b, off, len);
+        }
+
+        private void count(long n) throws Exceeded {
+            written += n;
+            if (written > max) {
+                throw new Exceeded("image " + reference + ": blob " + digest + " is over the layer limit of " + max + " bytes (berth.images.max-layer-size)");
+            }
+        }
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
         }
     }
 }

@@ -134,7 +134,7 @@ public final class ContainerProber implements AutoCloseable {
                     }
                     running = true;
                 }
-                check.run(probe, port.getAsInt()).whenComplete((outcome, error) -> {
+                attempt(probe, port).whenComplete((outcome, error) -> {
                     synchronized (this) {
                         running = false;
                     }
@@ -155,6 +155,15 @@ public final class ContainerProber implements AutoCloseable {
         };
         self[0] = timer.scheduleAtFixedRate(attempt, delay, period, TimeUnit.MILLISECONDS);
         return self[0];
+    }
+
+    /** One attempt; a check that throws is a failed attempt, so the schedule (which a thrown exception would end) goes on. */
+    private java.util.concurrent.CompletableFuture<ProbeOutcome> attempt(Probe probe, IntSupplier port) {
+        try {
+            return check.run(probe, port.getAsInt());
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(ProbeOutcome.failure("probe error: " + e));
+        }
     }
 
     private static int threshold(Integer value, int fallback) {

@@ -33,6 +33,7 @@ public final class JavaImageRuntime implements ContainerRuntime {
     private final ImageStore images;
     private final PodDirectories dirs;
     private final Path java;
+    private final long coreUid = RunAs.coreUid();
 
     public JavaImageRuntime(ImageStore images, PodDirectories dirs, Path javaHome) {
         this.images = images;
@@ -62,6 +63,7 @@ public final class JavaImageRuntime implements ContainerRuntime {
                     + argv + "); the local engine runs Java images and the embedded backing services (berth.runtime.embedded-*)");
         }
         Path root = image.rootfs();
+        RunAs user = RunAs.resolve(pod, c, image.config().user(), root, coreUid);
         Path workDir = inside(root, image.config().workingDir().isEmpty() ? "/" : image.config().workingDir());
         List<String> command = new ArrayList<>();
         command.add(java.toString());
@@ -81,8 +83,18 @@ public final class JavaImageRuntime implements ContainerRuntime {
             full.putIfAbsent("PORT", Integer.toString(first));
         }
         full.put("PATH", java.getParent() + ":/usr/local/bin:/usr/bin:/bin");
+        Path podDir = dirs.podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        try {
+            // the replica's own files become its user's; the image and the JVM only need to be reachable
+            user.own(podDir, coreUid);
+            user.reach(root, coreUid);
+            user.reach(podDir, coreUid);
+            user.reach(java, coreUid);
+        } catch (java.io.IOException e) {
+            throw new ContainerLaunchException("CreateContainerConfigError", "cannot give uid " + user.uid() + " access to " + podDir + ": " + e.getMessage());
+        }
         return new Launch(new LaunchSpec(command, full, workDir,
-                dirs.logFile(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName())), image.imageId(), Map.of());
+                dirs.logFile(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName()), user), image.imageId(), Map.of());
     }
 
     private List<String> jvmFlags(Pod pod, Container c) {

@@ -37,7 +37,7 @@ public final class Kubelet implements AutoCloseable {
     /** What pod workers need. */
     public record Deps(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes,
             ProbeCheck probes, ScheduledExecutorService timer, ExecutorService workers, TrafficDrain drain,
-            CoreConfig.Runtime config, PodStatusWriter status, PodDirectories dirs, KubeletMetrics metrics) {
+            CoreConfig.Runtime config, PodStatusWriter status, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger) {
 
         ContainerRuntime runtimeFor(String image) {
             return runtimes.stream().filter(r -> r.handles(image)).findFirst().orElseThrow();
@@ -51,8 +51,8 @@ public final class Kubelet implements AutoCloseable {
 
     public Kubelet(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes, ProbeCheck probes,
             ScheduledExecutorService timer, ExecutorService executor, TrafficDrain drain, CoreConfig.Runtime config,
-            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics) {
-        this.deps = new Deps(store, events, env, runtimes, probes, timer, executor, drain, config, new PodStatusWriter(store, clock), dirs, metrics);
+            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger) {
+        this.deps = new Deps(store, events, env, runtimes, probes, timer, executor, drain, config, new PodStatusWriter(store, clock), dirs, metrics, ledger);
         this.loop = new ControllerLoop("kubelet", this::reconcile);
     }
 
@@ -193,6 +193,7 @@ public final class Kubelet implements AutoCloseable {
                 .toList();
         if (!unreached.isEmpty()) {
             LOG.infof("stopping %d replica process(es) no pod worker had adopted yet", unreached.size());
+            unreached.forEach(deps.ledger()::track); // forgotten once stopped
             unreached.parallelStream().forEach(r -> {
                 Duration left = Duration.between(Instant.now(), deadline);
                 r.stop(left.isNegative() ? Duration.ZERO : left);

@@ -6,6 +6,13 @@ import java.util.Map;
 
 /**
  * Everything needed to start one container as an OS process: the command line, a complete environment (the
- * core's own environment is never inherited), the working directory and the log file.
+ * core's own environment is never inherited), the working directory, the log file and the user it runs as
+ * (null: the core's own user).
  */
-public record LaunchSpec(List<String> command, Map<String, String> env, Path workingDir, Path logFile) {}
+public record LaunchSpec(List<String> command, Map<String, String> env, Path workingDir, Path logFile, RunAs runAs) {
+
+    /** A process that runs as the core's own user. */
+    public LaunchSpec(List<String> command, Map<String, String> env, Path workingDir, Path logFile) {
+        this(command, env, workingDir, logFile, null);
+    }
+}

@@ -148,6 +148,11 @@ final class PodWorker {
             ContainerRuntime runtime = deps.runtimeFor(c.getImage());
             run.launch = runtime.prepare(current, c, portsOf(c), env);
             run.process = ReplicaProcess.start(run.launch.spec());
+            deps.ledger().track(run.process);
+            RunAs user = run.launch.spec().runAs();
+            if (user != null) {
+                user.notApplied(RunAs.coreUid()).ifPresent(why -> deps.events().warning(pod, COMPONENT, "RunAsUserNotApplied", why));
+            }
         } catch (ContainerLaunchException e) {
             failedToStart(run, e.reason(), e.getMessage());
             return;
@@ -155,7 +160,7 @@ final class PodWorker {
             failedToStart(run, "CreateContainerError", e.getMessage());
             return;
         }
-        running(run, run.process, "Started container " + c.getName());
+        running(run, run.process, "Started container " + c.getName() + RunAs.startedAs(run.launch.spec().runAs()));
     }
 
     private void adopt(ContainerRun run, ReplicaProcess process) {
@@ -166,6 +171,7 @@ final class PodWorker {
             LOG.warnf("adopted %s/%s but cannot re-derive its launch (%s); probes use the manifest's", key, run.spec.getName(), e.getMessage());
         }
         run.process = process;
+        deps.ledger().track(process);
         LOG.infof("adopted running container %s of %s (pid %d)", run.spec.getName(), key, process.pid());
         watchExit(run, process);
         startProbes(run);

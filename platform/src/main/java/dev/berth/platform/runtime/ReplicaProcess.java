@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +26,14 @@ public final class ReplicaProcess {
         this.exit = exit;
     }
 
-    /** Starts the process; stdout and stderr are appended to the spec's log file. */
+    /**
+     * Starts the process, as the spec's user when the core runs as root ({@code setpriv} then execs the command, so
+     * the pid is the command's); stdout and stderr are appended to the spec's log file, opened by the core.
+     */
     public static ReplicaProcess start(LaunchSpec spec) throws IOException {
         Files.createDirectories(spec.logFile().getParent());
-        ProcessBuilder builder = new ProcessBuilder(spec.command())
+        List<String> command = spec.runAs() == null ? spec.command() : spec.runAs().command(spec.command(), RunAs.coreUid());
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(spec.workingDir().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
@@ -51,8 +56,14 @@ public final class ReplicaProcess {
             return Optional.empty();
         }
         String[] parts = containerId.substring("berth://".length()).split("@");
-        long pid = Long.parseLong(parts[0]);
-        long startMillis = Long.parseLong(parts[1]);
+        long pid;
+        long startMillis;
+        try {
+            pid = Long.parseLong(parts[0]);
+            startMillis = Long.parseLong(parts[1]);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException notOurs) {
+            return Optional.empty();
+        }
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - startMillis) < 1000).orElse(false))

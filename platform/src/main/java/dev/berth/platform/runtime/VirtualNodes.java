@@ -27,10 +27,10 @@ public final class VirtualNodes {
 
     private VirtualNodes() {}
 
-    public static void register(ObjectStore store, List<CoreConfig.NodeSpec> specs, Clock clock) {
+    public static void register(ObjectStore store, List<CoreConfig.NodeSpec> specs, CoreConfig.NodeDefaults defaults, Clock clock) {
         String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
-        for (CoreConfig.NodeSpec spec : specs) {
-            Node desired = node(spec, now);
+        for (Node desired : nodes(specs, defaults, NodeAllocatable.Machine.current(), now)) {
+            CoreConfig.NodeSpec spec = specs.stream().filter(s -> s.name().equals(desired.getMetadata().getName())).findFirst().orElseThrow();
             Optional<Node> existing = store.get(new ObjectKey(ResourceKind.NODE, null, spec.name()));
             if (existing.isEmpty()) {
                 store.create(desired);
@@ -46,13 +46,22 @@ public final class VirtualNodes {
         }
     }
 
-    static Node node(CoreConfig.NodeSpec spec, String now) {
+    /** The nodes as configured; a node without its own cpu or memory gets an equal share of {@code machine}'s. */
+    public static List<Node> nodes(List<CoreConfig.NodeSpec> specs, CoreConfig.NodeDefaults defaults, NodeAllocatable.Machine machine, String now) {
+        int withoutCpu = (int) specs.stream().filter(s -> s.cpu().isEmpty()).count();
+        int withoutMemory = (int) specs.stream().filter(s -> s.memory().isEmpty()).count();
+        String cpuShare = NodeAllocatable.share(machine, defaults.reservedCpu(), defaults.reservedMemory(), defaults.overcommit(), withoutCpu).cpu();
+        String memoryShare = NodeAllocatable.share(machine, defaults.reservedCpu(), defaults.reservedMemory(), defaults.overcommit(), withoutMemory).memory();
+        return specs.stream().map(s -> node(s, s.cpu().orElse(cpuShare), s.memory().orElse(memoryShare), now)).toList();
+    }
+
+    static Node node(CoreConfig.NodeSpec spec, String cpu, String memory, String now) {
         Map<String, String> labels = new LinkedHashMap<>(spec.labels());
         labels.put("kubernetes.io/hostname", spec.name());
         labels.put("topology.kubernetes.io/zone", spec.zone());
         labels.put("kubernetes.io/os", "linux");
         labels.put("node.berth.dev/virtual", "true");
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity(spec.cpu()), "memory", new Quantity(spec.memory()),
+        Map<String, Quantity> capacity = Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory),
                 "pods", new Quantity(Integer.toString(spec.maxPods())));
         return new NodeBuilder()
                 .withNewMetadata().withName(spec.name()).withLabels(labels).endMetadata()

@@ -55,6 +55,12 @@ final class CoreUnderTest implements AutoCloseable {
         env.put("BERTH_RUNTIME_INITIAL_BACKOFF", "1s");
         env.put("BERTH_RUNTIME_MAX_BACKOFF", "4s");
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        // the ITs' scheduling expectations (a 3-CPU hog per node, a drained node's replicas fitting on one other) are written
+        // for nodes of 4 CPUs and 8 GiB, not for the share of the CI machine that nodes without their own size get
+        for (int node = 0; node < 3; node++) {
+            env.put("BERTH_NODES_" + node + "__CPU", "4");
+            env.put("BERTH_NODES_" + node + "__MEMORY", "8Gi");
+        }
         env.putAll(extraEnv);
         this.process = ServiceProcess.of("core-" + name, "berth.core.jar", env, state.resolve("logs"));
     }

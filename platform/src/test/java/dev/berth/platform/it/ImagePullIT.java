@@ -3,6 +3,7 @@ package dev.berth.platform.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.platform.image.ImageStore;
+import dev.berth.platform.image.LayerLimits;
 import dev.berth.platform.image.PreparedImage;
 import dev.berth.platform.testapp.TestImages;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class ImagePullIT {
         try {
             for (int round = 0; round < 5; round++) {
                 Path cache = Files.createTempDirectory(work.toAbsolutePath().getParent(), "images-");
-                ImageStore store = new ImageStore(cache, Set.of("127.0.0.1:5000"));
+                ImageStore store = new ImageStore(cache, Set.of("127.0.0.1:5000"), new LayerLimits(1L << 30, 4L << 30, 200_000));
                 List<Callable<PreparedImage>> pulls = List.of(() -> store.prepare(v1), () -> store.prepare(v2), () -> store.prepare(v1ByTag),
                         () -> store.prepare(v2));
                 List<PreparedImage> prepared = pool.invokeAll(pulls).stream().map(ImagePullIT::get).toList();
