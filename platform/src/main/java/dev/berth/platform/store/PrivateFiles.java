@@ -60,11 +60,15 @@ public final class PrivateFiles {
     }
 
     /**
-     * Replaces {@code target} with {@code content}: written 0600 to {@code .<name>.tmp} beside it, fsynced, renamed
-     * over it, the directory fsynced. A crash leaves the old or the new content, never half of one.
+     * Replaces {@code target} with {@code content}: written 0600 to {@code .<name without its extension>.tmp} beside
+     * it (no longer than {@code <name>.json}, so a name the store accepts always has room for its temporary file),
+     * fsynced, renamed over it, the directory fsynced. A crash leaves the old or the new content, never half of one.
+     * Callers serialise writes to files of one directory that share a name before the extension.
      */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        Path tmp = target.resolveSibling("." + (dot > 0 ? name.substring(0, dot) : name) + ".tmp");
         Files.deleteIfExists(tmp); // a crash's leftover keeps the mode it was created with
         try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_ATTRIBUTE)) {
             Files.setPosixFilePermissions(tmp, FILE);

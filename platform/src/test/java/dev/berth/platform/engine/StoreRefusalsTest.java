@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class StoreRefusalsTest {
 
     @Test
-    void aKeyThatCannotBeAFileNameIsA400NamingTheField() {
-        ObjectKey key = new ObjectKey(ResourceKind.CONFIGMAP, "..", "cm");
+    void aNameThatCannotBeAFileNameIsA400NamingTheField() {
+        ObjectKey key = new ObjectKey(ResourceKind.STATEFULSET, "default", "db");
         EngineException e = LocalEngine.translate(new StoreException(StoreException.Reason.INVALID, key, "metadata.namespace",
                 "metadata.namespace '..' cannot be a file name: it is a relative path element"));
         assertThat(e.status()).isEqualTo(400);

@@ -31,7 +31,7 @@ class CheckpointsTest {
         Path file = dir.resolve("shipper").resolve("checkpoints.json");
         Checkpoints checkpoints = new Checkpoints(file);
         checkpoints.save(Map.of("/a.log", new Checkpoints.Position(7, 120, null)));
-        Files.writeString(dir.resolve("shipper").resolve(".checkpoints.json.tmp"), "{\"/a.log\":{\"ino"); // crashed mid-write
+        Files.writeString(dir.resolve("shipper").resolve(".checkpoints.tmp"), "{\"/a.log\":{\"ino"); // crashed mid-write
 
         assertThat(new Checkpoints(file).load()).containsExactly(Map.entry("/a.log", new Checkpoints.Position(7, 120, null)));
         checkpoints.save(Map.of("/a.log", new Checkpoints.Position(7, 240, null)));
