@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 class PaymentReplicaLossIT {
 
-    static final int CLIENTS = 4;
-    static final int ORDERS = 240;
-    static final int KILL_AFTER = 60;
+    static final int CLIENTS = 8;
+    static final int ORDERS = 480;
+    static final int KILL_AFTER = 120;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static final Pattern OPENED = Pattern.compile(
             "(?m)^ft_circuitbreaker_opened_total\\{[^}]*method=\"dev\\.berth\\.order\\.client\\.PaymentGateway\\.Guarded\\.call\"[^}]*} (\\S+)");
@@ -95,8 +95,9 @@ class PaymentReplicaLossIT {
 
     @Test
     void losingOneOfTwoPaymentReplicasUnderLoadLeavesNoOrderPendingAndTheBreakerClosed() throws Exception {
-        paymentA = Services.payment("payment-service-replica-a", Map.of()).start();
-        paymentB = Services.payment("payment-service-replica-b", Map.of()).start();
+        // a processor taking 100 ms keeps several charges in flight on the replica that is killed
+        paymentA = Services.payment("payment-service-replica-a", Map.of("PAYMENT_CHAOS_LATENCY", "100ms")).start();
+        paymentB = Services.payment("payment-service-replica-b", Map.of("PAYMENT_CHAOS_LATENCY", "100ms")).start();
         service = RoundRobinProxy.start(List.of(paymentA.port(), paymentB.port()));
         order = Services.order("order-service-replica-loss", service.port(), Map.of()).start();
         String customer = "kill-" + UUID.randomUUID();
