@@ -3,14 +3,13 @@ package dev.berth.platform.controller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The HorizontalPodAutoscaler's arithmetic ({@code pkg/controller/podautoscaler}), pure: replicas from a metric's
- * ratio to its target with a tolerance, the largest proposal over several metrics, clamped to min/max, and the
- * stabilisation windows that keep it from flapping. Thread-safe except {@link Recommendations}, which is owned by
+ * The HorizontalPodAutoscaler's arithmetic ({@code pkg/controller/podautoscaler/horizontal.go}), pure: the largest
+ * of the metrics' proposals ({@link MetricReplicas}), clamped to min/max, and the stabilisation windows that keep it from flapping. Thread-safe except {@link Recommendations}, which is owned by
  * one HPA's reconcile.
  */
 public final class HorizontalScaling {
@@ -20,30 +19,14 @@ public final class HorizontalScaling {
 
     private HorizontalScaling() {}
 
-    /** One metric's measurement beside its target, per pod: cpu utilisation % of requests, or requests per second. */
-    public record MetricValue(String name, double currentPerPod, double targetPerPod) {}
-
     /**
-     * Replicas one metric asks for: {@code ceil(current × value / target)}, or {@code current} within the
-     * tolerance.
+     * Over every metric the largest proposal wins (the HPA scales for the most loaded metric), within [min, max];
+     * no proposal keeps {@code current}, within the bounds. Each proposal is {@link MetricReplicas}'.
      *
-     * <p>Worked example: 2 replicas at 90 % cpu for a 50 % target → ratio 1.8 → ceil(3.6) = 4. At 52 % → ratio 1.04,
-     * within 10 % → stays 2. At 20 % → ratio 0.4 → ceil(0.8) = 1.
+     * <p>Worked example: cpu asks for 3, requests_per_second for 9, bounds [1, 5] → 5.
      */
-    public static int proposal(int current, MetricValue m) {
-        if (m.targetPerPod() <= 0 || current == 0) {
-            return current;
-        }
-        double ratio = m.currentPerPod() / m.targetPerPod();
-        if (Math.abs(ratio - 1.0) <= TOLERANCE) {
-            return current;
-        }
-        return (int) Math.ceil(current * ratio);
-    }
-
-    /** Over every metric the largest proposal wins (the HPA scales for the most loaded metric), within [min, max]. */
-    public static int desired(int current, List<MetricValue> metrics, int min, int max) {
-        int wanted = metrics.stream().mapToInt(m -> proposal(current, m)).max().orElse(current);
+    public static int desired(int current, Collection<Integer> proposals, int min, int max) {
+        int wanted = proposals.stream().mapToInt(Integer::intValue).max().orElse(current);
         return Math.max(min, Math.min(max, wanted));
     }
 

@@ -6,35 +6,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
-/** The HorizontalPodAutoscaler's arithmetic: proposals, tolerance, several metrics, bounds, stabilisation. */
+/** The HorizontalPodAutoscaler's arithmetic over the metrics' proposals: several metrics, bounds, stabilisation. */
 class HorizontalScalingTest {
-
-    @ParameterizedTest(name = "{0} replicas at {1} for target {2} → {3}")
-    @CsvSource({
-            "2, 90, 50, 4",
-            "2, 52, 50, 2",    // within the 10 % tolerance
-            "2, 54, 50, 2",    // 8 % off: still within
-            "2, 56, 50, 3",
-            "2, 20, 50, 1",
-            "4, 0, 50, 0",     // idle: the bounds (min) decide
-            "3, 100, 100, 3",
-            "1, 250, 100, 3",
-            "0, 500, 100, 0",  // scaled to zero by hand: the HPA stays out
-    })
-    void proposal(int current, double value, double target, int expected) {
-        assertThat(HorizontalScaling.proposal(current, new HorizontalScaling.MetricValue("m", value, target))).isEqualTo(expected);
-    }
 
     @Test
     void theMostLoadedMetricWinsWithinTheBounds() {
-        var cpu = new HorizontalScaling.MetricValue("cpu", 40, 50);      // → ceil(3 × 0.8) = 3 (tolerance: 0.2 off)
-        var rate = new HorizontalScaling.MetricValue("rps", 30, 10);     // → 9
-        assertThat(HorizontalScaling.desired(3, List.of(cpu, rate), 1, 10)).isEqualTo(9);
-        assertThat(HorizontalScaling.desired(3, List.of(cpu, rate), 1, 5)).isEqualTo(5);
-        assertThat(HorizontalScaling.desired(3, List.of(new HorizontalScaling.MetricValue("cpu", 0, 50)), 2, 5)).isEqualTo(2);
+        // the replicas each metric asks for are MetricReplicas' (see MetricReplicasTest, upstream's table)
+        assertThat(HorizontalScaling.desired(3, List.of(3, 9), 1, 10)).isEqualTo(9);
+        assertThat(HorizontalScaling.desired(3, List.of(3, 9), 1, 5)).isEqualTo(5);
+        assertThat(HorizontalScaling.desired(3, List.of(0), 2, 5)).isEqualTo(2);
+        assertThat(HorizontalScaling.desired(7, List.of(), 1, 5)).as("nothing measured: current, within the bounds").isEqualTo(5);
     }
 
     @Test
