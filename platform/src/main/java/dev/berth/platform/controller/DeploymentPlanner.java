@@ -88,7 +88,7 @@ public final class DeploymentPlanner {
                 .sorted(Comparator.comparingLong(DeploymentPlanner::revision)).toList();
         List<Action> actions = new ArrayList<>();
         boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
-        boolean recreate = d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
+        boolean recreate = recreate(d);
         Optional<RevisionSignals.Failure> rolledBackFor = Optional.empty();
 
         if (paused) {
@@ -269,8 +269,7 @@ public final class DeploymentPlanner {
                 .build();
         String rsName = newRs.map(DeploymentPlanner::name).orElse(d.getMetadata().getName() + "-" + hash);
         boolean complete = newRs.isPresent() && isComplete(desired, newRs.get(), old);
-        int maxUnavailable = fenceposts(d).maxUnavailable();
-        DeploymentConditions.available(next, available >= desired - maxUnavailable, now);
+        DeploymentConditions.available(next, available >= minAvailable(d), now);
         DeploymentConditions.progressing(d, next, Boolean.TRUE.equals(d.getSpec().getPaused()), complete, created, stepped, rsName,
                 progressDeadline(d), now);
         Optional<Action.RollBack> rollBack = actions.stream().filter(a -> a instanceof Action.RollBack).map(a -> (Action.RollBack) a).findFirst();
@@ -315,6 +314,29 @@ public final class DeploymentPlanner {
             // the API validates these on apply; a stored object that slipped through rolls one pod at a time
             return new RollingUpdate.Fenceposts(0, 1);
         }
+    }
+
+    /**
+     * {@code deploymentutil.MaxUnavailable}: how many desired pods may be unavailable with the Deployment still
+     * Available — the RollingUpdate's resolved maxUnavailable, at most the desired replicas; 0 for Recreate (it
+     * has no such budget: every replica must be available) and for 0 replicas.
+     *
+     * <p>Worked example: desired 10, maxUnavailable 25% → 2; desired 5, maxUnavailable 10 → 5; Recreate → 0.
+     */
+    static int maxUnavailable(Deployment d) {
+        if (recreate(d) || desired(d) == 0) {
+            return 0;
+        }
+        return Math.min(fenceposts(d).maxUnavailable(), desired(d));
+    }
+
+    /** {@code deploymentutil.MinAvailable}: the available pods the Available condition asks for, desired − maxUnavailable. */
+    static int minAvailable(Deployment d) {
+        return desired(d) - maxUnavailable(d);
+    }
+
+    static boolean recreate(Deployment d) {
+        return d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
     }
 
     static int progressDeadline(Deployment d) {
