@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -155,31 +156,20 @@ public final class DeploymentPlanner {
         if (total(old) == 0) {
             return;
         }
-        int maxScaledDown = RollingUpdate.maxScaledDown(desired, f.maxUnavailable(), total, newReplicas, available(newRs));
+        int maxUnavailable = maxUnavailable(d);
+        int maxScaledDown = RollingUpdate.maxScaledDown(desired, maxUnavailable, total, newReplicas, available(newRs));
         if (maxScaledDown <= 0) {
             return;
         }
-        // old pods that are not available go first: removing them costs no availability (cleanupUnhealthyReplicas)
-        int budget = maxScaledDown;
-        List<int[]> next = new ArrayList<>();
-        for (ReplicaSet rs : old) {
-            int target = replicas(rs);
-            int unhealthy = Math.max(0, target - available(rs));
-            int cut = Math.min(budget, Math.min(unhealthy, target));
-            target -= cut;
-            budget -= cut;
-            next.add(new int[] {target});
-        }
+        int[] sizes = old.stream().mapToInt(DeploymentPlanner::replicas).toArray(); // oldest first
+        int[] healthy = RollingUpdate.withoutUnhealthy(sizes, old.stream().mapToInt(DeploymentPlanner::available).toArray(), maxScaledDown);
+        int cleanedUp = Arrays.stream(sizes).sum() - Arrays.stream(healthy).sum();
         int availableTotal = available(newRs) + old.stream().mapToInt(DeploymentPlanner::available).sum();
-        int scaleDown = Math.min(budget, RollingUpdate.availableScaleDown(desired, f.maxUnavailable(), availableTotal));
-        for (int i = 0; i < old.size() && scaleDown > 0; i++) { // oldest first
-            int cut = Math.min(next.get(i)[0], scaleDown);
-            next.get(i)[0] -= cut;
-            scaleDown -= cut;
-        }
+        int scaleDown = Math.min(maxScaledDown - cleanedUp, RollingUpdate.availableScaleDown(desired, maxUnavailable, availableTotal));
+        int[] next = RollingUpdate.scaledDownOldestFirst(healthy, scaleDown);
         for (int i = 0; i < old.size(); i++) {
-            if (next.get(i)[0] != replicas(old.get(i))) {
-                actions.add(new Action.Scale(name(old.get(i)), next.get(i)[0]));
+            if (next[i] != sizes[i]) {
+                actions.add(new Action.Scale(name(old.get(i)), next[i]));
             }
         }
     }
