@@ -259,7 +259,7 @@ public final class DeploymentPlanner {
                 .build();
         String rsName = newRs.map(DeploymentPlanner::name).orElse(d.getMetadata().getName() + "-" + hash);
         boolean complete = newRs.isPresent() && isComplete(desired, newRs.get(), old);
-        DeploymentConditions.available(next, available >= minAvailable(d), now);
+        DeploymentConditions.available(next, available >= desired - maxUnavailable(d), now); // as calculateStatus
         DeploymentConditions.progressing(d, next, Boolean.TRUE.equals(d.getSpec().getPaused()), complete, created, stepped, rsName,
                 progressDeadline(d), now);
         Optional<Action.RollBack> rollBack = actions.stream().filter(a -> a instanceof Action.RollBack).map(a -> (Action.RollBack) a).findFirst();
@@ -320,11 +320,6 @@ public final class DeploymentPlanner {
         return Math.min(fenceposts(d).maxUnavailable(), desired(d));
     }
 
-    /** {@code deploymentutil.MinAvailable}: the available pods the Available condition asks for, desired − maxUnavailable. */
-    static int minAvailable(Deployment d) {
-        return desired(d) - maxUnavailable(d);
-    }
-
     static boolean recreate(Deployment d) {
         return d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
     }
@@ -341,7 +336,7 @@ public final class DeploymentPlanner {
         return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     }
 
-    private static int total(List<ReplicaSet> sets) {
+    static int total(List<ReplicaSet> sets) {
         return sets.stream().mapToInt(DeploymentPlanner::replicas).sum();
     }
 
