@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * TestGetReplicaSetFraction and TestReplicasAnnotationsNeedUpdate (proportional scaling of a rollout through the
  * desired-replicas/max-replicas annotations); the terminating-replica counts of TestGetReplicaCountForReplicaSets
  * (the DeploymentReplicaSetTerminatingReplicas feature); TestGetNonNegativeInt32FromAnnotation,
- * TestGetDeploymentsForReplicaSet, TestGetCondition/TestSetCondition/TestRemoveCondition (fabric8's types and
+ * TestGetDeploymentsForReplicaSet, the replicas annotations and IsSaturated of TestAnnotationUtils, TestGetCondition/TestSetCondition/TestRemoveCondition (fabric8's types and
  * {@link DeploymentConditions} cover those).
  */
 class DeploymentUtilTest {
@@ -195,6 +195,19 @@ class DeploymentUtilTest {
         // the Deployment's status.replicas is the actual count (its template matches none of them here)
         DeploymentStatus status = DeploymentPlanner.plan(DeploymentPlannerTest.deployment(1, "1", "0"), owned, "other", Optional.empty(), NOW).status();
         assertThat(status.getReplicas()).isEqualTo(actual);
+    }
+
+    // TestAnnotationUtils/SetNewReplicaSetAnnotations: revisions 11 to 20 set in turn with a history limit of 5 chars
+    @ParameterizedTest(name = "TestAnnotationUtils/SetNewReplicaSetAnnotations: \"{0}\" + {1} → \"{2}\"")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            -     | 11 | 11
+            11    | 12 | 11,12
+            11,12 | 13 | 12,13
+            12,13 | 14 | 13,14
+            18,19 | 20 | 19,20
+            """)
+    void testSetNewReplicaSetAnnotationsRevisionHistory(String history, String previous, String expected) {
+        assertThat(RolloutHistory.revisionHistory(history, previous, 5)).isEqualTo(expected);
     }
 
     /** "current updated ready available" as a status. */
