@@ -41,7 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the pods, from the proxies) against an {@code AverageValue} — turns each into replicas as Kubernetes' replica
  * calculator does ({@link MetricReplicas}: unready and unmeasured pods do not inflate a scale-up nor deepen a
  * scale-down) and scales the Deployment to the largest ({@link HorizontalScaling}),
- * stabilised by the behavior's windows (Kubernetes' defaults: up at once, down over 300 s). Every rescale is a
+ * stabilised by the behavior's windows (up at once, down over 300 s unless set); without a behavior as the
+ * controller-manager does it: the highest proposal of 300 s, and at most max(2 × current, 4) at once. Every rescale is a
  * {@code SuccessfulRescale} event; what cannot be measured is a {@code ScalingActive=False} condition with the reason.
  */
 public final class AutoscalerController implements Reconciler {
@@ -102,9 +103,14 @@ public final class AutoscalerController implements Reconciler {
         } else {
             active = condition(hpa, "ScalingActive", true, "ValidMetricFound", "the HPA was able to successfully calculate a replica count", now);
             int proposal = HorizontalScaling.desired(current, m.proposals().values(), min, max);
-            desired = recommendations.computeIfAbsent(key, k -> new HorizontalScaling.Recommendations())
-                    .stabilised(current, proposal, now, window(hpa, true), window(hpa, false));
-            desired = Math.max(min, Math.min(max, desired));
+            HorizontalScaling.Recommendations recent = recommendations.computeIfAbsent(key, k -> new HorizontalScaling.Recommendations());
+            if (hpa.getSpec().getBehavior() == null) { // normalizeDesiredReplicas: the controller's defaults, not behavior's
+                int unbounded = HorizontalScaling.desired(current, m.proposals().values(), 0, Integer.MAX_VALUE);
+                desired = HorizontalScaling.withinRules(current, recent.highestOfWindow(unbounded, now, DEFAULT_DOWN_WINDOW), min, max);
+            } else {
+                desired = recent.stabilised(current, proposal, now, window(hpa, true), window(hpa, false));
+                desired = Math.max(min, Math.min(max, desired));
+            }
         }
         String lastScale = hpa.getStatus() == null ? null : hpa.getStatus().getLastScaleTime();
         if (desired != current) {

@@ -30,6 +30,23 @@ public final class HorizontalScaling {
         return Math.max(min, Math.min(max, wanted));
     }
 
+    /** The controller-manager's scale-up limit for an HPA without behavior: at most twice the replicas, or 4. */
+    static final int SCALE_UP_LIMIT_FACTOR = 2;
+    static final int SCALE_UP_LIMIT_MINIMUM = 4;
+
+    /**
+     * {@code convertDesiredReplicasWithRules}, for an HPA without {@code behavior}: within [max(min, 1), max] and
+     * at most {@code max(2 × current, 4)} at once, so one bogus reading cannot multiply the replicas.
+     *
+     * <p>Worked example: 3 replicas asked to go to 1000, max 2000 → 6; 20 replicas to 1000, max 10 → 10.
+     */
+    public static int withinRules(int current, int desired, int min, int max) {
+        int scaleUpLimit = Math.max(SCALE_UP_LIMIT_FACTOR * current, SCALE_UP_LIMIT_MINIMUM);
+        int upper = Math.min(max, scaleUpLimit);
+        int lower = Math.max(min, 1);
+        return desired < lower ? lower : Math.min(desired, upper);
+    }
+
     /**
      * Recent proposals of one HPA, for the stabilisation windows: scale down only to the highest proposal of the
      * down window (so a dip does not remove replicas a minute before the next peak needs them), scale up only to
@@ -53,6 +70,18 @@ public final class HorizontalScaling {
                 return Math.min(current, maxSince(now.minus(downWindow)).orElse(proposal));
             }
             return current;
+        }
+
+        /**
+         * {@code stabilizeRecommendation}, for an HPA without {@code behavior}: the highest proposal of the down
+         * window, this one included, whichever way it goes.
+         */
+        public int highestOfWindow(int proposal, Instant now, Duration downWindow) {
+            entries.addLast(new Entry(now, proposal));
+            while (!entries.isEmpty() && entries.peekFirst().at().isBefore(now.minus(downWindow))) {
+                entries.removeFirst();
+            }
+            return maxSince(now.minus(downWindow)).orElse(proposal);
         }
 
         private Optional<Integer> minSince(Instant from) {

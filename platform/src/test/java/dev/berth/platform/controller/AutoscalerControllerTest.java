@@ -110,6 +110,17 @@ class AutoscalerControllerTest {
     }
 
     @Test
+    void withoutBehaviorAScaleUpIsAtMostTwiceTheReplicasOrFour() {
+        // convertDesiredReplicasWithRules: 1 pod at 10 times its target asks for 10; the scale-up limit is max(2 × 1, 4)
+        given(1, 10);
+        pod("web-0", "1", true, 1.0);
+
+        controller.reconcile(hpaKey());
+
+        assertThat(replicas()).isEqualTo(4);
+    }
+
+    @Test
     void withinTheToleranceNothingIsWritten() {
         // TestReplicaCalcTolerance: 102 % of a 100 % target
         given(3, 100);
