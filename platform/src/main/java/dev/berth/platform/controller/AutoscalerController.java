@@ -7,6 +7,7 @@ import dev.berth.platform.store.EventRecorder;
 import dev.berth.platform.store.ObjectStore;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
@@ -18,11 +19,13 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSta
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatusBuilder;
-import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,15 +36,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HorizontalPodAutoscaler controller ({@code autoscaling/v2}) for Deployments: every sync period it measures
- * each metric per ready pod — {@code Resource cpu} as utilisation of the pods' cpu requests, or the {@code Pods}
- * metric {@value #REQUEST_RATE_METRIC} (requests per second through the Services in front of the pods, from the
- * proxies) against an {@code AverageValue} — and scales the Deployment to {@link HorizontalScaling}'s proposal,
- * stabilised by the behavior's windows (Kubernetes' defaults: up at once, down over 300 s). Every rescale is a
+ * each metric over the Deployment's pods — {@code Resource cpu} as their total use over their total cpu requests,
+ * or the {@code Pods} metric {@value #REQUEST_RATE_METRIC} (requests per second through the Services in front of
+ * the pods, from the proxies) against an {@code AverageValue} — turns each into replicas as Kubernetes' replica
+ * calculator does ({@link MetricReplicas}: unready and unmeasured pods do not inflate a scale-up nor deepen a
+ * scale-down) and scales the Deployment to the largest ({@link HorizontalScaling}),
+ * stabilised by the behavior's windows (up at once, down over 300 s unless set); without a behavior as the
+ * controller-manager does it: the highest proposal of 300 s, and at most max(2 × current, 4) at once. Every rescale is a
  * {@code SuccessfulRescale} event; what cannot be measured is a {@code ScalingActive=False} condition with the reason.
  */
 public final class AutoscalerController implements Reconciler {
 
     public static final String REQUEST_RATE_METRIC = "requests_per_second";
+    static final String CPU_METRIC = "cpu resource utilization (percentage of request)";
     static final Duration DEFAULT_DOWN_WINDOW = Duration.ofSeconds(300);
 
     private final ObjectStore store;
@@ -59,7 +66,8 @@ public final class AutoscalerController implements Reconciler {
         this.syncPeriod = syncPeriod;
     }
 
-    private record Measured(List<HorizontalScaling.MetricValue> values, List<MetricStatus> statuses, List<String> problems) {}
+    /** What the metrics asked for: each one's replicas by name, their statuses, and what could not be measured. */
+    private record Measured(Map<String, Integer> proposals, List<MetricStatus> statuses, List<String> problems) {}
 
     @Override
     public ReconcileResult reconcile(ObjectKey key) {
@@ -81,10 +89,9 @@ public final class AutoscalerController implements Reconciler {
         }
         Deployment d = target.get();
         int current = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        List<Pod> pods = store.<Pod>list(ResourceKind.POD, key.namespace(), d.getSpec().getSelector()).stream()
-                .filter(PodStatuses::isActive).filter(p -> !PodStatuses.isTerminating(p)).toList();
-        List<Pod> ready = pods.stream().filter(PodStatuses::isReady).toList();
-        Measured m = measure(hpa, key, ready);
+        // every pod of the selector: the replica calculation itself leaves out failed and terminating ones
+        List<Pod> pods = store.list(ResourceKind.POD, key.namespace(), d.getSpec().getSelector());
+        Measured m = measure(hpa, key, current, pods, now);
         int min = hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
         int max = hpa.getSpec().getMaxReplicas();
         int desired = current;
@@ -95,10 +102,15 @@ public final class AutoscalerController implements Reconciler {
             active = condition(hpa, "ScalingActive", false, "ScalingDisabled", "scaling is disabled since the replica count of the target is zero", now);
         } else {
             active = condition(hpa, "ScalingActive", true, "ValidMetricFound", "the HPA was able to successfully calculate a replica count", now);
-            int proposal = m.values().isEmpty() ? Math.max(min, Math.min(max, current)) : HorizontalScaling.desired(current, m.values(), min, max);
-            desired = recommendations.computeIfAbsent(key, k -> new HorizontalScaling.Recommendations())
-                    .stabilised(current, proposal, now, window(hpa, true), window(hpa, false));
-            desired = Math.max(min, Math.min(max, desired));
+            int proposal = HorizontalScaling.desired(current, m.proposals().values(), min, max);
+            HorizontalScaling.Recommendations recent = recommendations.computeIfAbsent(key, k -> new HorizontalScaling.Recommendations());
+            if (hpa.getSpec().getBehavior() == null) { // normalizeDesiredReplicas: the controller's defaults, not behavior's
+                int unbounded = HorizontalScaling.desired(current, m.proposals().values(), 0, Integer.MAX_VALUE);
+                desired = HorizontalScaling.withinRules(current, recent.highestOfWindow(unbounded, now, DEFAULT_DOWN_WINDOW), min, max);
+            } else {
+                desired = recent.stabilised(current, proposal, now, window(hpa, true), window(hpa, false));
+                desired = Math.max(min, Math.min(max, desired));
+            }
         }
         String lastScale = hpa.getStatus() == null ? null : hpa.getStatus().getLastScaleTime();
         if (desired != current) {
@@ -107,7 +119,7 @@ public final class AutoscalerController implements Reconciler {
                 x.getSpec().setReplicas(to);
                 return x;
             });
-            events.normal(hpa, "horizontal-pod-autoscaler", "SuccessfulRescale", "New size: " + desired + "; reason: " + reason(m.values(), desired > current));
+            events.normal(hpa, "horizontal-pod-autoscaler", "SuccessfulRescale", "New size: " + desired + "; reason: " + reason(m.proposals(), desired > current));
             lastScale = now.toString();
         }
         HorizontalPodAutoscalerStatus status = status(hpa, current, desired, m.statuses(), active, lastScale, now);
@@ -115,59 +127,91 @@ public final class AutoscalerController implements Reconciler {
         return (desired != current ? ReconcileResult.changedState() : ReconcileResult.noChange()).andRequeueAfter(syncPeriod);
     }
 
-    private Measured measure(HorizontalPodAutoscaler hpa, ObjectKey key, List<Pod> ready) {
-        List<HorizontalScaling.MetricValue> values = new ArrayList<>();
+    private Measured measure(HorizontalPodAutoscaler hpa, ObjectKey key, int current, List<Pod> pods, Instant now) {
+        Map<String, Integer> proposals = new LinkedHashMap<>();
         List<MetricStatus> statuses = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<MetricSpec> metrics = hpa.getSpec().getMetrics() == null || hpa.getSpec().getMetrics().isEmpty()
                 ? List.of(defaultCpuMetric()) : hpa.getSpec().getMetrics();
+        List<MetricReplicas.PodState> states = pods.stream().map(AutoscalerController::state).toList();
+        MetricReplicas.Timing timing = MetricReplicas.Timing.defaults(now);
         for (MetricSpec spec : metrics) {
-            if ("Resource".equals(spec.getType()) && spec.getResource() != null && "cpu".equals(spec.getResource().getName())
-                    && spec.getResource().getTarget() != null && spec.getResource().getTarget().getAverageUtilization() != null) {
-                cpu(ready, spec.getResource().getTarget().getAverageUtilization(), values, statuses, problems);
-            } else if ("Pods".equals(spec.getType()) && spec.getPods() != null && REQUEST_RATE_METRIC.equals(spec.getPods().getMetric().getName())
-                    && spec.getPods().getTarget() != null && spec.getPods().getTarget().getAverageValue() != null) {
-                double target = spec.getPods().getTarget().getAverageValue().getNumericalAmount().doubleValue();
-                OptionalDouble rate = usage.requestRate(key.toString(), ready);
-                if (rate.isPresent() && !ready.isEmpty()) {
-                    double perPod = rate.getAsDouble() / ready.size();
-                    values.add(new HorizontalScaling.MetricValue(REQUEST_RATE_METRIC, perPod, target));
+            try {
+                if ("Resource".equals(spec.getType()) && spec.getResource() != null && "cpu".equals(spec.getResource().getName())
+                        && spec.getResource().getTarget() != null && spec.getResource().getTarget().getAverageUtilization() != null) {
+                    MetricReplicas.Recommendation r = MetricReplicas.forResource(current, spec.getResource().getTarget().getAverageUtilization(), true,
+                            states, cpuSamples(pods, now), timing);
+                    proposals.put(CPU_METRIC, r.replicas());
+                    statuses.add(new MetricStatusBuilder().withType("Resource").withNewResource().withName("cpu").withNewCurrent()
+                            .withAverageUtilization((int) r.utilization()).withAverageValue(new Quantity(r.averageMilli() + "m")).endCurrent()
+                            .endResource().build());
+                } else if ("Pods".equals(spec.getType()) && spec.getPods() != null && REQUEST_RATE_METRIC.equals(spec.getPods().getMetric().getName())
+                        && spec.getPods().getTarget() != null && spec.getPods().getTarget().getAverageValue() != null) {
+                    long target = milli(spec.getPods().getTarget().getAverageValue());
+                    MetricReplicas.Recommendation r = MetricReplicas.forPodsMetric(current, target, states, rateSamples(key, pods, now), timing);
+                    proposals.put(REQUEST_RATE_METRIC, r.replicas());
                     statuses.add(new MetricStatusBuilder().withType("Pods").withNewPods().withNewMetric().withName(REQUEST_RATE_METRIC).endMetric()
-                            .withNewCurrent().withAverageValue(new Quantity(String.format(Locale.ROOT, "%.3f", perPod))).endCurrent().endPods().build());
+                            .withNewCurrent().withAverageValue(new Quantity(r.averageMilli() + "m")).endCurrent().endPods().build());
+                } else {
+                    problems.add("unsupported metric (type " + spec.getType() + "): Berth measures Resource cpu with averageUtilization and Pods "
+                            + REQUEST_RATE_METRIC + " with averageValue");
                 }
-            } else {
-                problems.add("unsupported metric (type " + spec.getType() + "): Berth measures Resource cpu with averageUtilization and Pods "
-                        + REQUEST_RATE_METRIC + " with averageValue");
+            } catch (MetricReplicas.Unmeasurable e) {
+                problems.add("failed to get " + ("Resource".equals(spec.getType()) ? "cpu utilization" : REQUEST_RATE_METRIC) + ": " + e.getMessage());
             }
         }
-        return new Measured(values, statuses, problems);
+        return new Measured(proposals, statuses, problems);
     }
 
-    /** Average cpu use of the ready pods in % of their cpu requests. Pods without a first sample yet are left out. */
-    private void cpu(List<Pod> ready, int targetPercent, List<HorizontalScaling.MetricValue> values, List<MetricStatus> statuses, List<String> problems) {
-        double usedPercentSum = 0;
-        int measured = 0;
-        for (Pod p : ready) {
-            BigDecimal requested = BigDecimal.ZERO;
-            for (Container c : p.getSpec().getContainers()) {
-                Quantity q = c.getResources() == null || c.getResources().getRequests() == null ? null : c.getResources().getRequests().get("cpu");
-                if (q == null) {
-                    problems.add("missing request for cpu in container " + c.getName() + " of pod " + p.getMetadata().getName());
-                    return;
-                }
-                requested = requested.add(q.getNumericalAmount());
-            }
+    /** A pod as the replica calculation reads it; its cpu request is null when a container has none. */
+    private static MetricReplicas.PodState state(Pod p) {
+        Long request = 0L;
+        for (Container c : p.getSpec().getContainers()) {
+            Quantity q = c.getResources() == null || c.getResources().getRequests() == null ? null : c.getResources().getRequests().get("cpu");
+            request = q == null || request == null ? null : request + milli(q);
+        }
+        PodCondition ready = p.getStatus() == null || p.getStatus().getConditions() == null ? null
+                : p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        Instant since = ready == null || ready.getLastTransitionTime() == null ? Instant.EPOCH : Instant.parse(ready.getLastTransitionTime());
+        String started = p.getStatus() == null ? null : p.getStatus().getStartTime();
+        return new MetricReplicas.PodState(p.getMetadata().getName(), PodStatuses.phase(p), PodStatuses.isTerminating(p),
+                ready == null ? null : new MetricReplicas.ReadyCondition("True".equals(ready.getStatus()), since),
+                started == null ? null : Instant.parse(started), request);
+    }
+
+    /** Each pod's cpu over the last sync period, in millicores; a pod not running or sampled for the first time has none. */
+    private MetricReplicas.Samples cpuSamples(List<Pod> pods, Instant now) {
+        Map<String, Long> milli = new HashMap<>();
+        for (Pod p : pods) {
             OptionalDouble cores = usage.cpuCores(p);
-            if (cores.isPresent() && requested.signum() > 0) {
-                usedPercentSum += cores.getAsDouble() / requested.doubleValue() * 100;
-                measured++;
+            if (cores.isPresent()) {
+                milli.put(p.getMetadata().getName(), Math.round(cores.getAsDouble() * 1000));
             }
         }
-        if (measured > 0) {
-            double average = usedPercentSum / measured;
-            values.add(new HorizontalScaling.MetricValue("cpu resource utilization (percentage of request)", average, targetPercent));
-            statuses.add(new MetricStatusBuilder().withType("Resource").withNewResource().withName("cpu")
-                    .withNewCurrent().withAverageUtilization((int) Math.round(average)).endCurrent().endResource().build());
+        return new MetricReplicas.Samples(milli, now, syncPeriod);
+    }
+
+    /**
+     * The request rate through the Services, spread over the ready pods: only they are endpoints, so only they
+     * receive requests; the others have no sample (missing, in the replica calculation's terms).
+     */
+    private MetricReplicas.Samples rateSamples(ObjectKey key, List<Pod> pods, Instant now) {
+        List<Pod> ready = pods.stream().filter(PodStatuses::isActive).filter(PodStatuses::isReady).toList();
+        OptionalDouble rate = usage.requestRate(key.toString(), ready);
+        Map<String, Long> milli = new HashMap<>();
+        if (rate.isPresent() && !ready.isEmpty()) {
+            long perPod = Math.round(rate.getAsDouble() * 1000 / ready.size());
+            ready.forEach(p -> milli.put(p.getMetadata().getName(), perPod));
+        }
+        return new MetricReplicas.Samples(milli, now, syncPeriod);
+    }
+
+    /** A quantity in milli-units, rounded up as {@code resource.Quantity.MilliValue}. */
+    private static long milli(Quantity q) {
+        try {
+            return q.getNumericalAmount().movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new MetricReplicas.Unmeasurable("quantity " + q + " is out of range");
         }
     }
 
@@ -186,10 +230,10 @@ public final class AutoscalerController implements Reconciler {
         return Duration.ofSeconds(rules.getStabilizationWindowSeconds());
     }
 
-    /** Kubernetes' wording: the metric that drove a scale-up, "All metrics below target" for a scale-down. */
-    private static String reason(List<HorizontalScaling.MetricValue> values, boolean up) {
-        return up ? values.stream().filter(v -> v.currentPerPod() > v.targetPerPod()).map(v -> v.name() + " above target")
-                .findFirst().orElse("a metric above target") : "All metrics below target";
+    /** Kubernetes' wording: the metric that asked for the most replicas on a scale-up, "All metrics below target" on a scale-down. */
+    private static String reason(Map<String, Integer> proposals, boolean up) {
+        return up ? proposals.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> e.getKey() + " above target")
+                .orElse("a metric above target") : "All metrics below target";
     }
 
     private static HorizontalPodAutoscalerCondition condition(HorizontalPodAutoscaler hpa, String type, boolean status, String reason, String message,

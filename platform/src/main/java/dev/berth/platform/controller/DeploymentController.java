@@ -140,7 +140,9 @@ public final class DeploymentController implements Reconciler {
                 Map<String, String> a = new LinkedHashMap<>(rs.getMetadata().getAnnotations());
                 String was = a.get(DeploymentPlanner.REVISION_ANNOTATION);
                 String history = a.get(DeploymentPlanner.REVISION_HISTORY_ANNOTATION);
-                a.put(DeploymentPlanner.REVISION_HISTORY_ANNOTATION, history == null ? was : history + "," + was);
+                if (was != null) { // as upstream, only a revision it had goes into the history
+                    a.put(DeploymentPlanner.REVISION_HISTORY_ANNOTATION, RolloutHistory.revisionHistory(history, was, RolloutHistory.MAX_REVISION_HISTORY_CHARS));
+                }
                 a.put(DeploymentPlanner.REVISION_ANNOTATION, Long.toString(n.revision()));
                 a.put(DeploymentPlanner.BERTH_REVISION_ANNOTATION, Long.toString(n.revision()));
                 rs.getMetadata().setAnnotations(a);

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class DeploymentPlanner {
                 .sorted(Comparator.comparingLong(DeploymentPlanner::revision)).toList();
         List<Action> actions = new ArrayList<>();
         boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
-        boolean recreate = d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
+        boolean recreate = recreate(d);
         Optional<RevisionSignals.Failure> rolledBackFor = Optional.empty();
 
         if (paused) {
@@ -155,31 +156,20 @@ public final class DeploymentPlanner {
         if (total(old) == 0) {
             return;
         }
-        int maxScaledDown = RollingUpdate.maxScaledDown(desired, f.maxUnavailable(), total, newReplicas, available(newRs));
+        int maxUnavailable = maxUnavailable(d);
+        int maxScaledDown = RollingUpdate.maxScaledDown(desired, maxUnavailable, total, newReplicas, available(newRs));
         if (maxScaledDown <= 0) {
             return;
         }
-        // old pods that are not available go first: removing them costs no availability (cleanupUnhealthyReplicas)
-        int budget = maxScaledDown;
-        List<int[]> next = new ArrayList<>();
-        for (ReplicaSet rs : old) {
-            int target = replicas(rs);
-            int unhealthy = Math.max(0, target - available(rs));
-            int cut = Math.min(budget, Math.min(unhealthy, target));
-            target -= cut;
-            budget -= cut;
-            next.add(new int[] {target});
-        }
+        int[] sizes = old.stream().mapToInt(DeploymentPlanner::replicas).toArray(); // oldest first
+        int[] healthy = RollingUpdate.withoutUnhealthy(sizes, old.stream().mapToInt(DeploymentPlanner::available).toArray(), maxScaledDown);
+        int cleanedUp = Arrays.stream(sizes).sum() - Arrays.stream(healthy).sum();
         int availableTotal = available(newRs) + old.stream().mapToInt(DeploymentPlanner::available).sum();
-        int scaleDown = Math.min(budget, RollingUpdate.availableScaleDown(desired, f.maxUnavailable(), availableTotal));
-        for (int i = 0; i < old.size() && scaleDown > 0; i++) { // oldest first
-            int cut = Math.min(next.get(i)[0], scaleDown);
-            next.get(i)[0] -= cut;
-            scaleDown -= cut;
-        }
+        int scaleDown = Math.min(maxScaledDown - cleanedUp, RollingUpdate.availableScaleDown(desired, maxUnavailable, availableTotal));
+        int[] next = RollingUpdate.scaledDownOldestFirst(healthy, scaleDown);
         for (int i = 0; i < old.size(); i++) {
-            if (next.get(i)[0] != replicas(old.get(i))) {
-                actions.add(new Action.Scale(name(old.get(i)), next.get(i)[0]));
+            if (next[i] != sizes[i]) {
+                actions.add(new Action.Scale(name(old.get(i)), next[i]));
             }
         }
     }
@@ -269,8 +259,7 @@ public final class DeploymentPlanner {
                 .build();
         String rsName = newRs.map(DeploymentPlanner::name).orElse(d.getMetadata().getName() + "-" + hash);
         boolean complete = newRs.isPresent() && isComplete(desired, newRs.get(), old);
-        int maxUnavailable = fenceposts(d).maxUnavailable();
-        DeploymentConditions.available(next, available >= desired - maxUnavailable, now);
+        DeploymentConditions.available(next, available >= desired - maxUnavailable(d), now); // as calculateStatus
         DeploymentConditions.progressing(d, next, Boolean.TRUE.equals(d.getSpec().getPaused()), complete, created, stepped, rsName,
                 progressDeadline(d), now);
         Optional<Action.RollBack> rollBack = actions.stream().filter(a -> a instanceof Action.RollBack).map(a -> (Action.RollBack) a).findFirst();
@@ -317,6 +306,24 @@ public final class DeploymentPlanner {
         }
     }
 
+    /**
+     * {@code deploymentutil.MaxUnavailable}: how many desired pods may be unavailable with the Deployment still
+     * Available — the RollingUpdate's resolved maxUnavailable, at most the desired replicas; 0 for Recreate (it
+     * has no such budget: every replica must be available) and for 0 replicas.
+     *
+     * <p>Worked example: desired 10, maxUnavailable 25% → 2; desired 5, maxUnavailable 10 → 5; Recreate → 0.
+     */
+    static int maxUnavailable(Deployment d) {
+        if (recreate(d) || desired(d) == 0) {
+            return 0;
+        }
+        return Math.min(fenceposts(d).maxUnavailable(), desired(d));
+    }
+
+    static boolean recreate(Deployment d) {
+        return d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
+    }
+
     static int progressDeadline(Deployment d) {
         return d.getSpec().getProgressDeadlineSeconds() == null ? DEFAULT_PROGRESS_DEADLINE_SECONDS : d.getSpec().getProgressDeadlineSeconds();
     }
@@ -329,7 +336,7 @@ public final class DeploymentPlanner {
         return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     }
 
-    private static int total(List<ReplicaSet> sets) {
+    static int total(List<ReplicaSet> sets) {
         return sets.stream().mapToInt(DeploymentPlanner::replicas).sum();
     }
 

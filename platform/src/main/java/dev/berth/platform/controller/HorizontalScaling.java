@@ -3,14 +3,13 @@ package dev.berth.platform.controller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The HorizontalPodAutoscaler's arithmetic ({@code pkg/controller/podautoscaler}), pure: replicas from a metric's
- * ratio to its target with a tolerance, the largest proposal over several metrics, clamped to min/max, and the
- * stabilisation windows that keep it from flapping. Thread-safe except {@link Recommendations}, which is owned by
+ * The HorizontalPodAutoscaler's arithmetic ({@code pkg/controller/podautoscaler/horizontal.go}), pure: the largest
+ * of the metrics' proposals ({@link MetricReplicas}), clamped to min/max, and the stabilisation windows that keep it from flapping. Thread-safe except {@link Recommendations}, which is owned by
  * one HPA's reconcile.
  */
 public final class HorizontalScaling {
@@ -20,31 +19,32 @@ public final class HorizontalScaling {
 
     private HorizontalScaling() {}
 
-    /** One metric's measurement beside its target, per pod: cpu utilisation % of requests, or requests per second. */
-    public record MetricValue(String name, double currentPerPod, double targetPerPod) {}
-
     /**
-     * Replicas one metric asks for: {@code ceil(current × value / target)}, or {@code current} within the
-     * tolerance.
+     * Over every metric the largest proposal wins (the HPA scales for the most loaded metric), within [min, max];
+     * no proposal keeps {@code current}, within the bounds. Each proposal is {@link MetricReplicas}'.
      *
-     * <p>Worked example: 2 replicas at 90 % cpu for a 50 % target → ratio 1.8 → ceil(3.6) = 4. At 52 % → ratio 1.04,
-     * within 10 % → stays 2. At 20 % → ratio 0.4 → ceil(0.8) = 1.
+     * <p>Worked example: cpu asks for 3, requests_per_second for 9, bounds [1, 5] → 5.
      */
-    public static int proposal(int current, MetricValue m) {
-        if (m.targetPerPod() <= 0 || current == 0) {
-            return current;
-        }
-        double ratio = m.currentPerPod() / m.targetPerPod();
-        if (Math.abs(ratio - 1.0) <= TOLERANCE) {
-            return current;
-        }
-        return (int) Math.ceil(current * ratio);
+    public static int desired(int current, Collection<Integer> proposals, int min, int max) {
+        int wanted = proposals.stream().mapToInt(Integer::intValue).max().orElse(current);
+        return Math.max(min, Math.min(max, wanted));
     }
 
-    /** Over every metric the largest proposal wins (the HPA scales for the most loaded metric), within [min, max]. */
-    public static int desired(int current, List<MetricValue> metrics, int min, int max) {
-        int wanted = metrics.stream().mapToInt(m -> proposal(current, m)).max().orElse(current);
-        return Math.max(min, Math.min(max, wanted));
+    /** The controller-manager's scale-up limit for an HPA without behavior: at most twice the replicas, or 4. */
+    static final int SCALE_UP_LIMIT_FACTOR = 2;
+    static final int SCALE_UP_LIMIT_MINIMUM = 4;
+
+    /**
+     * {@code convertDesiredReplicasWithRules}, for an HPA without {@code behavior}: within [max(min, 1), max] and
+     * at most {@code max(2 × current, 4)} at once, so one bogus reading cannot multiply the replicas.
+     *
+     * <p>Worked example: 3 replicas asked to go to 1000, max 2000 → 6; 20 replicas to 1000, max 10 → 10.
+     */
+    public static int withinRules(int current, int desired, int min, int max) {
+        int scaleUpLimit = Math.max(SCALE_UP_LIMIT_FACTOR * current, SCALE_UP_LIMIT_MINIMUM);
+        int upper = Math.min(max, scaleUpLimit);
+        int lower = Math.max(min, 1);
+        return desired < lower ? lower : Math.min(desired, upper);
     }
 
     /**
@@ -70,6 +70,18 @@ public final class HorizontalScaling {
                 return Math.min(current, maxSince(now.minus(downWindow)).orElse(proposal));
             }
             return current;
+        }
+
+        /**
+         * {@code stabilizeRecommendation}, for an HPA without {@code behavior}: the highest proposal of the down
+         * window, this one included, whichever way it goes.
+         */
+        public int highestOfWindow(int proposal, Instant now, Duration downWindow) {
+            entries.addLast(new Entry(now, proposal));
+            while (!entries.isEmpty() && entries.peekFirst().at().isBefore(now.minus(downWindow))) {
+                entries.removeFirst();
+            }
+            return maxSince(now.minus(downWindow)).orElse(proposal);
         }
 
         private Optional<Integer> minSince(Instant from) {

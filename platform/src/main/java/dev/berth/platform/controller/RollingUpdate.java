@@ -108,4 +108,42 @@ public final class RollingUpdate {
     public static int availableScaleDown(int desired, int maxUnavailable, int totalAvailable) {
         return Math.max(0, totalAvailable - (desired - maxUnavailable));
     }
+
+    /**
+     * {@code cleanupUnhealthyReplicas}: the old ReplicaSets, oldest first, lose their pods that are not available,
+     * at most {@code maxCleanup} in all; removing those costs no availability.
+     *
+     * <p>Worked example: one old ReplicaSet of 10 with 8 available, at most 1 → [9]; at most 3 → [8].
+     *
+     * @param replicas  the old ReplicaSets' spec replicas, oldest first
+     * @param available their available pods, in the same order
+     * @return their sizes afterwards, in the same order
+     */
+    public static int[] withoutUnhealthy(int[] replicas, int[] available, int maxCleanup) {
+        int[] next = replicas.clone();
+        int budget = Math.max(0, maxCleanup);
+        for (int i = 0; i < next.length && budget > 0; i++) {
+            int cut = Math.min(budget, Math.max(0, next[i] - available[i]));
+            next[i] -= cut;
+            budget -= cut;
+        }
+        return next;
+    }
+
+    /**
+     * {@code scaleDownOldReplicaSetsForRollingUpdate}: the old ReplicaSets shrink by {@code count} pods in all,
+     * oldest first.
+     *
+     * <p>Worked example: [2, 5] by 3 → [0, 4].
+     */
+    public static int[] scaledDownOldestFirst(int[] replicas, int count) {
+        int[] next = replicas.clone();
+        int left = Math.max(0, count);
+        for (int i = 0; i < next.length && left > 0; i++) {
+            int cut = Math.min(next[i], left);
+            next[i] -= cut;
+            left -= cut;
+        }
+        return next;
+    }
 }

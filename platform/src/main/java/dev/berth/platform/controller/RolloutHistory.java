@@ -82,6 +82,38 @@ public final class RolloutHistory {
 
     public static final String RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
 
+    /** The deployment controller's maxRevHistoryLengthInChars: about 100 revisions. */
+    public static final int MAX_REVISION_HISTORY_CHARS = 2000;
+
+    /**
+     * The {@code deployment.kubernetes.io/revision-history} of a ReplicaSet that becomes the newest revision again
+     * (undo, rollback), as {@code SetNewReplicaSetAnnotations}: its previous revision appended, the oldest entries
+     * dropped so the whole stays within {@code limitInChars}; when even the newest alone does not fit, unchanged.
+     *
+     * <p>Worked example, limit 5: none + "11" → "11"; "11" + "12" → "11,12"; "11,12" + "13" → "12,13".
+     *
+     * @param history the annotation's value, null when absent
+     * @return the new value
+     */
+    public static String revisionHistory(String history, String previousRevision, int limitInChars) {
+        if (history == null || history.isEmpty()) {
+            return previousRevision;
+        }
+        List<String> revisions = List.of(history.split(","));
+        int length = history.length() + previousRevision.length() + 1;
+        int start = 0;
+        while (length > limitInChars && start < revisions.size()) {
+            length -= revisions.get(start).length() + 1;
+            start++;
+        }
+        if (length > limitInChars) {
+            return history;
+        }
+        List<String> kept = new java.util.ArrayList<>(revisions.subList(start, revisions.size()));
+        kept.add(previousRevision);
+        return String.join(",", kept);
+    }
+
     static String changeCause(ReplicaSet rs) {
         return rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(DeploymentPlanner.CHANGE_CAUSE_ANNOTATION);
     }

@@ -133,6 +133,21 @@ class DeploymentPlannerTest {
     }
 
     @Test
+    void aRecreateDeploymentIsAvailableOnlyWithEveryReplica() {
+        // deploymentutil.MaxUnavailable is 0 for a strategy other than RollingUpdate: 3 of 4 is not minimum availability
+        Deployment d = deployment(4, null, null);
+        d.getSpec().getStrategy().setType("Recreate");
+        d.getSpec().getStrategy().setRollingUpdate(null);
+        DeploymentPlanner.Plan threeOfFour = DeploymentPlanner.plan(d, List.of(rs("new", 1, 4, 4, 3, false)), "new", HEALTHY, NOW);
+        assertThat(threeOfFour.actions()).isEmpty();
+        assertThat(condition(threeOfFour.status(), "Available").getStatus()).isEqualTo("False");
+        assertThat(condition(threeOfFour.status(), "Available").getReason()).isEqualTo("MinimumReplicasUnavailable");
+        assertThat(threeOfFour.status().getUnavailableReplicas()).isEqualTo(1);
+        DeploymentPlanner.Plan all = DeploymentPlanner.plan(d, List.of(rs("new", 1, 4, 4, 4, false)), "new", HEALTHY, NOW);
+        assertThat(condition(all.status(), "Available").getStatus()).isEqualTo("True");
+    }
+
+    @Test
     void aPausedDeploymentStartsNoRolloutAndSaysSo() {
         Deployment d = deployment(3, "1", "0");
         d.getSpec().setPaused(true);

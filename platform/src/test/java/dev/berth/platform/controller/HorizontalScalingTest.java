@@ -9,32 +9,49 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The HorizontalPodAutoscaler's arithmetic: proposals, tolerance, several metrics, bounds, stabilisation. */
+/** The HorizontalPodAutoscaler's arithmetic over the metrics' proposals: several metrics, bounds, stabilisation. */
 class HorizontalScalingTest {
-
-    @ParameterizedTest(name = "{0} replicas at {1} for target {2} → {3}")
-    @CsvSource({
-            "2, 90, 50, 4",
-            "2, 52, 50, 2",    // within the 10 % tolerance
-            "2, 54, 50, 2",    // 8 % off: still within
-            "2, 56, 50, 3",
-            "2, 20, 50, 1",
-            "4, 0, 50, 0",     // idle: the bounds (min) decide
-            "3, 100, 100, 3",
-            "1, 250, 100, 3",
-            "0, 500, 100, 0",  // scaled to zero by hand: the HPA stays out
-    })
-    void proposal(int current, double value, double target, int expected) {
-        assertThat(HorizontalScaling.proposal(current, new HorizontalScaling.MetricValue("m", value, target))).isEqualTo(expected);
-    }
 
     @Test
     void theMostLoadedMetricWinsWithinTheBounds() {
-        var cpu = new HorizontalScaling.MetricValue("cpu", 40, 50);      // → ceil(3 × 0.8) = 3 (tolerance: 0.2 off)
-        var rate = new HorizontalScaling.MetricValue("rps", 30, 10);     // → 9
-        assertThat(HorizontalScaling.desired(3, List.of(cpu, rate), 1, 10)).isEqualTo(9);
-        assertThat(HorizontalScaling.desired(3, List.of(cpu, rate), 1, 5)).isEqualTo(5);
-        assertThat(HorizontalScaling.desired(3, List.of(new HorizontalScaling.MetricValue("cpu", 0, 50)), 2, 5)).isEqualTo(2);
+        // the replicas each metric asks for are MetricReplicas' (see MetricReplicasTest, upstream's table)
+        assertThat(HorizontalScaling.desired(3, List.of(3, 9), 1, 10)).isEqualTo(9);
+        assertThat(HorizontalScaling.desired(3, List.of(3, 9), 1, 5)).isEqualTo(5);
+        assertThat(HorizontalScaling.desired(3, List.of(0), 2, 5)).isEqualTo(2);
+        assertThat(HorizontalScaling.desired(7, List.of(), 1, 5)).as("nothing measured: current, within the bounds").isEqualTo(5);
+    }
+
+    // kubernetes pkg/controller/podautoscaler/horizontal_test.go, TestConvertDesiredReplicasWithRules (an HPA without behavior)
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            prenormalized desired replicas within range                  | 5  | 7    | 3 | 8    | 7
+            prenormalized desired replicas < minReplicas                 | 3  | 1    | 2 | 8    | 2
+            1 is minLimit because hpaMinReplicas < 1                     | 1  | 0    | 0 | 10   | 1
+            maxReplicas is the limit because maxReplicas < scaleUpLimit  | 20 | 1000 | 1 | 10   | 10
+            scaleUpLimit is the limit because scaleUpLimit < maxReplicas | 3  | 1000 | 1 | 2000 | 6
+            """)
+    void testConvertDesiredReplicasWithRules(String upstreamCase, int current, int desired, int min, int max, int expected) {
+        assertThat(HorizontalScaling.withinRules(current, desired, min, max)).isEqualTo(expected);
+    }
+
+    // TestNormalizeDesiredReplicas: without behavior, the highest proposal of the 5-minute down window, this one included
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            empty log                          | -                  | 5 | 5
+            stabilize                          | 4@-120 5@-60       | 3 | 5
+            no stabilize                       | 1@-120 2@-60       | 3 | 3
+            no stabilize - old recommendations | 10@-600 9@-540     | 3 | 3
+            stabilize - old recommendations    | 10@-600 4@-60 5@-120 9@-540 | 3 | 5
+            """)
+    void testNormalizeDesiredReplicas(String upstreamCase, String recommendations, int prenormalized, int expected) {
+        Instant now = Instant.parse("2026-11-22T10:00:00Z");
+        HorizontalScaling.Recommendations r = new HorizontalScaling.Recommendations();
+        if (recommendations != null) { // recorded oldest first, as the controller records them
+            java.util.Arrays.stream(recommendations.split(" ")).map(e -> e.split("@"))
+                    .sorted(java.util.Comparator.comparingInt(e -> Integer.parseInt(e[1])))
+                    .forEach(e -> r.highestOfWindow(Integer.parseInt(e[0]), now.plusSeconds(Integer.parseInt(e[1])), Duration.ofSeconds(300)));
+        }
+        assertThat(r.highestOfWindow(prenormalized, now, Duration.ofSeconds(300))).isEqualTo(expected);
     }
 
     @Test
