@@ -124,14 +124,14 @@ final class LayerArchive {
      * host follows it; refused when a symlink leads out of the root (or loops). Missing components stay as named.
      */
     static Path resolve(Path root, Path relative, String entry) throws IOException, ImagePullException {
-        Deque<String> todo = new ArrayDeque<>();
+        Deque<String> pending = new ArrayDeque<>();
         if (relative != null) {
-            relative.forEach(part -> todo.addLast(part.toString()));
+            relative.forEach(part -> pending.addLast(part.toString()));
         }
         Path current = root;
         int hops = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.removeFirst();
+        while (!pending.isEmpty()) {
+            String part = pending.removeFirst();
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }
@@ -155,9 +155,9 @@ final class LayerArchive {
             // continue from the link's target, re-resolving its own components
             Deque<String> rest = new ArrayDeque<>();
             root.relativize(target).forEach(x -> rest.addLast(x.toString()));
-            rest.addAll(todo);
-            todo.clear();
-            todo.addAll(rest);
+            rest.addAll(pending);
+            pending.clear();
+            pending.addAll(rest);
             current = root;
         }
         return current;
