@@ -57,14 +57,14 @@ echo "  median: $(printf '%s\n' "${failed[@]}" | median) failed of $(printf '%s\
 [ "${PARTS:-12}" = 1 ] && exit 0
 say "2/2 broken payment-service revision (readiness never UP) → automatic rollback ($RUNS runs)"
 add_env() { # the Deployment with one more env var on its first container, PUT back with its resourceVersion
-  api /api/v1/namespaces/berth/deployments/payment-service | python3 -c '
+  api /berth/v1/namespaces/berth/deployments/payment-service | python3 -c '
 import json,sys
 d=json.load(sys.stdin); d.pop("status",None)
 d["spec"]["template"]["spec"]["containers"][0].setdefault("env",[]).append({"name":"PAYMENT_CHAOS_UNREADY","value":"true"})
-print(json.dumps(d))' | api /api/v1/namespaces/berth/deployments/payment-service -X PUT -H 'Content-Type: application/json' --data-binary @- >/dev/null
+print(json.dumps(d))' | api /berth/v1/namespaces/berth/deployments/payment-service -X PUT -H 'Content-Type: application/json' --data-binary @- >/dev/null
 }
 unhealthy_new() { # an Unhealthy (readiness) event of a payment-service pod created after $1 (epoch seconds)
-  api "/api/v1/events?namespace=berth" | python3 -c '
+  api "/berth/v1/events?namespace=berth" | python3 -c '
 import json,sys,datetime
 since=float(sys.argv[1])
 for e in json.load(sys.stdin)["items"]:
@@ -74,7 +74,7 @@ for e in json.load(sys.stdin)["items"]:
         if t>=since-1: print(o); break' "$1"
 }
 back_and_whole() {
-  api /api/v1/namespaces/berth/deployments/payment-service | python3 -c '
+  api /berth/v1/namespaces/berth/deployments/payment-service | python3 -c '
 import json,sys
 d=json.load(sys.stdin); s=d.get("status",{}); env=d["spec"]["template"]["spec"]["containers"][0].get("env",[])
 ok=not any(e["name"]=="PAYMENT_CHAOS_UNREADY" for e in env) and s.get("replicas")==s.get("availableReplicas")==s.get("updatedReplicas")==d["spec"]["replicas"]

@@ -33,7 +33,7 @@ import sys, yaml
 text = open(sys.argv[1]).read()
 sds = [sd for job in yaml.safe_load(text)["scrape_configs"] for sd in job.get("http_sd_configs", [])]
 assert text.count("http://127.0.0.1:7070") == 1, "the core URL http://127.0.0.1:7070 must appear exactly once"
-assert [sd["url"] for sd in sds] == ["http://127.0.0.1:7070/api/v1/sd/prometheus"], "one http_sd on the core's /api/v1/sd/prometheus"
+assert [sd["url"] for sd in sds] == ["http://127.0.0.1:7070/berth/v1/sd/prometheus"], "one http_sd on the core's /berth/v1/sd/prometheus"
 assert sds[0]["authorization"] == {"type": "Bearer", "credentials_file": "core.token"}, "bearer token from core.token"
 PY
 say "$prom/prometheus.yml: discovers from the core at http://127.0.0.1:7070 with core.token, as ci/prometheus.sh renders it"

@@ -20,11 +20,11 @@ import java.io.InputStream;
 import org.jboss.logging.Logger;
 
 /**
- * {@code GET /api/v1/namespaces/{ns}/pods/{pod}/log?tailLines=&follow=}: a replica's stdout and stderr, streamed. A
+ * {@code GET /berth/v1/namespaces/{ns}/pods/{pod}/log?tailLines=&follow=}: a replica's stdout and stderr, streamed. A
  * follow takes a slot of {@link OpenStreams} (429 beyond the caps) and ends, releasing its worker thread and file,
  * within {@link #CLIENT_CHECK_MS} plus one log poll of the client going away, even when the pod writes nothing.
  */
-@Path("/api/v1/namespaces/{namespace}/pods/{pod}/log")
+@Path("/berth/v1/namespaces/{namespace}/pods/{pod}/log")
 public class LogResource {
 
     private static final Logger LOG = Logger.getLogger(LogResource.class);

@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/logs?q=&namespace=&limit=}: shipped log lines from Elasticsearch matching a query string,
+ * {@code GET /berth/v1/logs?q=&namespace=&limit=}: shipped log lines from Elasticsearch matching a query string,
  * oldest first ({@code berth logs --search}). 503 when the core ships no logs, 400 for a query Elasticsearch rejects.
  */
-@Path("/api/v1/logs")
+@Path("/berth/v1/logs")
 public class LogSearchResource {
 
     static final int MAX_LIMIT = 10_000;

@@ -16,8 +16,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code POST /api/v1/nodes/{name}/{cordon|uncordon|drain|fail|recover}}: operating virtual nodes (admin). */
-@Path("/api/v1")
+/** {@code POST /berth/v1/nodes/{name}/{cordon|uncordon|drain|fail|recover}}: operating virtual nodes (admin). */
+@Path("/berth/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class NodeResource {
 

@@ -31,11 +31,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /api/v1}: apply, get, list, replace, delete and scale, Kubernetes-shaped. Manifests are read and validated
+ * {@code /berth/v1}: apply, get, list, replace, delete and scale, Kubernetes-shaped. Manifests are read and validated
  * here (nothing is written if any document is wrong), then handed to the {@link Engine}, which validates what scale
  * and rollout change with the same rules. Namespaces and names in the URL are checked by {@link RouteNames}.
  */
-@Path("/api/v1")
+@Path("/berth/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class ObjectResource {
 

@@ -13,11 +13,11 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * {@code GET /api/v1/sd/prometheus}: Prometheus HTTP service discovery of every Ready replica that asks to be
+ * {@code GET /berth/v1/sd/prometheus}: Prometheus HTTP service discovery of every Ready replica that asks to be
  * scraped, and of the core itself ({@link ScrapeTargets}). Prometheus polls it with a discovery token (a role that can read nothing else but the Pod list)
  * ({@code http_sd_configs} with {@code authorization.credentials_file}).
  */
-@Path("/api/v1/sd")
+@Path("/berth/v1/sd")
 public class ServiceDiscoveryResource {
 
     private final Engine engine;

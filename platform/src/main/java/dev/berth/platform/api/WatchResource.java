@@ -23,12 +23,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * {@code GET /api/v1/watch/{resource}}: server-sent events, one per change ({@code event: ADDED|MODIFIED|DELETED},
+ * {@code GET /berth/v1/watch/{resource}}: server-sent events, one per change ({@code event: ADDED|MODIFIED|DELETED},
  * {@code data: {"type":…,"object":…}}), until the client goes away. Each watch takes a slot of {@link OpenStreams}
  * (429 beyond the caps), given back with the store subscription within {@link LogResource#CLIENT_CHECK_MS} of the
  * client leaving, also when no event comes.
  */
-@Path("/api/v1/watch")
+@Path("/berth/v1/watch")
 public class WatchResource {
 
     private static final Logger LOG = Logger.getLogger(WatchResource.class);

@@ -296,7 +296,7 @@ public final class BerthCli {
                 if (pod != null || follow || tail != null) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--search takes no pod, --follow or --tail");
                 }
-                LogLines.print(root.local().getJson("/api/v1/logs?q=" + java.net.URLEncoder.encode(search, java.nio.charset.StandardCharsets.UTF_8)
+                LogLines.print(root.local().getJson("/berth/v1/logs?q=" + java.net.URLEncoder.encode(search, java.nio.charset.StandardCharsets.UTF_8)
                         + "&limit=" + limit + (namespace == null ? "" : "&namespace=" + namespace)).path("lines"), System.out);
                 return 0;
             }

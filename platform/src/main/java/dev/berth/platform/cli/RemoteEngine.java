@@ -53,7 +53,7 @@ public final class RemoteEngine implements Engine {
 
     /** Raw manifest text, as {@code berth apply -f} reads it. */
     public List<ApplyResult> apply(String manifests, String namespace, boolean dryRun) {
-        HttpRequest request = request("/api/v1/apply" + query("namespace", namespace, "dryRun", Boolean.toString(dryRun)))
+        HttpRequest request = request("/berth/v1/apply" + query("namespace", namespace, "dryRun", Boolean.toString(dryRun)))
                 .header("Content-Type", "application/yaml")
                 .POST(HttpRequest.BodyPublishers.ofString(manifests)).build();
         JsonNode results = MAPPER.valueToTree(send(request, JsonNode.class)).path("results");
@@ -74,8 +74,8 @@ public final class RemoteEngine implements Engine {
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> Optional<T> get(ResourceKind kind, String namespace, String name) {
         String path = kind.namespaced()
-                ? "/api/v1/namespaces/" + new ObjectKey(kind, namespace, name).namespace() + "/" + kind.plural() + "/" + name
-                : "/api/v1/" + kind.plural() + "/" + name;
+                ? "/berth/v1/namespaces/" + new ObjectKey(kind, namespace, name).namespace() + "/" + kind.plural() + "/" + name
+                : "/berth/v1/" + kind.plural() + "/" + name;
         try {
             return Optional.of((T) json.unmarshal(sendForBody(request(path).GET().build())));
         } catch (EngineException e) {
@@ -89,7 +89,7 @@ public final class RemoteEngine implements Engine {
     @Override
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> List<T> list(ResourceKind kind, String namespace, String labelSelector) {
-        String body = sendForBody(request("/api/v1/" + kind.plural() + query("namespace", namespace, "labelSelector", labelSelector)).GET().build());
+        String body = sendForBody(request("/berth/v1/" + kind.plural() + query("namespace", namespace, "labelSelector", labelSelector)).GET().build());
         KubernetesList list = json.unmarshal(body, KubernetesList.class);
         return (List<T>) (List<?>) list.getItems();
     }
@@ -98,7 +98,7 @@ public final class RemoteEngine implements Engine {
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> T update(T object) {
         ObjectKey key = ObjectKey.of(object);
-        HttpRequest request = request("/api/v1/namespaces/" + key.namespace() + "/" + key.kind().plural() + "/" + key.name())
+        HttpRequest request = request("/berth/v1/namespaces/" + key.namespace() + "/" + key.kind().plural() + "/" + key.name())
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json.asJson(object))).build();
         return (T) json.unmarshal(sendForBody(request));
     }
@@ -106,7 +106,7 @@ public final class RemoteEngine implements Engine {
     @Override
     public boolean delete(ResourceKind kind, String namespace, String name) {
         try {
-            sendForBody(request("/api/v1/namespaces/" + new ObjectKey(kind, namespace, name).namespace() + "/" + kind.plural() + "/" + name).DELETE().build());
+            sendForBody(request("/berth/v1/namespaces/" + new ObjectKey(kind, namespace, name).namespace() + "/" + kind.plural() + "/" + name).DELETE().build());
             return true;
         } catch (EngineException e) {
             if (e.status() == 404) {
@@ -118,7 +118,7 @@ public final class RemoteEngine implements Engine {
 
     @Override
     public HasMetadata scale(ResourceKind kind, String namespace, String name, int replicas) {
-        HttpRequest request = request("/api/v1/namespaces/" + new ObjectKey(kind, namespace, name).namespace() + "/" + kind.plural() + "/" + name + "/scale")
+        HttpRequest request = request("/berth/v1/namespaces/" + new ObjectKey(kind, namespace, name).namespace() + "/" + kind.plural() + "/" + name + "/scale")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"replicas\":" + replicas + "}")).build();
         return json.unmarshal(sendForBody(request));
     }
@@ -127,13 +127,13 @@ public final class RemoteEngine implements Engine {
     public Deployment rollout(String namespace, String name, RolloutAction action) {
         String verb = action.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
         String revision = action instanceof RolloutAction.Undo u ? "?toRevision=" + u.toRevision() : "";
-        return json.unmarshal(sendForBody(request("/api/v1/namespaces/" + new ObjectKey(ResourceKind.DEPLOYMENT, namespace, name).namespace()
+        return json.unmarshal(sendForBody(request("/berth/v1/namespaces/" + new ObjectKey(ResourceKind.DEPLOYMENT, namespace, name).namespace()
                 + "/deployments/" + name + "/rollout/" + verb + revision).POST(HttpRequest.BodyPublishers.noBody()).build()));
     }
 
     @Override
     public AutoCloseable watch(ResourceKind kind, String namespace, String labelSelector, Consumer<WatchEvent> listener) {
-        HttpRequest request = request("/api/v1/watch/" + kind.plural() + query("namespace", namespace, "labelSelector", labelSelector))
+        HttpRequest request = request("/berth/v1/watch/" + kind.plural() + query("namespace", namespace, "labelSelector", labelSelector))
                 .header("Accept", "text/event-stream").GET().build();
         InputStream stream = sendForStream(request);
         Thread reader = new Thread(() -> readEvents(stream, listener), "berth-watch");
@@ -160,13 +160,13 @@ public final class RemoteEngine implements Engine {
 
     @Override
     public InputStream logs(String namespace, String pod, Integer tailLines, boolean follow) {
-        return sendForStream(request("/api/v1/namespaces/" + namespace + "/pods/" + pod + "/log"
+        return sendForStream(request("/berth/v1/namespaces/" + namespace + "/pods/" + pod + "/log"
                 + query("tailLines", tailLines == null ? null : tailLines.toString(), "follow", Boolean.toString(follow))).GET().build());
     }
 
     @Override
     public HasMetadata node(String name, NodeAction action) {
-        return json.unmarshal(sendForBody(request("/api/v1/nodes/" + name + "/" + action.name().toLowerCase(java.util.Locale.ROOT))
+        return json.unmarshal(sendForBody(request("/berth/v1/nodes/" + name + "/" + action.name().toLowerCase(java.util.Locale.ROOT))
                 .POST(HttpRequest.BodyPublishers.noBody()).build()));
     }
 

@@ -104,6 +104,13 @@ public interface CoreConfig {
 
         @WithDefault("16")
         int maxFollowsPerUser();
+
+        /**
+         * How many recent changes a watch can resume from (the API's watch cache); a watch from an older
+         * resourceVersion is answered 410 Expired and the client lists again.
+         */
+        @WithDefault("20000")
+        int watchCacheSize();
     }
 
     interface Logs {

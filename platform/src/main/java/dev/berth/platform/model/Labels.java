@@ -122,4 +122,33 @@ public final class Labels {
     public static Set<String> keys(LabelSelector selector) {
         return selector == null || selector.getMatchLabels() == null ? Set.of() : selector.getMatchLabels().keySet();
     }
+
+    /**
+     * The selector as a string, as {@code metav1.LabelSelectorAsSelector(s).String()} prints it (a Scale's
+     * {@code status.selector}): requirements sorted by key, {@code k=v}, {@code k in (a,b)}, {@code k notin (a)},
+     * {@code k}, {@code !k}; empty for no selector.
+     */
+    public static String format(LabelSelector selector) {
+        if (selector == null) {
+            return "";
+        }
+        java.util.TreeMap<String, List<String>> byKey = new java.util.TreeMap<>();
+        if (selector.getMatchLabels() != null) {
+            selector.getMatchLabels().forEach((k, v) -> byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(k + "=" + v));
+        }
+        if (selector.getMatchExpressions() != null) {
+            for (var e : selector.getMatchExpressions()) {
+                List<String> values = e.getValues() == null ? List.of() : e.getValues().stream().sorted().toList();
+                String term = switch (e.getOperator()) {
+                    case "In" -> e.getKey() + " in (" + String.join(",", values) + ")";
+                    case "NotIn" -> e.getKey() + " notin (" + String.join(",", values) + ")";
+                    case "Exists" -> e.getKey();
+                    case "DoesNotExist" -> "!" + e.getKey();
+                    default -> throw new IllegalArgumentException("unknown operator " + e.getOperator());
+                };
+                byKey.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).add(term);
+            }
+        }
+        return byKey.values().stream().flatMap(List::stream).collect(java.util.stream.Collectors.joining(","));
+    }
 }

@@ -21,7 +21,7 @@ class ApplyRefusalTest {
 
     static final String CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {LOG_LEVEL: INFO}\n";
 
-    /** {@code POST /api/v1/apply?namespace=<absolute directory>} wrote the ConfigMap's JSON into that directory. */
+    /** {@code POST /berth/v1/apply?namespace=<absolute directory>} wrote the ConfigMap's JSON into that directory. */
     @Test
     void anAbsoluteDirectoryAsNamespaceIsRefusedAndNothingIsWritten(@TempDir Path tmp) {
         Path outside = tmp.resolve("outside").toAbsolutePath();

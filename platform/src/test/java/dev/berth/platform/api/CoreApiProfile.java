@@ -23,6 +23,7 @@ public class CoreApiProfile implements QuarkusTestProfile {
     static final int MAX_WATCHES = 3;
     static final int MAX_WATCHES_PER_USER = 2;
     static final int MAX_FOLLOWS_PER_USER = 2;
+    public static final int WATCH_CACHE_SIZE = 50;
 
     static final Path STATE = createState();
 
@@ -44,6 +45,7 @@ public class CoreApiProfile implements QuarkusTestProfile {
                 "berth.proxy.port-range-start", "39000",
                 "berth.streams.max-watches", Integer.toString(MAX_WATCHES),
                 "berth.streams.max-watches-per-user", Integer.toString(MAX_WATCHES_PER_USER),
-                "berth.streams.max-follows-per-user", Integer.toString(MAX_FOLLOWS_PER_USER));
+                "berth.streams.max-follows-per-user", Integer.toString(MAX_FOLLOWS_PER_USER),
+                "berth.streams.watch-cache-size", Integer.toString(WATCH_CACHE_SIZE));
     }
 }

@@ -76,7 +76,7 @@ class StreamsApiTest {
     @Test
     void aFollowEndsAndReleasesItsThreadWhenTheClientDisconnects() throws IOException {
         int idleWorkers = followingThreads();
-        Socket client = open("/api/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER);
+        Socket client = open("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER);
         BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
         assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
         readUntil(in, "started");
@@ -95,35 +95,35 @@ class StreamsApiTest {
     void followsBeyondThePerTokenCapAreRefusedAndAClosedOneFreesItsSlot() throws IOException {
         List<Socket> follows = new ArrayList<>();
         for (int i = 0; i < CoreApiProfile.MAX_FOLLOWS_PER_USER; i++) {
-            follows.add(established("/api/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER));
+            follows.add(established("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER));
         }
-        given().auth().oauth2(CoreApiTokens.VIEWER).get("/api/v1/namespaces/default/pods/" + POD + "/log?follow=true").then()
+        given().auth().oauth2(CoreApiTokens.VIEWER).get("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true").then()
                 .statusCode(429).contentType("application/problem+json").body("status", equalTo(429))
                 .body("detail", equalTo("this token already has 2 open log follows; close one or try again later"));
         // another token has its own share; a plain read is no follow
-        established("/api/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.OTHER_VIEWER);
-        given().auth().oauth2(CoreApiTokens.VIEWER).get("/api/v1/namespaces/default/pods/" + POD + "/log").then().statusCode(200);
+        established("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.OTHER_VIEWER);
+        given().auth().oauth2(CoreApiTokens.VIEWER).get("/berth/v1/namespaces/default/pods/" + POD + "/log").then().statusCode(200);
 
         follows.get(0).close();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(streams.open(OpenStreams.Stream.FOLLOW)).isEqualTo(2));
-        established("/api/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER);
+        established("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER);
     }
 
     @Test
     void watchesBeyondTheCapsAreRefusedAndAClosedOneFreesItsSlot() throws IOException {
-        Socket first = established("/api/v1/watch/configmaps", CoreApiTokens.VIEWER);
-        established("/api/v1/watch/pods", CoreApiTokens.VIEWER);
-        given().auth().oauth2(CoreApiTokens.VIEWER).get("/api/v1/watch/configmaps").then()
+        Socket first = established("/berth/v1/watch/configmaps", CoreApiTokens.VIEWER);
+        established("/berth/v1/watch/pods", CoreApiTokens.VIEWER);
+        given().auth().oauth2(CoreApiTokens.VIEWER).get("/berth/v1/watch/configmaps").then()
                 .statusCode(429).contentType("application/problem+json")
                 .body("detail", equalTo("this token already has 2 open watches; close one or try again later"));
-        established("/api/v1/watch/pods", CoreApiTokens.OTHER_VIEWER);
+        established("/berth/v1/watch/pods", CoreApiTokens.OTHER_VIEWER);
         assertThat(streams.open(OpenStreams.Stream.WATCH)).isEqualTo(CoreApiProfile.MAX_WATCHES);
-        given().auth().oauth2(CoreApiTokens.DEPLOYER).get("/api/v1/watch/pods").then()
+        given().auth().oauth2(CoreApiTokens.DEPLOYER).get("/berth/v1/watch/pods").then()
                 .statusCode(429).body("detail", equalTo("the core already serves 3 watches; close one or try again later"));
 
         first.close(); // no event comes: the slot must still be given back
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(streams.open(OpenStreams.Stream.WATCH)).isEqualTo(2));
-        established("/api/v1/watch/pods", CoreApiTokens.DEPLOYER);
+        established("/berth/v1/watch/pods", CoreApiTokens.DEPLOYER);
     }
 
     /** Worker threads blocked in a follow (waiting for lines in the log file). */

@@ -32,7 +32,7 @@ final class CoreUnderTest implements AutoCloseable {
     static final String ADMIN = "admin-token-0123456789abcdef-0123456789";
     static final String DEPLOYER = "deployer-token-0123456789abcdef-01234567";
     static final String VIEWER = "viewer-token-0123456789abcdef-0123456789";
-    /** What Prometheus discovers with: the Pod list and /api/v1/sd/prometheus only */
+    /** What Prometheus discovers with: the Pod list and /berth/v1/sd/prometheus only */
     static final String DISCOVERY = "discovery-token-0123456789abcdef-0123456";
 
     final Path state;

@@ -170,10 +170,10 @@ class LogShippingIT {
         });
 
         // berth logs --search reads them back through the core; a query Elasticsearch cannot parse is the caller's error
-        JsonNode found = core.admin().getJson("/api/v1/logs?q=" + java.net.URLEncoder.encode("kubernetes.pod.name:" + name
+        JsonNode found = core.admin().getJson("/berth/v1/logs?q=" + java.net.URLEncoder.encode("kubernetes.pod.name:" + name
                 + " AND tags:berth_plain_text", java.nio.charset.StandardCharsets.UTF_8) + "&namespace=default");
         assertThat(found.path("lines")).extracting(l -> l.path("message").asText()).contains("this line is not JSON");
-        assertThatThrownBy(() -> core.admin().getJson("/api/v1/logs?q=" + java.net.URLEncoder.encode("message:(unclosed",
+        assertThatThrownBy(() -> core.admin().getJson("/berth/v1/logs?q=" + java.net.URLEncoder.encode("message:(unclosed",
                 java.nio.charset.StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.status()).isEqualTo(400))
                 .hasMessageContaining("cannot run the query");

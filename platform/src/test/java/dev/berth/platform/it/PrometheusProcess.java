@@ -44,7 +44,7 @@ final class PrometheusProcess implements AutoCloseable {
                 scrape_configs:
                   - job_name: berth
                     http_sd_configs:
-                      - url: http://127.0.0.1:%d/api/v1/sd/prometheus
+                      - url: http://127.0.0.1:%d/berth/v1/sd/prometheus
                         refresh_interval: 2s
                         authorization: {type: Bearer, credentials: "%s"}
                 """.formatted(corePort, CoreUnderTest.DISCOVERY));

@@ -29,37 +29,37 @@ class ReadAccessApiTest {
     @BeforeEach
     void objects() {
         for (String manifest : new String[] {SECRET, CONFIG_MAP}) {
-            given().auth().oauth2(CoreApiTokens.DEPLOYER).contentType(ContentType.JSON).body(manifest).post("/api/v1/apply").then().statusCode(200);
+            given().auth().oauth2(CoreApiTokens.DEPLOYER).contentType(ContentType.JSON).body(manifest).post("/berth/v1/apply").then().statusCode(200);
         }
     }
 
     @ParameterizedTest(name = "{0} {1} {2} -> {3}")
     @CsvSource({
             // Kubernetes' view: no get, list or watch of Secrets
-            "viewer,    GET, /api/v1/secrets,                          403",
-            "viewer,    GET, /api/v1/secrets?namespace=default,        403",
-            "viewer,    GET, /api/v1/namespaces/default/secrets/db,    403",
-            "viewer,    GET, /api/v1/watch/secrets,                    403",
-            "viewer,    GET, /api/v1/configmaps,                       200",
-            "viewer,    GET, /api/v1/namespaces/default/configmaps/settings, 200",
-            "viewer,    GET, /api/v1/pods,                             200",
-            "viewer,    GET, /api/v1/sd/prometheus,                    200",
+            "viewer,    GET, /berth/v1/secrets,                          403",
+            "viewer,    GET, /berth/v1/secrets?namespace=default,        403",
+            "viewer,    GET, /berth/v1/namespaces/default/secrets/db,    403",
+            "viewer,    GET, /berth/v1/watch/secrets,                    403",
+            "viewer,    GET, /berth/v1/configmaps,                       200",
+            "viewer,    GET, /berth/v1/namespaces/default/configmaps/settings, 200",
+            "viewer,    GET, /berth/v1/pods,                             200",
+            "viewer,    GET, /berth/v1/sd/prometheus,                    200",
             // Kubernetes' edit: Secrets with their data
-            "deployer,  GET, /api/v1/secrets,                          200",
-            "deployer,  GET, /api/v1/namespaces/default/secrets/db,    200",
-            "admin,     GET, /api/v1/secrets,                          200",
+            "deployer,  GET, /berth/v1/secrets,                          200",
+            "deployer,  GET, /berth/v1/namespaces/default/secrets/db,    200",
+            "admin,     GET, /berth/v1/secrets,                          200",
             // Prometheus' discovery: the Pod list and the discovery endpoint, nothing else
-            "discovery, GET, /api/v1/pods,                             200",
-            "discovery, GET, /api/v1/sd/prometheus,                    200",
-            "discovery, GET, /api/v1/secrets,                          403",
-            "discovery, GET, /api/v1/namespaces/default/secrets/db,    403",
-            "discovery, GET, /api/v1/configmaps,                       403",
-            "discovery, GET, /api/v1/nodes,                            403",
-            "discovery, GET, /api/v1/namespaces/default/pods/any,      403",
-            "discovery, GET, /api/v1/namespaces/default/configmaps/settings, 403",
-            "discovery, GET, /api/v1/watch/pods,                       403",
-            "discovery, GET, /api/v1/namespaces/default/pods/any/log,  403",
-            "discovery, GET, /api/v1/logs?q=x,                         403",
+            "discovery, GET, /berth/v1/pods,                             200",
+            "discovery, GET, /berth/v1/sd/prometheus,                    200",
+            "discovery, GET, /berth/v1/secrets,                          403",
+            "discovery, GET, /berth/v1/namespaces/default/secrets/db,    403",
+            "discovery, GET, /berth/v1/configmaps,                       403",
+            "discovery, GET, /berth/v1/nodes,                            403",
+            "discovery, GET, /berth/v1/namespaces/default/pods/any,      403",
+            "discovery, GET, /berth/v1/namespaces/default/configmaps/settings, 403",
+            "discovery, GET, /berth/v1/watch/pods,                       403",
+            "discovery, GET, /berth/v1/namespaces/default/pods/any/log,  403",
+            "discovery, GET, /berth/v1/logs?q=x,                         403",
     })
     void readsAllowedByRole(String role, String method, String path, int status) {
         given().auth().oauth2(CoreApiTokens.of(role)).request(method, path).then().statusCode(status);
@@ -67,7 +67,7 @@ class ReadAccessApiTest {
 
     @Test
     void aViewerIsRefusedSecretsWithAProblemNamingTheResourceAndSeesNoData() {
-        given().auth().oauth2(CoreApiTokens.VIEWER).get("/api/v1/secrets").then()
+        given().auth().oauth2(CoreApiTokens.VIEWER).get("/berth/v1/secrets").then()
                 .statusCode(403)
                 .contentType("application/problem+json")
                 .body("status", equalTo(403))
@@ -78,20 +78,20 @@ class ReadAccessApiTest {
 
     @Test
     void aDeployerReadsSecretsWithTheirData() {
-        given().auth().oauth2(CoreApiTokens.DEPLOYER).get("/api/v1/namespaces/default/secrets/db").then()
+        given().auth().oauth2(CoreApiTokens.DEPLOYER).get("/berth/v1/namespaces/default/secrets/db").then()
                 .statusCode(200).body("data.password", equalTo("czNjcjN0"));
     }
 
     @Test
     void aDiscoveryTokenCannotWrite() {
         given().auth().oauth2(CoreApiTokens.DISCOVERY).contentType(ContentType.JSON).body(CONFIG_MAP.replace("fast", "slow"))
-                .post("/api/v1/apply").then().statusCode(403);
-        given().auth().oauth2(CoreApiTokens.DEPLOYER).get("/api/v1/namespaces/default/configmaps/settings").then()
+                .post("/berth/v1/apply").then().statusCode(403);
+        given().auth().oauth2(CoreApiTokens.DEPLOYER).get("/berth/v1/namespaces/default/configmaps/settings").then()
                 .statusCode(200).body("data.mode", equalTo("fast"));
     }
 
     @Test
     void aTokenOfSixteenCharactersIsNotAccepted() {
-        given().auth().oauth2(CoreApiTokens.SHORT_ADMIN).get("/api/v1/pods").then().statusCode(401);
+        given().auth().oauth2(CoreApiTokens.SHORT_ADMIN).get("/berth/v1/pods").then().statusCode(401);
     }
 }

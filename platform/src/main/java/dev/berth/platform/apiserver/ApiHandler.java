@@ -1,0 +1,296 @@
+package dev.berth.platform.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.platform.api.OpenStreams;
+import dev.berth.platform.api.auth.TokenFile;
+import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.EngineException;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.store.ObjectStore;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * One request to the Kubernetes API, from the raw HTTP request to the encoded answer: authenticate the bearer token,
+ * read the request info, find the kind, authorize, then get/list/watch/create/update/patch/delete through
+ * {@link ResourceStorage} (subresources by {@link Subresources}), answering objects and lists as kube-apiserver
+ * encodes them and every refusal as a {@code metav1.Status}. Runs on a worker thread; thread-safe.
+ */
+final class ApiHandler implements Handler<RoutingContext> {
+
+    private static final Logger LOG = Logger.getLogger(ApiHandler.class);
+
+    private final ResourceStorage storage;
+    private final KubernetesSerialization json;
+    private final TokenFile tokens;
+    private final Subresources subresources;
+    private final WatchStreams watches;
+    private final Vertx vertx;
+
+    ApiHandler(ResourceStorage storage, WatchCache cache, ObjectStore store, KubernetesSerialization json, TokenFile tokens, Engine engine,
+            OpenStreams streams, Vertx vertx) {
+        this.storage = storage;
+        this.json = json;
+        this.tokens = tokens;
+        this.subresources = new Subresources(storage, json, engine, streams, vertx);
+        this.watches = new WatchStreams(storage, cache, json, streams, vertx);
+        this.vertx = vertx;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        try {
+            serve(ctx);
+        } catch (ApiException e) {
+            send(ctx, e.code(), e.status());
+        } catch (EngineException e) {
+            send(ctx, e.status(), status(e.status(), e.status() == 429 ? "TooManyRequests" : "BadRequest", e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s %s failed", ctx.request().method(), ctx.request().path());
+            ApiException internal = ApiException.internal(e.toString());
+            send(ctx, internal.code(), internal.status());
+        }
+    }
+
+    /**
+     * A watch over a WebSocket (what fabric8 and client-go try first): the request is checked as any other, then
+     * upgraded, and each event is one text message. Runs on the event loop; the watch starts on a worker.
+     */
+    void upgrade(RoutingContext ctx) {
+        Caller caller;
+        RequestInfo info;
+        ResourceKind kind;
+        try {
+            caller = authenticate(ctx);
+            info = RequestInfo.of("GET", ctx.request().path(), "true");
+            kind = ApiResources.kind(info).filter(k -> info.verb().equals("watch") && info.subresource().isEmpty())
+                    .orElseThrow(() -> ApiException.badRequest("only watches are served over WebSockets"));
+            RoleAuthorizer.authorize(caller, info, kind);
+        } catch (ApiException e) {
+            send(ctx, e.code(), e.status());
+            return;
+        } catch (IllegalArgumentException e) {
+            send(ctx, 400, ApiException.badRequest(e.getMessage()).status());
+            return;
+        }
+        MultiMap query = ctx.queryParams();
+        ctx.request().toWebSocket().onSuccess(socket -> vertx.executeBlocking(() -> {
+            WatchStreams.Sink sink = WatchStreams.Sink.of(socket);
+            try {
+                watches.watch(sink, caller, info, kind, query);
+            } catch (ApiException e) {
+                sink.write("{\"type\":\"ERROR\",\"object\":" + json.asJson(e.status()) + "}");
+                sink.end();
+            } catch (EngineException e) {
+                sink.write("{\"type\":\"ERROR\",\"object\":" + json.asJson(status(e.status(), "TooManyRequests", e.getMessage())) + "}");
+                sink.end();
+            }
+            return null;
+        }, false)).onFailure(e -> LOG.debugf("a watch WebSocket could not be opened: %s", e.toString()));
+    }
+
+    /** The body handler's refusals (413 beyond {@link ApiServer#MAX_BODY_BYTES}) as Status objects. */
+    void failure(RoutingContext ctx) {
+        if (ctx.response().headWritten()) {
+            ctx.response().end();
+            return;
+        }
+        ApiException e = ctx.statusCode() == 413 ? ApiException.tooLarge("limit is " + ApiServer.MAX_BODY_BYTES)
+                : ApiException.internal(ctx.failure() == null ? "status " + ctx.statusCode() : ctx.failure().toString());
+        send(ctx, e.code(), e.status());
+    }
+
+    private void serve(RoutingContext ctx) {
+        Caller caller = authenticate(ctx);
+        MultiMap query = ctx.queryParams();
+        RequestInfo info;
+        try {
+            info = RequestInfo.of(ctx.request().method().name(), ctx.request().path(), query.get("watch"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (!info.resourceRequest()) {
+            throw ApiException.noSuchResource(); // discovery documents are served by their own routes
+        }
+        ResourceKind kind = ApiResources.kind(info).orElseThrow(ApiException::noSuchResource);
+        if (!info.subresource().isEmpty() && !ApiResources.hasSubresource(kind, info.subresource())) {
+            throw ApiException.noSuchResource();
+        }
+        if (kind.namespaced() == false && !info.namespace().isEmpty()) {
+            throw ApiException.noSuchResource();
+        }
+        RoleAuthorizer.authorize(caller, info, kind);
+        if (!info.subresource().isEmpty() && !info.subresource().equals("status")) {
+            subresources.serve(ctx, caller, info, kind);
+            return;
+        }
+        boolean status = info.subresource().equals("status");
+        boolean dryRun = query.getAll("dryRun").contains("All");
+        switch (info.verb()) {
+            case "get" -> send(ctx, 200, storage.get(kind, info.namespace(), info.name()));
+            case "list" -> list(ctx, info, kind, query);
+            case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query);
+            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), body(ctx, kind), dryRun));
+            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), body(ctx, kind), status, dryRun));
+            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx), status, dryRun));
+            case "delete" -> delete(ctx, info, kind);
+            case "deletecollection" -> deleteCollection(ctx, info, kind, query);
+            default -> throw ApiException.methodNotSupported(ApiResources.resource(kind), info.verb());
+        }
+    }
+
+    private Caller authenticate(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized();
+        }
+        return tokens.lookup(header.substring(7).strip()).map(p -> new Caller(p.name(), p.role())).orElseThrow(ApiException::unauthorized);
+    }
+
+    private void list(RoutingContext ctx, RequestInfo info, ResourceKind kind, MultiMap query) {
+        ResourceStorage.Page page = storage.list(kind, info.namespace(), query.get("labelSelector"),
+                FieldSelector.parse(kind, query.get("fieldSelector")), limit(query), query.get("continue"));
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("kind", kind.kind() + "List");
+        list.put("apiVersion", kind.apiVersion());
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("resourceVersion", Long.toString(page.resourceVersion()));
+        if (page.continueToken() != null) {
+            meta.put("continue", page.continueToken());
+            meta.put("remainingItemCount", page.remainingItemCount());
+        }
+        list.put("metadata", meta);
+        List<Object> items = new ArrayList<>(page.items());
+        list.put("items", items);
+        send(ctx, 200, list);
+    }
+
+    private static long limit(MultiMap query) {
+        String limit = query.get("limit");
+        if (limit == null || limit.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(limit);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("limit: invalid value \"" + limit + "\": must be an integer");
+        }
+    }
+
+    private void delete(RoutingContext ctx, RequestInfo info, ResourceKind kind) {
+        DeleteOptions options = deleteOptions(ctx);
+        HasMetadata before = storage.get(kind, info.namespace(), info.name());
+        Optional<HasMetadata> remaining = storage.delete(kind, info.namespace(), info.name(), options);
+        if (remaining.isPresent()) {
+            send(ctx, 200, remaining.get());
+            return;
+        }
+        send(ctx, 200, new StatusBuilder().withStatus("Success").withNewDetails().withName(info.name())
+                .withGroup(info.group().isEmpty() ? null : info.group()).withKind(info.resource()).withUid(before.getMetadata().getUid())
+                .endDetails().build());
+    }
+
+    private void deleteCollection(RoutingContext ctx, RequestInfo info, ResourceKind kind, MultiMap query) {
+        DeleteOptions options = deleteOptions(ctx);
+        ResourceStorage.Page page = storage.list(kind, info.namespace(), query.get("labelSelector"),
+                FieldSelector.parse(kind, query.get("fieldSelector")), 0, null);
+        List<Object> deleted = new ArrayList<>();
+        for (HasMetadata o : page.items()) {
+            try {
+                deleted.add(storage.delete(kind, o.getMetadata().getNamespace(), o.getMetadata().getName(), options).orElse(o));
+            } catch (ApiException e) {
+                if (e.code() != 404) {
+                    throw e; // one already gone is what the caller wanted; anything else stops the collection delete
+                }
+            }
+        }
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("kind", kind.kind() + "List");
+        list.put("apiVersion", kind.apiVersion());
+        list.put("metadata", Map.of("resourceVersion", Long.toString(page.resourceVersion())));
+        list.put("items", deleted);
+        send(ctx, 200, list);
+    }
+
+    private DeleteOptions deleteOptions(RoutingContext ctx) {
+        DeleteOptions options = new DeleteOptions();
+        Buffer body = ctx.body().buffer();
+        if (body != null && body.length() > 0) {
+            try {
+                options = json.unmarshal(body.toString(), DeleteOptions.class);
+            } catch (RuntimeException e) {
+                throw ApiException.badRequest("the DeleteOptions in the body cannot be read: " + e.getMessage());
+            }
+        }
+        MultiMap query = ctx.queryParams();
+        if (query.contains("gracePeriodSeconds")) {
+            try {
+                options.setGracePeriodSeconds(Long.parseLong(query.get("gracePeriodSeconds")));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("gracePeriodSeconds: invalid value \"" + query.get("gracePeriodSeconds") + "\"");
+            }
+        }
+        if (query.contains("propagationPolicy")) {
+            options.setPropagationPolicy(query.get("propagationPolicy"));
+        }
+        if (query.getAll("dryRun").contains("All")) {
+            options.setDryRun(List.of("All"));
+        }
+        String policy = options.getPropagationPolicy();
+        if (policy != null && !List.of("Orphan", "Background", "Foreground").contains(policy)) {
+            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        }
+        return options;
+    }
+
+    /** The request body as an object of the route's kind (JSON or YAML). */
+    HasMetadata body(RoutingContext ctx, ResourceKind kind) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("the request has no body: an object of kind " + kind.kind() + " is required");
+        }
+        try {
+            return json.unmarshal(body.toString(), kind.type());
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("the body cannot be read as a " + kind.kind() + ": " + rootMessage(e));
+        }
+    }
+
+    private java.util.function.UnaryOperator<JsonNode> patch(RoutingContext ctx) {
+        throw ApiException.unsupportedMediaType(ctx.request().getHeader("Content-Type"));
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.toString() : m.lines().findFirst().orElse(m);
+    }
+
+    void send(RoutingContext ctx, int code, Object body) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(json.asJson(body));
+    }
+
+    private static Status status(int code, String reason, String message) {
+        return new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason).withMessage(message).build();
+    }
+}

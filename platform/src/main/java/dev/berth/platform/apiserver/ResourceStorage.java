@@ -1,0 +1,302 @@
+package dev.berth.platform.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.platform.api.manifest.ManifestValidator;
+import dev.berth.platform.controller.PodTermination;
+import dev.berth.platform.model.InvalidObjectKeyException;
+import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.store.ObjectStore;
+import dev.berth.platform.store.StoreException;
+import dev.berth.support.problem.ProblemException;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The generic REST storage behind every kind, as kube-apiserver's {@code registry/generic/registry/store.go}: get,
+ * list (label and field selectors, pages), create (generateName, namespace from the URL), update and patch (optimistic
+ * concurrency, the main resource and the status subresource each changing only their part), delete (graceful for
+ * Pods, orphaning dependents when asked) — each write validated by the same rules as every other write path, inside
+ * the store's write, so a refused request changes nothing. What differs per kind is {@link KindStrategy}'s.
+ * Thread-safe.
+ */
+public final class ResourceStorage {
+
+    /** Upstream's alphabet for generated name suffixes: no vowels, no look-alikes. */
+    private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+    private final ObjectStore store;
+    private final KubernetesSerialization json;
+    private final ManifestValidator validator;
+    private final PodTermination termination;
+    private final KindStrategy strategy;
+    private final SecureRandom random = new SecureRandom();
+
+    public ResourceStorage(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, PodTermination termination) {
+        this.store = store;
+        this.json = json;
+        this.validator = validator;
+        this.termination = termination;
+        this.strategy = new KindStrategy(json);
+    }
+
+    /** One page of a list; {@code continueToken} null on the last. */
+    public record Page(List<HasMetadata> items, long resourceVersion, String continueToken, Long remainingItemCount) {}
+
+    public HasMetadata get(ResourceKind kind, String namespace, String name) {
+        return store.<HasMetadata>get(key(kind, namespace, name)).orElseThrow(() -> ApiException.notFound(ApiResources.resource(kind), name));
+    }
+
+    /**
+     * @param namespace empty for all namespaces
+     * @param limit     0 for no limit
+     * @param after     the continue token of the previous page, or null
+     */
+    public Page list(ResourceKind kind, String namespace, String labelSelector, FieldSelector fields, long limit, String after) {
+        LabelSelector labels = labels(labelSelector);
+        ContinueToken start = after == null || after.isEmpty() ? null : ContinueToken.decode(after);
+        long version = start != null ? start.resourceVersion() : store.revision(); // read before the objects: never newer than them
+        List<HasMetadata> all = store.list(kind, namespace.isEmpty() ? null : namespace, labels);
+        List<HasMetadata> matching = new ArrayList<>();
+        for (HasMetadata o : all) {
+            if (fields.matches(o) && (start == null || start.isBefore(o))) {
+                matching.add(o);
+            }
+        }
+        if (limit <= 0 || matching.size() <= limit) {
+            return new Page(matching, version, null, null);
+        }
+        List<HasMetadata> page = matching.subList(0, (int) limit);
+        HasMetadata last = page.get(page.size() - 1);
+        return new Page(List.copyOf(page), version, ContinueToken.after(version, last).encode(), (long) (matching.size() - limit));
+    }
+
+    public HasMetadata create(ResourceKind kind, String namespace, HasMetadata body, boolean dryRun) {
+        checkKind(kind, body);
+        var meta = body.getMetadata();
+        if (meta == null) {
+            throw invalid(kind, "", "metadata.name", "name or generateName is required");
+        }
+        if (meta.getResourceVersion() != null && !meta.getResourceVersion().isEmpty()) {
+            throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
+        }
+        if (kind.namespaced()) {
+            checkNamespace(namespace, meta.getNamespace());
+            meta.setNamespace(namespace);
+        } else {
+            meta.setNamespace(null);
+        }
+        if ((meta.getName() == null || meta.getName().isEmpty()) && meta.getGenerateName() != null && !meta.getGenerateName().isEmpty()) {
+            meta.setName(generateName(meta.getGenerateName()));
+        }
+        HasMetadata prepared = strategy.prepareForCreate(kind, body);
+        validate(kind, prepared);
+        if (dryRun) {
+            if (store.get(key(kind, namespace, prepared.getMetadata().getName())).isPresent()) {
+                throw ApiException.alreadyExists(ApiResources.resource(kind), prepared.getMetadata().getName());
+            }
+            return prepared;
+        }
+        try {
+            return store.create(prepared);
+        } catch (StoreException e) {
+            throw translate(kind, prepared.getMetadata().getName(), e);
+        }
+    }
+
+    /** PUT of the object or its {@code status}: {@code metadata.resourceVersion}, when given, must be the stored one. */
+    public HasMetadata update(ResourceKind kind, String namespace, String name, HasMetadata body, boolean status, boolean dryRun) {
+        checkKind(kind, body);
+        var meta = body.getMetadata();
+        if (meta == null || !name.equals(meta.getName())) {
+            throw ApiException.badRequest("the name of the object (" + (meta == null ? "" : meta.getName())
+                    + ") does not match the name on the URL (" + name + ")");
+        }
+        if (kind.namespaced()) {
+            checkNamespace(namespace, meta.getNamespace());
+            meta.setNamespace(namespace);
+        }
+        String expected = meta.getResourceVersion();
+        return write(kind, namespace, name, dryRun, current -> {
+            if (expected != null && !expected.isEmpty() && !expected.equals(current.getMetadata().getResourceVersion())) {
+                throw ApiException.conflict(ApiResources.resource(kind), name,
+                        "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            return status ? strategy.prepareForStatusUpdate(kind, body, current) : strategy.prepareForUpdate(kind, body, current);
+        });
+    }
+
+    /**
+     * PATCH: {@code patch} turns the stored object (as JSON) into the wanted one; it runs inside the store's write, so
+     * the patch applies to the current version and no other write comes between.
+     */
+    public HasMetadata patch(ResourceKind kind, String namespace, String name, UnaryOperator<JsonNode> patch, boolean status, boolean dryRun) {
+        return write(kind, namespace, name, dryRun, current -> {
+            HasMetadata next = strategy.typed(kind, patch.apply(json.convertValue(current, JsonNode.class)));
+            if (next.getMetadata() == null || !name.equals(next.getMetadata().getName())
+                    || (kind.namespaced() && !current.getMetadata().getNamespace().equals(next.getMetadata().getNamespace()))) {
+                throw ApiException.badRequest("the patch may not change the object's name or namespace");
+            }
+            String patchedVersion = next.getMetadata().getResourceVersion();
+            if (patchedVersion != null && !patchedVersion.equals(current.getMetadata().getResourceVersion())) {
+                throw ApiException.conflict(ApiResources.resource(kind), name,
+                        "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            return status ? strategy.prepareForStatusUpdate(kind, next, current) : strategy.prepareForUpdate(kind, next, current);
+        });
+    }
+
+    /** A read-modify-write of one object, validated inside the store's write; a dry run computes without writing. */
+    HasMetadata write(ResourceKind kind, String namespace, String name, boolean dryRun, UnaryOperator<HasMetadata> change) {
+        ObjectKey key = key(kind, namespace, name);
+        if (dryRun) {
+            HasMetadata current = store.<HasMetadata>get(key).orElseThrow(() -> ApiException.notFound(ApiResources.resource(kind), name));
+            HasMetadata next = change.apply(current);
+            validate(kind, next);
+            return next;
+        }
+        try {
+            return store.mutate(key, current -> {
+                HasMetadata next = change.apply(current);
+                validate(kind, next);
+                return next;
+            });
+        } catch (StoreException e) {
+            throw translate(kind, name, e);
+        }
+    }
+
+    /**
+     * DELETE: a Pod that may still run is marked terminating and the kubelet stops it (unless the grace period is 0);
+     * everything else goes at once, its dependents after it (the garbage collector's background deletion), or kept
+     * with their owner reference removed when {@code propagationPolicy} is {@code Orphan}.
+     *
+     * @return the Pod being terminated, or empty when the object is gone
+     */
+    public Optional<HasMetadata> delete(ResourceKind kind, String namespace, String name, DeleteOptions options) {
+        ObjectKey key = key(kind, namespace, name);
+        HasMetadata current = store.<HasMetadata>get(key).orElseThrow(() -> ApiException.notFound(ApiResources.resource(kind), name));
+        checkPreconditions(kind, name, current, options);
+        boolean dryRun = options.getDryRun() != null && options.getDryRun().contains("All");
+        if (dryRun) {
+            return Optional.of(current);
+        }
+        if ("Orphan".equals(options.getPropagationPolicy())) {
+            orphanDependents(current);
+        }
+        if (kind == ResourceKind.POD && !Long.valueOf(0).equals(options.getGracePeriodSeconds())) {
+            termination.terminate((Pod) current, "api");
+            return store.get(key);
+        }
+        store.delete(key);
+        return Optional.empty();
+    }
+
+    private void checkPreconditions(ResourceKind kind, String name, HasMetadata current, DeleteOptions options) {
+        var pre = options.getPreconditions();
+        if (pre == null) {
+            return;
+        }
+        if (pre.getUid() != null && !pre.getUid().equals(current.getMetadata().getUid())) {
+            throw ApiException.conflict(ApiResources.resource(kind), name, "Precondition failed: UID in precondition: " + pre.getUid()
+                    + ", UID in object meta: " + current.getMetadata().getUid());
+        }
+        if (pre.getResourceVersion() != null && !pre.getResourceVersion().equals(current.getMetadata().getResourceVersion())) {
+            throw ApiException.conflict(ApiResources.resource(kind), name, "Precondition failed: ResourceVersion in precondition: "
+                    + pre.getResourceVersion() + ", ResourceVersion in object meta: " + current.getMetadata().getResourceVersion());
+        }
+    }
+
+    private void orphanDependents(HasMetadata owner) {
+        String uid = owner.getMetadata().getUid();
+        for (ResourceKind kind : ResourceKind.values()) {
+            for (HasMetadata o : store.list(kind, owner.getMetadata().getNamespace(), null)) {
+                List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
+                if (refs != null && refs.stream().anyMatch(r -> uid.equals(r.getUid()))) {
+                    try {
+                        store.mutate(ObjectKey.of(o), d -> {
+                            d.getMetadata().getOwnerReferences().removeIf(r -> uid.equals(r.getUid()));
+                            return d;
+                        });
+                    } catch (StoreException gone) {
+                        // deleted meanwhile: nothing left to orphan
+                    }
+                }
+            }
+        }
+    }
+
+    private void validate(ResourceKind kind, HasMetadata object) {
+        try {
+            validator.validateObject(object);
+        } catch (ProblemException e) {
+            String name = object.getMetadata() == null || object.getMetadata().getName() == null ? "" : object.getMetadata().getName();
+            throw ApiException.invalid(ApiResources.qualifiedKind(kind), ApiResources.resource(kind), name,
+                    e.errors().stream().map(f -> ApiException.FieldCause.invalid(f.field(), f.message())).toList());
+        }
+    }
+
+    private static void checkKind(ResourceKind kind, HasMetadata body) {
+        if (!kind.kind().equals(body.getKind()) || !kind.apiVersion().equals(body.getApiVersion())) {
+            throw ApiException.badRequest("the API version in the data (" + body.getApiVersion() + ") does not match the expected API version ("
+                    + kind.apiVersion() + ")" + (kind.kind().equals(body.getKind()) ? "" : ", or the kind (" + body.getKind() + ") is not " + kind.kind()));
+        }
+    }
+
+    private static void checkNamespace(String url, String body) {
+        if (body != null && !body.isEmpty() && !body.equals(url)) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+    }
+
+    private String generateName(String prefix) {
+        StringBuilder name = new StringBuilder(prefix.length() > 58 ? prefix.substring(0, 58) : prefix);
+        for (int i = 0; i < 5; i++) {
+            name.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+        }
+        return name.toString();
+    }
+
+    ObjectKey key(ResourceKind kind, String namespace, String name) {
+        try {
+            return new ObjectKey(kind, namespace, name);
+        } catch (InvalidObjectKeyException e) {
+            throw invalid(kind, name, e.field(), e.getMessage());
+        }
+    }
+
+    private static ApiException invalid(ResourceKind kind, String name, String field, String message) {
+        return ApiException.invalid(ApiResources.qualifiedKind(kind), ApiResources.resource(kind), name, List.of(ApiException.FieldCause.invalid(field, message)));
+    }
+
+    static LabelSelector labels(String expression) {
+        if (expression == null || expression.isBlank()) {
+            return null;
+        }
+        try {
+            return Labels.parse(expression);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("unable to parse requirement: " + e.getMessage());
+        }
+    }
+
+    static ApiException translate(ResourceKind kind, String name, StoreException e) {
+        return switch (e.reason()) {
+            case NOT_FOUND -> ApiException.notFound(ApiResources.resource(kind), name);
+            case ALREADY_EXISTS -> ApiException.alreadyExists(ApiResources.resource(kind), name);
+            case CONFLICT -> ApiException.conflict(ApiResources.resource(kind), name,
+                    "the object has been modified; please apply your changes to the latest version and try again");
+            case INVALID -> invalid(kind, name, e.field(), e.getMessage());
+        };
+    }
+}

@@ -1,0 +1,202 @@
+package dev.berth.platform.apiserver;
+
+import dev.berth.platform.api.OpenStreams;
+import dev.berth.platform.engine.Engine;
+import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.ResourceKind;
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+
+/**
+ * The subresources other than {@code status}: {@code scale} of Deployments, ReplicaSets and StatefulSets (an
+ * {@code autoscaling/v1 Scale}), a Pod's {@code binding} (what a scheduler posts), {@code eviction} (what
+ * {@code kubectl drain} posts) and {@code log}. Thread-safe.
+ */
+final class Subresources {
+
+    private final ResourceStorage storage;
+    private final KubernetesSerialization json;
+    private final Engine engine;
+    private final OpenStreams streams;
+    private final Vertx vertx;
+
+    Subresources(ResourceStorage storage, KubernetesSerialization json, Engine engine, OpenStreams streams, Vertx vertx) {
+        this.storage = storage;
+        this.json = json;
+        this.engine = engine;
+        this.streams = streams;
+        this.vertx = vertx;
+    }
+
+    void serve(RoutingContext ctx, Caller caller, RequestInfo info, ResourceKind kind) {
+        boolean dryRun = ctx.queryParams().getAll("dryRun").contains("All");
+        switch (info.subresource() + " " + info.verb()) {
+            case "scale get" -> send(ctx, 200, scale(kind, storage.get(kind, info.namespace(), info.name())));
+            case "scale update" -> send(ctx, 200, scale(kind, setReplicas(kind, info, read(ctx, Scale.class), dryRun)));
+            case "binding create" -> bind(ctx, info, read(ctx, Binding.class));
+            case "eviction create" -> {
+                DeleteOptions options = new DeleteOptions();
+                options.setDryRun(dryRun ? java.util.List.of("All") : null);
+                storage.delete(kind, info.namespace(), info.name(), options);
+                send(ctx, 201, new StatusBuilder().withStatus("Success").withCode(201).build());
+            }
+            case "log get" -> log(ctx, caller, info);
+            default -> throw ApiException.methodNotSupported(ApiResources.resource(kind), info.verb() + " on " + info.subresource());
+        }
+    }
+
+    private HasMetadata setReplicas(ResourceKind kind, RequestInfo info, Scale wanted, boolean dryRun) {
+        if (wanted.getSpec() == null || wanted.getSpec().getReplicas() == null) {
+            throw ApiException.invalid("Scale.autoscaling", ApiResources.resource(kind), info.name(),
+                    java.util.List.of(ApiException.FieldCause.invalid("spec.replicas", "Required value")));
+        }
+        int replicas = wanted.getSpec().getReplicas();
+        String expected = wanted.getMetadata() == null ? null : wanted.getMetadata().getResourceVersion();
+        return storage.write(kind, info.namespace(), info.name(), dryRun, current -> {
+            if (expected != null && !expected.isEmpty() && !expected.equals(current.getMetadata().getResourceVersion())) {
+                throw ApiException.conflict(ApiResources.resource(kind), info.name(),
+                        "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            if (current instanceof Deployment d) {
+                d.getSpec().setReplicas(replicas);
+            } else if (current instanceof ReplicaSet r) {
+                r.getSpec().setReplicas(replicas);
+            } else if (current instanceof StatefulSet s) {
+                s.getSpec().setReplicas(replicas);
+            } else {
+                throw ApiException.methodNotSupported(ApiResources.resource(kind), "scale");
+            }
+            return current;
+        });
+    }
+
+    /** The Scale view of a workload: desired and current replicas and the selector as a string. */
+    static Scale scale(ResourceKind kind, HasMetadata o) {
+        Integer desired;
+        Integer current;
+        LabelSelector selector;
+        if (o instanceof Deployment d) {
+            desired = d.getSpec().getReplicas();
+            current = d.getStatus() == null ? null : d.getStatus().getReplicas();
+            selector = d.getSpec().getSelector();
+        } else if (o instanceof ReplicaSet r) {
+            desired = r.getSpec().getReplicas();
+            current = r.getStatus() == null ? null : r.getStatus().getReplicas();
+            selector = r.getSpec().getSelector();
+        } else if (o instanceof StatefulSet s) {
+            desired = s.getSpec().getReplicas();
+            current = s.getStatus() == null ? null : s.getStatus().getReplicas();
+            selector = s.getSpec().getSelector();
+        } else {
+            throw ApiException.methodNotSupported(ApiResources.resource(kind), "scale");
+        }
+        var meta = o.getMetadata();
+        return new ScaleBuilder().withNewMetadata().withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion()).withCreationTimestamp(meta.getCreationTimestamp()).endMetadata()
+                .withNewSpec().withReplicas(Objects.requireNonNullElse(desired, 1)).endSpec()
+                .withNewStatus().withReplicas(Objects.requireNonNullElse(current, 0)).withSelector(Labels.format(selector)).endStatus().build();
+    }
+
+    private void bind(RoutingContext ctx, RequestInfo info, Binding binding) {
+        if (binding.getTarget() == null || binding.getTarget().getName() == null || binding.getTarget().getName().isEmpty()) {
+            throw ApiException.invalid("Binding", ApiResources.resource(ResourceKind.POD), info.name(),
+                    java.util.List.of(ApiException.FieldCause.invalid("target.name", "Required value")));
+        }
+        String node = binding.getTarget().getName();
+        storage.write(ResourceKind.POD, info.namespace(), info.name(), false, current -> {
+            Pod pod = (Pod) current;
+            if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
+                throw ApiException.conflict(ApiResources.resource(ResourceKind.POD), info.name(),
+                        "pod " + info.name() + " is already assigned to node \"" + pod.getSpec().getNodeName() + "\"");
+            }
+            pod.getSpec().setNodeName(node);
+            return pod;
+        });
+        send(ctx, 201, new StatusBuilder().withStatus("Success").withCode(201).build());
+    }
+
+    /** {@code GET pods/{name}/log}: the container's output; {@code follow} streams until the client or the pod goes. */
+    private void log(RoutingContext ctx, Caller caller, RequestInfo info) {
+        MultiMap q = ctx.queryParams();
+        Pod pod = (Pod) storage.get(ResourceKind.POD, info.namespace(), info.name());
+        String container = q.get("container");
+        String first = pod.getSpec().getContainers().get(0).getName();
+        if (container != null && !container.equals(first)) {
+            throw ApiException.badRequest("container " + container + " is not valid for pod " + info.name());
+        }
+        if ("true".equals(q.get("previous"))) {
+            throw ApiException.badRequest("previous terminated container \"" + first + "\" in pod \"" + info.name() + "\" not found");
+        }
+        boolean follow = "true".equals(q.get("follow"));
+        Integer tail = null;
+        if (q.get("tailLines") != null) {
+            try {
+                tail = Integer.parseInt(q.get("tailLines"));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("tailLines: invalid value \"" + q.get("tailLines") + "\"");
+            }
+        }
+        OpenStreams.Slot slot = follow ? streams.open(OpenStreams.Stream.FOLLOW, caller.name()) : null;
+        HttpServerResponse response = ctx.response();
+        try (InputStream in = engine.logs(info.namespace(), info.name(), tail, follow); AutoCloseable s = slot) {
+            response.setChunked(true).putHeader("Content-Type", "text/plain").setStatusCode(200);
+            response.closeHandler(v -> closeQuietly(in));
+            byte[] buf = new byte[16 * 1024];
+            int n;
+            while ((n = in.read(buf)) >= 0 && !response.closed()) {
+                response.write(Buffer.buffer().appendBytes(buf, 0, n));
+            }
+            if (!response.closed()) {
+                response.end();
+            }
+        } catch (IOException e) {
+            if (!response.closed()) {
+                response.end();
+            }
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // the reading thread sees end of stream either way
+        }
+    }
+
+    private <T> T read(RoutingContext ctx, Class<T> type) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("the request has no body: a " + type.getSimpleName() + " is required");
+        }
+        try {
+            return json.unmarshal(body.toString(), type);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("the body cannot be read as a " + type.getSimpleName() + ": " + ApiHandler.rootMessage(e));
+        }
+    }
+
+    private void send(RoutingContext ctx, int code, Object body) {
+        ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(json.asJson(body));
+    }
+}

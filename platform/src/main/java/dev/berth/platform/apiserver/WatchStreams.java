@@ -1,0 +1,228 @@
+package dev.berth.platform.apiserver;
+
+import dev.berth.platform.api.OpenStreams;
+import dev.berth.platform.model.Labels;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.store.WatchEvent;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * {@code watch=true}: a chunked stream of {@code {"type":…,"object":…}} lines, as kube-apiserver streams them. Without a
+ * resourceVersion (or with "0") it starts with an ADDED event per existing object; from a resourceVersion it sends
+ * every change after it, or one ERROR event holding a 410 Status when that version is too old. BOOKMARK events when
+ * asked ({@code allowWatchBookmarks}), the stream ends after {@code timeoutSeconds} (default 30 minutes), when the client
+ * leaves, or when the client reads too slowly to keep up (it resumes from its last version). Each watch takes an
+ * {@link OpenStreams} slot until it ends. Thread-safe.
+ */
+final class WatchStreams {
+
+    static final long DEFAULT_TIMEOUT_SECONDS = 1800;
+    static final long BOOKMARK_INTERVAL_MS = 10_000;
+    /** A client this far behind is dropped rather than buffered without bound. */
+    static final int MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+
+    private final ResourceStorage storage;
+    private final WatchCache cache;
+    private final KubernetesSerialization json;
+    private final OpenStreams streams;
+    private final Vertx vertx;
+
+    WatchStreams(ResourceStorage storage, WatchCache cache, KubernetesSerialization json, OpenStreams streams, Vertx vertx) {
+        this.storage = storage;
+        this.cache = cache;
+        this.json = json;
+        this.streams = streams;
+        this.vertx = vertx;
+    }
+
+    /** Where a watch's events go: a chunked HTTP response or a WebSocket (what fabric8 and client-go use first). */
+    interface Sink {
+        void write(String event);
+
+        boolean writeQueueFull();
+
+        /** Called once, when the client goes away. */
+        void onClose(Runnable action);
+
+        void end();
+
+        static Sink of(HttpServerResponse response) {
+            response.setChunked(true).setWriteQueueMaxSize(MAX_QUEUED_BYTES).putHeader("Content-Type", "application/json").setStatusCode(200);
+            return new Sink() {
+                @Override
+                public void write(String event) {
+                    response.write(Buffer.buffer(event + "\n"));
+                }
+
+                @Override
+                public boolean writeQueueFull() {
+                    return response.writeQueueFull();
+                }
+
+                @Override
+                public void onClose(Runnable action) {
+                    response.closeHandler(v -> action.run());
+                }
+
+                @Override
+                public void end() {
+                    if (!response.closed() && !response.ended()) {
+                        response.end();
+                    }
+                }
+            };
+        }
+
+        static Sink of(ServerWebSocket socket) {
+            socket.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
+            return new Sink() {
+                @Override
+                public void write(String event) {
+                    socket.writeTextMessage(event);
+                }
+
+                @Override
+                public boolean writeQueueFull() {
+                    return socket.writeQueueFull();
+                }
+
+                @Override
+                public void onClose(Runnable action) {
+                    socket.closeHandler(v -> action.run());
+                }
+
+                @Override
+                public void end() {
+                    if (!socket.isClosed()) {
+                        socket.close();
+                    }
+                }
+            };
+        }
+    }
+
+    /**
+     * Starts a watch; its events go to {@code sink} until it ends.
+     *
+     * @throws ApiException for a bad request (before anything was written), 429 beyond the stream caps
+     */
+    void watch(Sink sink, Caller caller, RequestInfo info, ResourceKind kind, MultiMap query) {
+        FieldSelector fields = FieldSelector.parse(kind, query.get("fieldSelector"));
+        LabelSelector labels = ResourceStorage.labels(query.get("labelSelector"));
+        long timeout = number(query, "timeoutSeconds", DEFAULT_TIMEOUT_SECONDS);
+        String version = query.get("resourceVersion");
+        Long from = version == null || version.isEmpty() || version.equals("0") ? null : number(query, "resourceVersion", 0);
+        String namespace = info.namespace();
+        Predicate<WatchEvent> filter = e -> e.key().kind() == kind && (namespace.isEmpty() || namespace.equals(e.key().namespace()))
+                && Labels.matches(labels, e.object().getMetadata().getLabels()) && fields.matches(e.object());
+
+        OpenStreams.Slot slot = streams.open(OpenStreams.Stream.WATCH, caller.name());
+        Stream stream = new Stream(sink, slot, kind);
+        sink.onClose(stream::close);
+        try {
+            long start;
+            if (from == null) {
+                ResourceStorage.Page existing = storage.list(kind, namespace, query.get("labelSelector"), fields, 0, null);
+                for (HasMetadata o : existing.items()) {
+                    stream.send("ADDED", o);
+                }
+                start = existing.resourceVersion();
+            } else {
+                start = from;
+            }
+            stream.registration = cache.watch(start, filter, e -> stream.send(e.type().name(), e.object()));
+        } catch (ApiException e) {
+            if (e.code() == 410) {
+                stream.send("ERROR", e.status()); // as kube-apiserver: the watch opens, then says why it ends
+            }
+            stream.close();
+            if (e.code() == 410) {
+                return;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+        stream.timeout = vertx.setTimer(Math.max(1, timeout) * 1000, id -> stream.close());
+        if ("true".equals(query.get("allowWatchBookmarks"))) {
+            stream.bookmarks = vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> stream.bookmark(cache.newest()));
+        }
+    }
+
+    private static long number(MultiMap query, String name, long otherwise) {
+        String value = query.get(name);
+        if (value == null || value.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + ": invalid value \"" + value + "\": must be an integer");
+        }
+    }
+
+    /** One open watch's response and resources, released once. */
+    private final class Stream {
+        private final Sink sink;
+        private final OpenStreams.Slot slot;
+        private final ResourceKind kind;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        volatile AutoCloseable registration;
+        volatile long timeout = -1;
+        volatile long bookmarks = -1;
+
+        Stream(Sink sink, OpenStreams.Slot slot, ResourceKind kind) {
+            this.sink = sink;
+            this.slot = slot;
+            this.kind = kind;
+        }
+
+        synchronized void send(String type, Object object) {
+            if (closed.get()) {
+                return;
+            }
+            if (sink.writeQueueFull()) {
+                close(); // too slow: the client re-watches from the last version it saw
+                return;
+            }
+            sink.write("{\"type\":\"" + type + "\",\"object\":" + json.asJson(object) + "}");
+        }
+
+        void bookmark(long version) {
+            send("BOOKMARK", java.util.Map.of("kind", kind.kind(), "apiVersion", kind.apiVersion(),
+                    "metadata", java.util.Map.of("resourceVersion", Long.toString(version))));
+        }
+
+        void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                if (registration != null) {
+                    registration.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("closing a watch registration", e);
+            } finally {
+                if (timeout >= 0) {
+                    vertx.cancelTimer(timeout);
+                }
+                if (bookmarks >= 0) {
+                    vertx.cancelTimer(bookmarks);
+                }
+                slot.close();
+                sink.end();
+            }
+        }
+    }
+}
