@@ -4,6 +4,8 @@ set -euo pipefail
 BERTH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BERTH_STATE="${BERTH_STATE:-$HOME/.berth}"
 export BERTH_ROOT BERTH_STATE
+# tools ci/bootstrap.sh installs where the machine has none (a current kubectl)
+export PATH="$BERTH_STATE/tools/bin:$PATH"
 
 say()  { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }

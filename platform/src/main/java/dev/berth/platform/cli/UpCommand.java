@@ -70,6 +70,9 @@ final class UpCommand implements Callable<Integer> {
             });
         }
         RemoteEngine engine = root.local();
+        Path kubeconfig = KubeconfigContext.defaultFile();
+        KubeconfigContext.write(kubeconfig, root.server.toString(), Files.readString(root.tokenFile).strip(), namespace);
+        Progress.step("kubectl context \"" + KubeconfigContext.NAME + "\" written to " + kubeconfig + " (kubectl --context berth get pods -A)");
         StringBuilder manifests = new StringBuilder();
         for (Path f : files) {
             manifests.append(Files.readString(f)).append("\n---\n");
@@ -161,7 +164,7 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("      -H \"Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)\" \\");
             System.out.println("      -d '{\"customerId\":\"c-42\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"BOOK-1\",\"quantity\":2,\"unitPrice\":\"12.50\"}]}'");
         }
-        System.out.println("  Watch it:   ./berth get pods -n " + namespace + " -o wide");
+        System.out.println("  Watch it:   kubectl --context " + KubeconfigContext.NAME + " get pods -n " + namespace + " -o wide");
         System.out.println();
     }
 
