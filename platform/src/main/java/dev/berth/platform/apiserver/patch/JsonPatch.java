@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.zjsonpatch.CompatibilityFlags;
 import io.fabric8.zjsonpatch.JsonPatchException;
 import java.util.EnumSet;
-import java.util.Locale;
 
 /**
  * RFC 6902 JSON patch, applied by fabric8's zjsonpatch (the library the fabric8 client already ships) with the
@@ -24,7 +23,7 @@ final class JsonPatch {
     static JsonNode apply(JsonNode document, JsonNode patch) {
         // kube-apiserver decodes before it applies: a body that is no list of operations is a bad request
         if (!patch.isArray()) {
-            throw PatchException.badRequest("a JSON patch must be a list of operations, not %s", patch.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw PatchException.badRequest("a JSON patch must be a list of operations, not %s", PatchException.typeOf(patch));
         }
         for (int i = 0; i < patch.size(); i++) {
             if (!patch.get(i).isObject()) {

@@ -33,17 +33,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code patchStrategy}/{@code patchMergeKey} tags of the Kubernetes API types, transcribed from
- * kubernetes/api ({@code core/v1}, {@code apps/v1}, {@code autoscaling/v2}, {@code batch/v1}, {@code policy/v1},
- * {@code networking/v1} {@code types.go}) and apimachinery ({@code meta/v1/types.go}) at their July 2026 heads,
- * one row per tagged field of the GA group/versions below. Fields newer than fabric8's model (PodSpec
+ * The {@code patchStrategy}/{@code patchMergeKey} tags of the Kubernetes API types, transcribed from kubernetes/api
+ * at 10b39a39 ({@code core/v1}, {@code apps/v1}, {@code autoscaling/v2}, {@code batch/v1}, {@code policy/v1},
+ * {@code networking/v1} {@code types.go}) and kubernetes/apimachinery at eed236ce ({@code pkg/apis/meta/v1/types.go}),
+ * one row per tagged field of the group/versions below. Fields newer than fabric8's model (PodSpec
  * {@code evictionResponders}, PodStatus {@code nodeAllocatableResourceClaimStatuses}, the {@code VolumeHealthStatus}
- * types, batch's {@code JobSchedulingConfiguration}) are left out: the model cannot hold them.
- * A StatefulSet's {@code updateStrategy} carries no tag upstream, unlike a Deployment's {@code strategy}.
+ * types, batch's {@code JobSchedulingConfiguration}) are left out: the model cannot hold them. A StatefulSet's
+ * {@code updateStrategy} carries no tag upstream, unlike a Deployment's {@code strategy}.
  */
 final class KubernetesPatchMeta {
 
-    /** Group/versions whose every tagged field is below; the others have no tags at all. */
+    /** The group/versions the rows describe completely (most have no tagged field at all): strategic merge serves their kinds. */
     static final Set<String> API_VERSIONS = Set.of("v1", "apps/v1", "autoscaling/v1", "autoscaling/v2", "batch/v1",
             "policy/v1", "networking.k8s.io/v1", "discovery.k8s.io/v1", "coordination.k8s.io/v1",
             "rbac.authorization.k8s.io/v1", "events.k8s.io/v1", "scheduling.k8s.io/v1", "node.k8s.io/v1");

@@ -1,5 +1,8 @@
 package dev.berth.platform.apiserver.patch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+
 /**
  * A patch that cannot be applied. Nothing was changed: patches work on copies. The reason is the Status kube-apiserver
  * answers for the same patch; the message says what is wrong and where, for the user.
@@ -41,6 +44,11 @@ public final class PatchException extends RuntimeException {
 
     static PatchException invalid(String format, Object... args) {
         return new PatchException(Reason.INVALID, String.format(format, args));
+    }
+
+    /** A JSON value's type for a message: {@code object}, {@code array}, {@code string}, {@code null}… */
+    static String typeOf(JsonNode value) {
+        return value.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     public Reason reason() {

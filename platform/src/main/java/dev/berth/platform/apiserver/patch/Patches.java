@@ -61,7 +61,7 @@ public final class Patches {
                 // evanphx/json-patch, kube-apiserver's, refuses null and scalars as a bad patch
                 if (!patch.isObject() && !patch.isArray()) {
                     throw PatchException.badRequest("a JSON merge patch for an object must be a JSON object, not %s",
-                            patch.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                            PatchException.typeOf(patch));
                 }
                 yield JsonMergePatch.apply(current, patch);
             }
@@ -75,7 +75,7 @@ public final class Patches {
         // e.g. a merge patch that is a list, or a JSON patch replacing the root: kube-apiserver cannot decode them either
         if (!result.isObject()) {
             throw PatchException.invalid("the patched %s is not a JSON object but %s", name(kind),
-                    result.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                    PatchException.typeOf(result));
         }
         return (ObjectNode) result;
     }

@@ -48,10 +48,10 @@ final class StrategicMergePatch {
     /** {@code patch} applied to {@code current}, a value of {@code type}; {@code current} may be {@code null} (none). */
     ObjectNode apply(JsonNode current, JsonNode patch, Class<?> type) {
         if (!patch.isObject()) {
-            throw badRequest("a strategic merge patch must be a JSON object, not %s", kind(patch));
+            throw badRequest("a strategic merge patch must be a JSON object, not %s", PatchException.typeOf(patch));
         }
         if (current != null && !current.isObject()) {
-            throw new IllegalArgumentException("the patched document must be a JSON object, not " + kind(current));
+            throw new IllegalArgumentException("the patched document must be a JSON object, not " + PatchException.typeOf(current));
         }
         ObjectNode original = current == null ? NODES.objectNode() : ((ObjectNode) current).deepCopy();
         return mergeMap(original, ((ObjectNode) patch).deepCopy(), schema.typeOf(type), "");
@@ -562,9 +562,5 @@ final class StrategicMergePatch {
 
     private static String where(String path) {
         return path.isEmpty() ? "." : path;
-    }
-
-    private static String kind(JsonNode node) {
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 }
