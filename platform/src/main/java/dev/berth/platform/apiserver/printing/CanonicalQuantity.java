@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +33,7 @@ final class CanonicalQuantity {
         String suffix = q.getFormat() == null ? "" : q.getFormat();
         Format format = suffix.endsWith("i") ? Format.BINARY_SI
                 : suffix.startsWith("e") || suffix.startsWith("E") ? Format.DECIMAL_EXPONENT : Format.DECIMAL_SI;
-        BigDecimal value = Quantity.getAmountInBytes(q);
+        BigDecimal value = value(q.getAmount(), suffix, format);
         if (value.scale() > 9) { // apimachinery rounds up to the nano
             value = value.setScale(9, RoundingMode.UP);
         }
@@ -48,6 +49,30 @@ final class CanonicalQuantity {
             }
         }
         return decimal(value, format);
+    }
+
+    /**
+     * The exact value (fabric8's {@code getAmountInBytes} goes through a double for Pi and Ei).
+     *
+     * @throws IllegalArgumentException for a suffix the quantity grammar does not have
+     */
+    private static BigDecimal value(String amount, String suffix, Format format) {
+        BigDecimal number = new BigDecimal(amount == null || amount.isEmpty() ? "0" : amount);
+        return switch (format) {
+            case BINARY_SI -> {
+                int power = List.of(BINARY_SI).indexOf(suffix);
+                if (power < 1) {
+                    throw new IllegalArgumentException("'" + amount + suffix + "' has no quantity suffix " + suffix);
+                }
+                yield number.multiply(new BigDecimal(KI.pow(power)));
+            }
+            case DECIMAL_EXPONENT -> number.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
+            case DECIMAL_SI -> {
+                Integer exponent = DECIMAL_SI.entrySet().stream().filter(e -> e.getValue().equals(suffix)).map(Map.Entry::getKey).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("'" + amount + suffix + "' has no quantity suffix " + suffix));
+                yield number.scaleByPowerOfTen(exponent);
+            }
+        };
     }
 
     /** Mantissa times 1024^n, the largest n (Ki..Ei) leaving a whole mantissa. */

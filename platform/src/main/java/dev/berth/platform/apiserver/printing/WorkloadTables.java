@@ -128,7 +128,8 @@ final class WorkloadTables {
      * @throws IllegalArgumentException when the controller reference's apiVersion is not a group/version
      */
     static Row controllerRevision(ControllerRevision r, Ages ages) {
-        String controller = Owners.controllerOf(r).map(WorkloadTables::kindAndName).orElse(Cells.NONE);
+        String controller = r.getMetadata() == null ? Cells.NONE
+                : Owners.controllerOf(r).map(WorkloadTables::kindAndName).orElse(Cells.NONE);
         return Row.of(Cells.name(r), controller, r.getRevision() == null ? 0L : r.getRevision(), ages.created(r));
     }
 
