@@ -17,8 +17,9 @@ public record Table(String kind, String apiVersion, ListMeta metadata, List<Tabl
     public static final String API_VERSION = "meta.k8s.io/v1";
     public static final String KIND = "Table";
 
+    /** A Table of these columns and rows; no list metadata is written as {@code {}}, as Go writes an empty ListMeta. */
     static Table of(ListMeta metadata, List<TableColumn> columnDefinitions, List<TableRow> rows) {
-        return new Table(KIND, API_VERSION, metadata, columnDefinitions, rows);
+        return new Table(KIND, API_VERSION, metadata == null ? new ListMeta() : metadata, columnDefinitions, rows);
     }
 
     /**

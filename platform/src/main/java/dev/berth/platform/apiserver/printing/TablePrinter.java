@@ -32,12 +32,8 @@ public final class TablePrinter {
     private final KindTables tables;
 
     public TablePrinter(Clock clock) {
-        this(clock, KindTables.BUILT_IN);
-    }
-
-    TablePrinter(Clock clock, KindTables tables) {
         this.ages = new Ages(clock);
-        this.tables = tables;
+        this.tables = KindTables.BUILT_IN;
     }
 
     /**

@@ -60,6 +60,7 @@ class TablePrinterTest {
 
         assertThat(json(asked)).isEqualTo(json(defaulted));
         assertThat(json(asked).at("/rows/0/object")).isEqualTo(tree(FOO1_PARTIAL));
+        assertThat(json(asked).get("metadata")).as("Go writes an empty ListMeta as {}").isEqualTo(tree("{}"));
     }
 
     @Test
