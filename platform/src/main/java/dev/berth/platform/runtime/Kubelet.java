@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * {@link PodWorker} per pod. A pod on a node that is not Ready is killed at once and marked Failed
  * ({@code NodeLost}), so its controller replaces it elsewhere; a deleted pod is stopped gracefully and then
  * removed from the store. On start it adopts the processes a crashed core left running; on close it stops
- * every replica, so none outlives the core.
+ * every replica, so none outlives the core. Every {@code berth.runtime.log-monitor-interval} it rotates the replicas'
+ * logs ({@link LogRotation}).
  */
 public final class Kubelet implements AutoCloseable {
 
@@ -47,19 +48,38 @@ public final class Kubelet implements AutoCloseable {
     private final Deps deps;
     private final Map<ObjectKey, PodWorker> workers = new ConcurrentHashMap<>();
     private final ControllerLoop loop;
+    private final LogRotation rotation;
     private AutoCloseable subscription;
+    private java.util.concurrent.ScheduledFuture<?> rotating;
+    private String lastRotationFailure;
 
     public Kubelet(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes, ProbeCheck probes,
             ScheduledExecutorService timer, ExecutorService executor, TrafficDrain drain, CoreConfig.Runtime config,
-            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger) {
+            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger, LogRotation rotation) {
         this.deps = new Deps(store, events, env, runtimes, probes, timer, executor, drain, config, new PodStatusWriter(store, clock), dirs, metrics, ledger);
         this.loop = new ControllerLoop("kubelet", this::reconcile);
+        this.rotation = rotation;
     }
 
     public void start() {
         subscription = deps.store().watch(k -> k.kind() == ResourceKind.POD || k.kind() == ResourceKind.NODE, this::route);
         for (Pod p : deps.store().<Pod>list(ResourceKind.POD, null, null)) {
             loop.enqueue(ObjectKey.of(p));
+        }
+        long every = deps.config().logMonitorInterval().toMillis();
+        rotating = deps.timer().scheduleWithFixedDelay(this::rotateLogs, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void rotateLogs() {
+        try {
+            rotation.rotate();
+            lastRotationFailure = null;
+        } catch (java.io.IOException | RuntimeException e) {
+            // a scheduled task that throws is never run again; say it once per cause, not every second
+            if (!e.toString().equals(lastRotationFailure)) {
+                LOG.warnf(e, "rotating replica logs failed; trying again every %s", deps.config().logMonitorInterval());
+                lastRotationFailure = e.toString();
+            }
         }
     }
 
@@ -203,6 +223,9 @@ public final class Kubelet implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (rotating != null) {
+            rotating.cancel(false);
+        }
         loop.close();
         if (subscription != null) {
             subscription.close();
