@@ -55,7 +55,7 @@ public final class LogRotation {
     private static final Logger LOG = Logger.getLogger(LogRotation.class);
 
     /** Released (or to be released) from {@code file}: every byte before {@code to}, of which this run had released {@code from}. */
-    record Move(Path file, long inode, long from, long to) {}
+    public record Move(Path file, long inode, long from, long to) {}
 
     private final PodDirectories dirs;
     private final LogRotationPolicy policy;
@@ -95,8 +95,11 @@ public final class LogRotation {
         return moves;
     }
 
-    /** Decides and records the new starts, releasing nothing yet. */
-    List<Move> plan() throws IOException {
+    /**
+     * The first half of {@link #rotate()}: decides and durably records the new starts, releasing nothing (what a crash
+     * right after it leaves behind; the next run's first pass releases them).
+     */
+    public List<Move> plan() throws IOException {
         List<Move> moves = new ArrayList<>();
         Map<Path, LogStartOffsets.Start> next = new HashMap<>();
         for (Path log : dirs.logFiles()) {
