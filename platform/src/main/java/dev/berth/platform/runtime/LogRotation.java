@@ -29,16 +29,19 @@ import org.jboss.logging.Logger;
  *       keep writing into the rotated file.</li>
  *   <li>Copy-truncate loses what the replica appends between the copy and the truncate; no careful ordering closes
  *       that window without the writer's help.</li>
- *   <li>A pipe to a per-replica writer (apache2-utils' {@code rotatelogs}, daemontools' {@code multilog}) would
- *       rotate like upstream, but adds a process per replica whose death blocks or silently drops the replica's
- *       output (a JVM's {@code System.out} swallows {@code EPIPE}), whose command line names the state directory, and
- *       whose files the shipper would have to follow by inode across renames; {@code rotatelogs -n} even reuses
- *       truncated files, and so inodes, which the shipper's document ids are built from.</li>
+ *   <li>A pipe to a per-replica writer (Debian has apache2-utils' {@code rotatelogs} and daemontools'
+ *       {@code multilog}) would rotate like upstream and costs the writer no throughput (measured,
+ *       {@code ci/bench-log-rotation.sh}), but it is one more process per replica that must outlive the core and be
+ *       adopted with it; its death silently drops the replica's output (a JVM's {@code System.out} swallows
+ *       {@code EPIPE}); its files would have to be followed by the shipper across renames; and
+ *       {@code rotatelogs -n} overwrites its oldest file in place, so a path and inode — what the shipper's document
+ *       ids are built from — would name other lines.</li>
  *   <li>Punching holes changes nothing for the writer, keeps every offset stable — so the shipper's checkpoints and
  *       document ids, and readers' positions, stay valid across a rotation and a core restart — and releases exactly
  *       the blocks asked for. The price: the file's apparent size ({@code ls -l}) keeps growing while {@code du}
- *       stays bounded; ext4 caps one file at 16 TiB (years at a MiB/s), and a file system without hole punching
- *       (some network file systems) is warned about once and its logs are not released.</li>
+ *       stays bounded; ext4 caps one file at 16 TiB of offsets (half a year of a steady 1 MiB/s; then the replica's
+ *       writes fail), and a file system without hole punching (some network file systems) is warned about once and
+ *       its logs are not released.</li>
  * </ul>
  *
  * <p>A pass, for each log file: the new start is the oldest offset the policy keeps, but never past what the log
@@ -48,7 +51,7 @@ import org.jboss.logging.Logger;
  * the shipper is behind (Elasticsearch down), unshipped bytes stay: disk use grows by its lag
  * ({@code berth_logs_lag_bytes}) rather than a line being lost.
  *
- * <p>Not thread-safe: one pass at a time (the kubelet's timer).
+ * <p>Not thread-safe: one pass at a time (the kubelet's rotation thread).
  */
 public final class LogRotation {
 
