@@ -101,12 +101,13 @@ class LogRotationTest {
         // each pass: what it kept is what the policy keeps (the cut moved to the next line start), and what is on disk
         // is only what was kept and written since (ext4 blocks: within 8 KiB) — however late the machine ran the pass
         assertThat(samples).hasSizeGreaterThan(10).allSatisfy(p -> {
-            assertThat(p.start()).isBetween(rotation.policy().keepFrom(p.sizeBefore()), rotation.policy().keepFrom(p.sizeBefore()) + 200);
+            // (the pass read the size somewhere between the two: a line is at most ~150 bytes)
+            assertThat(p.start()).isBetween(rotation.policy().keepFrom(p.sizeBefore()), rotation.policy().keepFrom(p.sizeAfter()) + 200);
             assertThat(p.allocated()).isLessThanOrEqualTo(p.sizeAfter() - p.start() + 8192);
         });
         assertThat(allocatedBytes(log)).as("on disk at rest").isLessThanOrEqualTo(3 * part + 4096);
         long start = starts.of(log);
-        assertThat(start).isGreaterThan(written - 3 * part).isLessThanOrEqualTo(written - 2 * part);
+        assertThat(start).isGreaterThan(written - 3 * part).isLessThanOrEqualTo(written - 2 * part + 200);
 
         List<String> whole = read(files.open(NS, POD, "app", null, false, () -> true));
         long first = sequence(whole.get(0));
