@@ -229,6 +229,24 @@ public interface CoreConfig {
         /** Backing-service images that no JVM runs, mapped to embedded runtimes ({@code postgres} → PostgreSQL). */
         @WithDefault("postgres")
         List<String> embeddedPostgresImages();
+
+        /**
+         * A container's log is rotated once its current part reaches this size, a Kubernetes quantity (kubelet's
+         * {@code containerLogMaxSize}); negative turns rotation off. See {@code runtime.LogRotation}.
+         */
+        @WithDefault("10Mi")
+        String logMaxSize();
+
+        /** Parts of a container's log kept, the current one included (kubelet's {@code containerLogMaxFiles}); at least 2. */
+        @WithDefault("5")
+        int logMaxFiles();
+
+        /**
+         * How often log sizes are checked (kubelet's {@code containerLogMonitorInterval}, 10s there): a replica may write
+         * this long past its limit. A check is a stat per file, so the default is short.
+         */
+        @WithDefault("1s")
+        Duration logMonitorInterval();
     }
 
     interface Proxy {

@@ -32,6 +32,10 @@ import dev.berth.platform.runtime.JavaImageRuntime;
 import dev.berth.platform.runtime.Kubelet;
 import dev.berth.platform.runtime.KubeletMetrics;
 import dev.berth.platform.runtime.LogFiles;
+import dev.berth.platform.runtime.LogRotation;
+import dev.berth.platform.runtime.LogRotationPolicy;
+import dev.berth.platform.runtime.LogStartOffsets;
+import dev.berth.platform.runtime.ShippedLogs;
 import dev.berth.platform.runtime.NodeOperations;
 import dev.berth.platform.runtime.PodDirectories;
 import dev.berth.platform.runtime.ReplicaLedger;
@@ -106,8 +110,15 @@ public class LocalCore {
                 new JavaImageRuntime(images, dirs, javaHome));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("kubelet-timer"));
         ExecutorService workers = Executors.newCachedThreadPool(daemon("kubelet-worker"));
+        LogStartOffsets logStarts = LogStartOffsets.load(state.resolve("log-start-offsets.json"));
+        this.elasticsearch = config.logs().elasticsearchUrl().map(Elasticsearch::new).orElse(null);
+        this.shipper = elasticsearch == null ? null : new LogShipper(config.logs(), elasticsearch.client(), new IndexTemplate(elasticsearch.client()),
+                new LogSources(state.resolve("pods"), store), logStarts, state.resolve("log-shipper"), clock, metrics);
+        // the shipper's durable checkpoint bounds what rotation may release
+        LogRotation rotation = new LogRotation(dirs, LogRotationPolicy.of(config.runtime().logMaxSize(), config.runtime().logMaxFiles()), logStarts,
+                shipper == null ? ShippedLogs.NO_SHIPPER : shipper);
         this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(vertx, workers), timer, workers,
-                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics), new ReplicaLedger(state));
+                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics), new ReplicaLedger(state), rotation);
         new WorkloadMetrics(store, metrics).start();
         RolloutMetrics rollouts = new RolloutMetrics(metrics);
         this.controllers = new ControllerManager(store,
@@ -119,11 +130,8 @@ public class LocalCore {
                 new AutoscalerController(store, events, new LocalUsage(store, proxies), clock, config.autoscaler().syncPeriod()));
         this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
         this.scheduling = new ControllerLoop("scheduler", scheduler);
-        this.elasticsearch = config.logs().elasticsearchUrl().map(Elasticsearch::new).orElse(null);
-        this.shipper = elasticsearch == null ? null : new LogShipper(config.logs(), elasticsearch.client(), new IndexTemplate(elasticsearch.client()),
-                new LogSources(state.resolve("pods"), store), state.resolve("log-shipper"), clock, metrics);
         this.logSearch = elasticsearch == null ? null : new LogSearch(elasticsearch.client(), config.logs().indexPrefix());
-        this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs), rollouts,
+        this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs, logStarts), rollouts,
                 ManifestValidator.withMaxReplicas(config.limits().maxReplicas()));
     }
 

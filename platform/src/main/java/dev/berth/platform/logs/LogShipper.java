@@ -9,6 +9,8 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.runtime.LogStartOffsets;
+import dev.berth.platform.runtime.ShippedLogs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,8 +47,12 @@ import org.jboss.logging.Logger;
  * <p>Metrics: {@code berth_logs_lines_read_total}, {@code _documents_acked_total}, {@code _plain_lines_total},
  * {@code _dead_lettered_total}, {@code _bulk_failures_total}, gauges {@code berth_logs_lag_bytes} and
  * {@code berth_logs_in_flight_documents}. One thread reads; the client's threads acknowledge.
+ *
+ * <p>Rotation: a file is read from its checkpoint, or from its {@link LogStartOffsets start} when it has none (the
+ * kubelet released what came before). The kubelet releases only what {@link #shippedUpTo} reports, the checkpoint as
+ * last written to disk, so a restart never finds its checkpoint inside released bytes.
  */
-public final class LogShipper implements AutoCloseable {
+public final class LogShipper implements ShippedLogs, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LogShipper.class);
     private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
@@ -55,6 +61,7 @@ public final class LogShipper implements AutoCloseable {
     private final CoreConfig.Logs config;
     private final IndexTemplate template;
     private final LogSources sources;
+    private final LogStartOffsets starts;
     private final Checkpoints checkpoints;
     private final DeadLetters deadLetters;
     private final Clock clock;
@@ -69,6 +76,8 @@ public final class LogShipper implements AutoCloseable {
     private final Counter deadLettered;
     private final Counter bulkFailures;
     private Map<String, Checkpoints.Position> restored = Map.of();
+    /** The checkpoint as on disk now, by absolute path: what {@link #shippedUpTo} answers from. */
+    private volatile Map<Path, Checkpoints.Position> saved = Map.of();
     private volatile boolean running = true;
     private Thread thread;
 
@@ -97,11 +106,12 @@ public final class LogShipper implements AutoCloseable {
         }
     }
 
-    public LogShipper(CoreConfig.Logs config, co.elastic.clients.elasticsearch.ElasticsearchClient client, IndexTemplate template, LogSources sources, Path stateDir,
-            Clock clock, MeterRegistry registry) {
+    public LogShipper(CoreConfig.Logs config, co.elastic.clients.elasticsearch.ElasticsearchClient client, IndexTemplate template, LogSources sources,
+            LogStartOffsets starts, Path stateDir, Clock clock, MeterRegistry registry) {
         this.config = config;
         this.template = template;
         this.sources = sources;
+        this.starts = starts;
         this.clock = clock;
         this.checkpoints = new Checkpoints(stateDir.resolve("checkpoints.json"));
         this.deadLetters = new DeadLetters(stateDir.resolve("dead-letter.ndjson"), clock);
@@ -134,6 +144,7 @@ public final class LogShipper implements AutoCloseable {
             // a checkpoint that cannot be read means shipping everything again: duplicates are impossible (ids), loss is not
             LOG.warnf(e, "cannot read the log shipper's checkpoints; replaying every log file from its start");
         }
+        saved = byAbsolutePath(restored);
         thread = new Thread(this::run, "log-shipper");
         thread.setDaemon(true);
         thread.start();
@@ -175,8 +186,9 @@ public final class LogShipper implements AutoCloseable {
             }
             Checkpoints.Position at = restored.get(f.path().toString());
             try {
-                boolean resume = at != null && at.inode() == f.inode() && at.offset() <= Files.size(f.path());
-                files.put(f, new TailedFile(sources.describe(f), f.path(), f.inode(), resume ? at.offset() : 0, resume ? at.timestamp() : null));
+                long start = starts.of(f.path()); // bytes before it were released: never read them
+                boolean resume = at != null && at.inode() == f.inode() && at.offset() <= Files.size(f.path()) && at.offset() >= start;
+                files.put(f, new TailedFile(sources.describe(f), f.path(), f.inode(), resume ? at.offset() : start, resume ? at.timestamp() : null));
             } catch (NoSuchFileException e) {
                 // deleted since the scan: nothing was written that a reader could still reach
             }
@@ -245,6 +257,20 @@ public final class LogShipper implements AutoCloseable {
             }
         });
         checkpoints.save(positions);
+        saved = byAbsolutePath(positions);
+    }
+
+    private static Map<Path, Checkpoints.Position> byAbsolutePath(Map<String, Checkpoints.Position> positions) {
+        Map<Path, Checkpoints.Position> byPath = new HashMap<>();
+        positions.forEach((path, position) -> byPath.put(Path.of(path).toAbsolutePath().normalize(), position));
+        return Map.copyOf(byPath);
+    }
+
+    /** From the checkpoint on disk, never from acknowledgements not yet written there. Thread-safe. */
+    @Override
+    public long shippedUpTo(Path file, long inode) {
+        Checkpoints.Position p = saved.get(file.toAbsolutePath().normalize());
+        return p != null && p.inode() == inode ? p.offset() : 0;
     }
 
     long lagBytes() {

@@ -4,6 +4,8 @@ import dev.berth.platform.metrics.ScrapeTargets;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.runtime.LogStartOffsets;
+import dev.berth.platform.runtime.PodDirectories;
 import dev.berth.platform.store.ObjectStore;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -38,24 +40,18 @@ public final class LogSources {
 
     List<Found> scan() throws IOException {
         List<Found> found = new ArrayList<>();
-        if (!Files.isDirectory(podsDir)) {
-            return found;
-        }
-        try (Stream<Path> files = Files.find(podsDir, 4, (p, a) -> a.isRegularFile() && p.getFileName().toString().endsWith(".log")
-                && p.getParent().getFileName().toString().equals("logs"))) {
-            for (Path p : files.toList()) {
-                try {
-                    found.add(new Found(p, inode(p)));
-                } catch (IOException e) {
-                    // deleted between listing and reading its inode: nothing to ship from it
-                }
+        for (Path p : PodDirectories.logFilesUnder(podsDir)) {
+            try {
+                found.add(new Found(p, inode(p)));
+            } catch (IOException e) {
+                // deleted between listing and reading its inode: nothing to ship from it
             }
         }
         return found;
     }
 
     static long inode(Path p) throws IOException {
-        return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+        return LogStartOffsets.inode(p);
     }
 
     /** Whether {@code f} is still on disk at its path (not deleted, not replaced by another file). */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -28,7 +29,8 @@ import org.jboss.logging.Logger;
  * {@link PodWorker} per pod. A pod on a node that is not Ready is killed at once and marked Failed
  * ({@code NodeLost}), so its controller replaces it elsewhere; a deleted pod is stopped gracefully and then
  * removed from the store. On start it adopts the processes a crashed core left running; on close it stops
- * every replica, so none outlives the core.
+ * every replica, so none outlives the core. Every {@code berth.runtime.log-monitor-interval} it rotates the replicas'
+ * logs ({@link LogRotation}).
  */
 public final class Kubelet implements AutoCloseable {
 
@@ -47,19 +49,43 @@ public final class Kubelet implements AutoCloseable {
     private final Deps deps;
     private final Map<ObjectKey, PodWorker> workers = new ConcurrentHashMap<>();
     private final ControllerLoop loop;
+    private final LogRotation rotation;
     private AutoCloseable subscription;
+    /** Its own thread: a pass may wait on the file system (a punch on a busy disk), never delaying probes' timers. */
+    private final ScheduledExecutorService rotating = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubelet-log-rotation");
+        t.setDaemon(true);
+        return t;
+    });
+    private String lastRotationFailure;
 
     public Kubelet(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes, ProbeCheck probes,
             ScheduledExecutorService timer, ExecutorService executor, TrafficDrain drain, CoreConfig.Runtime config,
-            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger) {
+            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger, LogRotation rotation) {
         this.deps = new Deps(store, events, env, runtimes, probes, timer, executor, drain, config, new PodStatusWriter(store, clock), dirs, metrics, ledger);
         this.loop = new ControllerLoop("kubelet", this::reconcile);
+        this.rotation = rotation;
     }
 
     public void start() {
         subscription = deps.store().watch(k -> k.kind() == ResourceKind.POD || k.kind() == ResourceKind.NODE, this::route);
         for (Pod p : deps.store().<Pod>list(ResourceKind.POD, null, null)) {
             loop.enqueue(ObjectKey.of(p));
+        }
+        long every = deps.config().logMonitorInterval().toMillis();
+        rotating.scheduleWithFixedDelay(this::rotateLogs, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void rotateLogs() {
+        try {
+            rotation.rotate();
+            lastRotationFailure = null;
+        } catch (java.io.IOException | RuntimeException e) {
+            // a scheduled task that throws is never run again; say it once per cause, not every second
+            if (!e.toString().equals(lastRotationFailure)) {
+                LOG.warnf(e, "rotating replica logs failed; trying again every %s", deps.config().logMonitorInterval());
+                lastRotationFailure = e.toString();
+            }
         }
     }
 
@@ -203,6 +229,7 @@ public final class Kubelet implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        rotating.shutdownNow();
         loop.close();
         if (subscription != null) {
             subscription.close();

@@ -15,6 +15,11 @@ import java.util.function.BooleanSupplier;
  * Reads replicas' log files the way {@code kubectl logs} shows them: one container's output, the last
  * {@code tail} lines, and with {@code follow} the stream stays open and delivers new lines as they are written
  * (until the reader closes it, from any thread, or the pod is gone). Thread-safe; each stream is independent.
+ *
+ * <p>Across rotation ({@link LogRotation}): reading starts at the file's {@link LogStartOffsets start}, never in the
+ * released bytes before it; a follower the rotation overtook (more than {@code maxFiles - 1} parts behind the
+ * writer) goes on at the new start, with the lines in between skipped — what an upstream follower on a rotated file
+ * that the kubelet removed would not see either — and never reads a released (zeroed) byte.
  */
 public final class LogFiles {
 
@@ -22,26 +27,29 @@ public final class LogFiles {
     static final Duration POLL = Duration.ofMillis(200);
 
     private final PodDirectories dirs;
+    private final LogStartOffsets starts;
 
-    public LogFiles(PodDirectories dirs) {
+    public LogFiles(PodDirectories dirs, LogStartOffsets starts) {
         this.dirs = dirs;
+        this.starts = starts;
     }
 
     /** @param alive while following: whether the pod still exists */
     public InputStream open(String namespace, String pod, String container, Integer tailLines, boolean follow, BooleanSupplier alive) {
         Path file = dirs.logFile(namespace, pod, container);
         try {
-            long start = tailLines == null ? 0 : offsetOfLastLines(file, tailLines);
-            return new FileTail(file, start, follow, alive);
+            long retained = starts.of(file);
+            long start = tailLines == null ? retained : Math.max(retained, offsetOfLastLines(file, tailLines, retained));
+            return new FileTail(file, start, follow, alive, starts);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the log of " + namespace + "/" + pod, e);
         }
     }
 
-    /** Byte offset where the last {@code n} lines of {@code file} begin (0 if it has fewer). */
-    static long offsetOfLastLines(Path file, int n) throws IOException {
+    /** Byte offset where the last {@code n} lines of {@code file} after {@code floor} begin ({@code floor} if it has fewer). */
+    static long offsetOfLastLines(Path file, int n, long floor) throws IOException {
         if (!Files.exists(file) || n <= 0) {
-            return Files.exists(file) && n <= 0 ? Files.size(file) : 0;
+            return Files.exists(file) && n <= 0 ? Files.size(file) : floor;
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             long pos = raf.length();
@@ -53,8 +61,8 @@ public final class LogFiles {
                     pos--; // the final newline ends the last line; it does not start another
                 }
             }
-            while (pos > 0) {
-                int len = (int) Math.min(buf.length, pos);
+            while (pos > floor) {
+                int len = (int) Math.min(buf.length, pos - floor);
                 pos -= len;
                 raf.seek(pos);
                 raf.readFully(buf, 0, len);
@@ -64,7 +72,7 @@ public final class LogFiles {
                     }
                 }
             }
-            return 0;
+            return floor;
         }
     }
 
@@ -73,15 +81,17 @@ public final class LogFiles {
         private final Path file;
         private final boolean follow;
         private final BooleanSupplier alive;
+        private final LogStartOffsets starts;
         private long position;
         private RandomAccessFile raf;
         private boolean closed;
 
-        FileTail(Path file, long position, boolean follow, BooleanSupplier alive) {
+        FileTail(Path file, long position, boolean follow, BooleanSupplier alive, LogStartOffsets starts) {
             this.file = file;
             this.position = position;
             this.follow = follow;
             this.alive = alive;
+            this.starts = starts;
         }
 
         @Override
@@ -102,9 +112,17 @@ public final class LogFiles {
                         raf = new RandomAccessFile(file.toFile(), "r");
                     }
                     if (raf != null && raf.length() > position) {
-                        raf.seek(position);
-                        int n = raf.read(b, off, (int) Math.min(len, raf.length() - position));
-                        position += n;
+                        long from = position;
+                        raf.seek(from);
+                        int n = raf.read(b, off, (int) Math.min(len, raf.length() - from));
+                        // a start recorded after this read began may have released what it read: those bytes can be
+                        // zeros. A start is recorded before its bytes go, so one not past `from` now proves them intact.
+                        long start = starts.of(file);
+                        if (start > from) {
+                            position = start;
+                            continue;
+                        }
+                        position = from + n;
                         return n;
                     }
                 }

@@ -10,6 +10,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where a replica's files live under the core's state directory: {@code pods/<ns>/<pod>/} holds its logs,
@@ -40,6 +42,22 @@ public final class PodDirectories {
 
     public Path logFile(String namespace, String pod, String container) {
         return PathSegment.resolve(podDir(namespace, pod).resolve("logs"), "spec.containers[].name", container + ".log");
+    }
+
+    /** Every container log file, those of deleted pods the log shipper still holds included. */
+    public List<Path> logFiles() throws IOException {
+        return logFilesUnder(stateDir.resolve("pods"));
+    }
+
+    /** The container log files under a {@code pods/} directory: {@code <namespace>/<pod>/logs/<container>.log}. */
+    public static List<Path> logFilesUnder(Path podsDir) throws IOException {
+        if (!Files.isDirectory(podsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.find(podsDir, 4, (p, a) -> a.isRegularFile() && p.getFileName().toString().endsWith(".log")
+                && p.getParent().getFileName().toString().equals("logs"))) {
+            return files.toList();
+        }
     }
 
     public Path tmp(Pod pod) {

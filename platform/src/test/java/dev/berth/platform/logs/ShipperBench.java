@@ -2,6 +2,7 @@ package dev.berth.platform.logs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.runtime.LogStartOffsets;
 import dev.berth.platform.store.ObjectStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -110,7 +111,7 @@ public final class ShipperBench {
         long baseline = heap.getHeapMemoryUsage().getUsed();
         long start = System.nanoTime();
         try (LogShipper shipper = new LogShipper(CONFIG, client.client(), new IndexTemplate(client.client()), new LogSources(pods, store),
-                state.resolve("shipper"), Clock.systemUTC(), meters)) {
+                LogStartOffsets.load(state.resolve("log-start-offsets.json")), state.resolve("shipper"), Clock.systemUTC(), meters)) {
             shipper.start();
             while (meters.get("berth.logs.documents.acked").counter().count() < total) {
                 peak[0] = Math.max(peak[0], heap.getHeapMemoryUsage().getUsed() - baseline);

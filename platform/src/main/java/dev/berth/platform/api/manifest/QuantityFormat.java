@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * read. Kubernetes holds at most 2^63-1 and nothing finer than 1n, capping or rounding the rest; Berth refuses
  * them instead, so what is stored is what was asked for. Pure; thread-safe.
  */
-final class QuantityFormat {
+public final class QuantityFormat {
 
     private static final Pattern QUANTITY = Pattern.compile("([+-]?)(\\d*)(?:\\.(\\d*))?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\\d+)?");
     private static final Map<String, Integer> DECIMAL_SI = Map.of("n", -9, "u", -6, "m", -3, "", 0, "k", 3, "M", 6, "G", 9, "T", 12, "P", 15, "E", 18);
@@ -26,7 +26,7 @@ final class QuantityFormat {
     private QuantityFormat() {}
 
     /** What is wrong with {@code q}, or empty when Kubernetes would store it exactly. */
-    static Optional<String> problem(Quantity q) {
+    public static Optional<String> problem(Quantity q) {
         String text = (q.getAmount() == null ? "" : q.getAmount()) + (q.getFormat() == null ? "" : q.getFormat());
         if (text.length() > MAX_LENGTH) {
             return Optional.of("is longer than " + MAX_LENGTH + " characters; a quantity " + RANGE);
