@@ -100,6 +100,18 @@ public final class ApiException extends RuntimeException {
         return new ApiException(new StatusBuilder().withStatus("Failure").withCode(429).withReason("TooManyRequests").withMessage(message).build());
     }
 
+    /** A refusal another component worded (a patch engine's 400/413/415/422), with kube-apiserver's reason for its code. */
+    public static ApiException withCode(int code, String message) {
+        String reason = switch (code) {
+            case 400 -> "BadRequest";
+            case 413 -> "RequestEntityTooLarge";
+            case 415 -> "UnsupportedMediaType";
+            case 422 -> "Invalid";
+            default -> "InternalError";
+        };
+        return new ApiException(new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason).withMessage(message).build());
+    }
+
     public static ApiException internal(String message) {
         return new ApiException(new StatusBuilder().withStatus("Failure").withCode(500).withReason("InternalError")
                 .withMessage("Internal error occurred: " + message).build());

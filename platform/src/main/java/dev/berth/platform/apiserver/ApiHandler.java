@@ -22,6 +22,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.platform.apiserver.discovery.ServedDocument;
+import dev.berth.platform.apiserver.patch.PatchException;
+import dev.berth.platform.apiserver.patch.PatchType;
+import dev.berth.platform.apiserver.patch.Patches;
+import dev.berth.platform.apiserver.printing.IncludeObject;
+import dev.berth.platform.apiserver.printing.TableOptions;
+import dev.berth.platform.apiserver.printing.TablePrinter;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,6 +42,7 @@ import org.jboss.logging.Logger;
 final class ApiHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger(ApiHandler.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ResourceStorage storage;
     private final KubernetesSerialization json;
@@ -40,15 +50,19 @@ final class ApiHandler implements Handler<RoutingContext> {
     private final Subresources subresources;
     private final WatchStreams watches;
     private final Vertx vertx;
+    private final ApiDocuments documents;
+    private final TablePrinter tables;
 
     ApiHandler(ResourceStorage storage, WatchCache cache, ObjectStore store, KubernetesSerialization json, TokenFile tokens, Engine engine,
-            OpenStreams streams, Vertx vertx) {
+            OpenStreams streams, Vertx vertx, ApiDocuments documents, java.time.Clock clock) {
         this.storage = storage;
         this.json = json;
         this.tokens = tokens;
         this.subresources = new Subresources(storage, json, engine, streams, vertx);
         this.watches = new WatchStreams(storage, cache, json, streams, vertx);
         this.vertx = vertx;
+        this.documents = documents;
+        this.tables = new TablePrinter(clock);
     }
 
     @Override
@@ -91,7 +105,7 @@ final class ApiHandler implements Handler<RoutingContext> {
         ctx.request().toWebSocket().onSuccess(socket -> vertx.executeBlocking(() -> {
             WatchStreams.Sink sink = WatchStreams.Sink.of(socket);
             try {
-                watches.watch(sink, caller, info, kind, query);
+                watches.watch(sink, caller, info, kind, query, (o, first) -> o);
             } catch (ApiException e) {
                 sink.write("{\"type\":\"ERROR\",\"object\":" + json.asJson(e.status()) + "}");
                 sink.end();
@@ -124,7 +138,8 @@ final class ApiHandler implements Handler<RoutingContext> {
             throw ApiException.badRequest(e.getMessage());
         }
         if (!info.resourceRequest()) {
-            throw ApiException.noSuchResource(); // discovery documents are served by their own routes
+            document(ctx, documents.discovery(ctx.request().path(), ctx.request().getHeader("Accept"), ctx.request().getHeader("If-None-Match")));
+            return;
         }
         ResourceKind kind = ApiResources.kind(info).orElseThrow(ApiException::noSuchResource);
         if (!info.subresource().isEmpty() && !ApiResources.hasSubresource(kind, info.subresource())) {
@@ -135,18 +150,21 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
         RoleAuthorizer.authorize(caller, info, kind);
         if (!info.subresource().isEmpty() && !info.subresource().equals("status")) {
-            subresources.serve(ctx, caller, info, kind);
+            subresources.serve(ctx, caller, info, kind, info.verb().equals("patch") ? patch(ctx, io.fabric8.kubernetes.api.model.autoscaling.v1.Scale.class) : null);
             return;
         }
         boolean status = info.subresource().equals("status");
         boolean dryRun = query.getAll("dryRun").contains("All");
         switch (info.verb()) {
-            case "get" -> send(ctx, 200, storage.get(kind, info.namespace(), info.name()));
+            case "get" -> {
+                HasMetadata o = storage.get(kind, info.namespace(), info.name());
+                send(ctx, 200, wantsTable(ctx) ? tables.table(kind, List.of(o), includeObject(query), o.getMetadata().getResourceVersion(), null) : o);
+            }
             case "list" -> list(ctx, info, kind, query);
-            case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query);
+            case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query, encoding(ctx, kind, query));
             case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), body(ctx, kind), dryRun));
             case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), body(ctx, kind), status, dryRun));
-            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx), status, dryRun));
+            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type()), status, dryRun));
             case "delete" -> delete(ctx, info, kind);
             case "deletecollection" -> deleteCollection(ctx, info, kind, query);
             default -> throw ApiException.methodNotSupported(ApiResources.resource(kind), info.verb());
@@ -174,6 +192,10 @@ final class ApiHandler implements Handler<RoutingContext> {
             meta.put("remainingItemCount", page.remainingItemCount());
         }
         list.put("metadata", meta);
+        if (wantsTable(ctx)) {
+            send(ctx, 200, tables.table(kind, page.items(), includeObject(query), Long.toString(page.resourceVersion()), page.continueToken()));
+            return;
+        }
         List<Object> items = new ArrayList<>(page.items());
         list.put("items", items);
         send(ctx, 200, list);
@@ -259,6 +281,10 @@ final class ApiHandler implements Handler<RoutingContext> {
 
     /** The request body as an object of the route's kind (JSON or YAML). */
     HasMetadata body(RoutingContext ctx, ResourceKind kind) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && !contentType.contains("json") && !contentType.contains("yaml")) {
+            throw ApiException.unsupportedMediaType(contentType); // protobuf and CBOR: clients fall back to JSON
+        }
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
             throw ApiException.badRequest("the request has no body: an object of kind " + kind.kind() + " is required");
@@ -270,8 +296,94 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
     }
 
-    private java.util.function.UnaryOperator<JsonNode> patch(RoutingContext ctx) {
-        throw ApiException.unsupportedMediaType(ctx.request().getHeader("Content-Type"));
+    /**
+     * The request's patch as a change of the stored object's JSON, by its Content-Type: JSON patch, JSON merge patch or
+     * strategic merge patch. Server-side apply ({@code application/apply-patch+yaml}) is not served yet: 415.
+     */
+    private UnaryOperator<JsonNode> patch(RoutingContext ctx, Class<? extends HasMetadata> type) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        PatchType patchType = PatchType.of(contentType).orElseThrow(() -> ApiException.unsupportedMediaType(contentType));
+        Patches patches = documents.patches();
+        if (!patches.supports(patchType, type)) {
+            throw ApiException.unsupportedMediaType(contentType);
+        }
+        Buffer body = ctx.body().buffer();
+        JsonNode patch;
+        try {
+            patch = MAPPER.readTree(body == null ? "" : body.toString());
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("the patch is not JSON: " + rootMessage(e));
+        }
+        if (patch == null || patch.isMissingNode()) {
+            throw ApiException.badRequest("the request has no patch");
+        }
+        return current -> {
+            try {
+                return patches.apply(patchType, current, patch, type);
+            } catch (PatchException e) {
+                throw ApiException.withCode(e.reason().code(), e.getMessage());
+            }
+        };
+    }
+
+    /** {@code Accept: application/json;as=Table;g=meta.k8s.io;v=v1}: kubectl get's server-side printing. */
+    static boolean wantsTable(RoutingContext ctx) {
+        String accept = ctx.request().getHeader("Accept");
+        if (accept == null) {
+            return false;
+        }
+        for (String clause : accept.split(",")) {
+            List<String> params = java.util.Arrays.stream(clause.split(";")).map(String::strip).toList();
+            if (params.contains("as=Table") && params.contains("g=meta.k8s.io") && params.contains("v=v1")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static IncludeObject includeObject(MultiMap query) {
+        try {
+            return IncludeObject.parse(query.get("includeObject"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** How watch events carry objects: as they are, or as one-row Tables (column definitions in the first only). */
+    private WatchStreams.Encoding encoding(RoutingContext ctx, ResourceKind kind, MultiMap query) {
+        if (!wantsTable(ctx)) {
+            return (o, first) -> o;
+        }
+        IncludeObject include = includeObject(query);
+        return (o, first) -> {
+            var options = TableOptions.of(include);
+            return tables.table(kind.apiVersion(), kind.kind(), List.of(o), first ? options : options.withoutHeaders(),
+                    new io.fabric8.kubernetes.api.model.ListMetaBuilder().withResourceVersion(o.getMetadata().getResourceVersion()).build());
+        };
+    }
+
+    /** {@code /version}, {@code /api}, {@code /apis…} and {@code /openapi/v3…}; authenticated except {@code /version}. */
+    void documents(RoutingContext ctx) {
+        try {
+            String path = ctx.request().path();
+            String accept = ctx.request().getHeader("Accept");
+            String etag = ctx.request().getHeader("If-None-Match");
+            if (path.startsWith("/openapi")) {
+                authenticate(ctx);
+                document(ctx, documents.openApi(path, ctx.queryParams().get("hash"), accept, etag));
+            } else {
+                document(ctx, documents.discovery(path, accept, etag));
+            }
+        } catch (ApiException e) {
+            send(ctx, e.code(), e.status());
+        }
+    }
+
+    private void document(RoutingContext ctx, Optional<ServedDocument> document) {
+        ServedDocument d = document.orElseThrow(ApiException::noSuchResource);
+        ctx.response().setStatusCode(d.status());
+        d.headers().forEach(ctx.response()::putHeader);
+        ctx.response().end(Buffer.buffer(d.body()));
     }
 
     static String rootMessage(Throwable e) {

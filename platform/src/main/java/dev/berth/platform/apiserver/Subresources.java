@@ -1,5 +1,6 @@
 package dev.berth.platform.apiserver;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.platform.api.OpenStreams;
 import dev.berth.platform.engine.Engine;
 import dev.berth.platform.model.Labels;
@@ -24,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The subresources other than {@code status}: {@code scale} of Deployments, ReplicaSets and StatefulSets (an
@@ -46,11 +48,17 @@ final class Subresources {
         this.vertx = vertx;
     }
 
-    void serve(RoutingContext ctx, Caller caller, RequestInfo info, ResourceKind kind) {
+    /** @param patch for a PATCH, the request's patch (of the Scale, for {@code scale}); null otherwise */
+    void serve(RoutingContext ctx, Caller caller, RequestInfo info, ResourceKind kind, UnaryOperator<JsonNode> patch) {
         boolean dryRun = ctx.queryParams().getAll("dryRun").contains("All");
         switch (info.subresource() + " " + info.verb()) {
             case "scale get" -> send(ctx, 200, scale(kind, storage.get(kind, info.namespace(), info.name())));
             case "scale update" -> send(ctx, 200, scale(kind, setReplicas(kind, info, read(ctx, Scale.class), dryRun)));
+            case "scale patch" -> {
+                Scale current = scale(kind, storage.get(kind, info.namespace(), info.name()));
+                Scale wanted = json.convertValue(patch.apply(json.convertValue(current, JsonNode.class)), Scale.class);
+                send(ctx, 200, scale(kind, setReplicas(kind, info, wanted, dryRun)));
+            }
             case "binding create" -> bind(ctx, info, read(ctx, Binding.class));
             case "eviction create" -> {
                 DeleteOptions options = new DeleteOptions();

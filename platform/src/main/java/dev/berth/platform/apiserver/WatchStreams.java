@@ -110,12 +110,18 @@ final class WatchStreams {
         }
     }
 
+    /** What a watch event carries for an object: the object, or a one-row Table of it. */
+    @FunctionalInterface
+    interface Encoding {
+        Object encode(HasMetadata object, boolean first);
+    }
+
     /**
      * Starts a watch; its events go to {@code sink} until it ends.
      *
      * @throws ApiException for a bad request (before anything was written), 429 beyond the stream caps
      */
-    void watch(Sink sink, Caller caller, RequestInfo info, ResourceKind kind, MultiMap query) {
+    void watch(Sink sink, Caller caller, RequestInfo info, ResourceKind kind, MultiMap query, Encoding encoding) {
         FieldSelector fields = FieldSelector.parse(kind, query.get("fieldSelector"));
         LabelSelector labels = ResourceStorage.labels(query.get("labelSelector"));
         long timeout = number(query, "timeoutSeconds", DEFAULT_TIMEOUT_SECONDS);
@@ -126,7 +132,7 @@ final class WatchStreams {
                 && Labels.matches(labels, e.object().getMetadata().getLabels()) && fields.matches(e.object());
 
         OpenStreams.Slot slot = streams.open(OpenStreams.Stream.WATCH, caller.name());
-        Stream stream = new Stream(sink, slot, kind);
+        Stream stream = new Stream(sink, slot, kind, encoding);
         sink.onClose(stream::close);
         try {
             long start;
@@ -181,7 +187,11 @@ final class WatchStreams {
         volatile long timeout = -1;
         volatile long bookmarks = -1;
 
-        Stream(Sink sink, OpenStreams.Slot slot, ResourceKind kind) {
+        private final Encoding encoding;
+        private boolean first = true;
+
+        Stream(Sink sink, OpenStreams.Slot slot, ResourceKind kind, Encoding encoding) {
+            this.encoding = encoding;
             this.sink = sink;
             this.slot = slot;
             this.kind = kind;
@@ -195,7 +205,9 @@ final class WatchStreams {
                 close(); // too slow: the client re-watches from the last version it saw
                 return;
             }
-            sink.write("{\"type\":\"" + type + "\",\"object\":" + json.asJson(object) + "}");
+            Object encoded = object instanceof HasMetadata o && !type.equals("BOOKMARK") ? encoding.encode(o, first) : object;
+            first = false;
+            sink.write("{\"type\":\"" + type + "\",\"object\":" + json.asJson(encoded) + "}");
         }
 
         void bookmark(long version) {

@@ -38,12 +38,17 @@ public final class KubeconfigContext {
         return Path.of(System.getProperty("user.home"), ".kube", "config");
     }
 
-    /** Adds or replaces Berth's cluster, user and context in {@code file} (created if missing). */
-    public static void write(Path file, String server, String token, String namespace) throws IOException {
+    /**
+     * Adds or replaces Berth's cluster, user and context in {@code file} (created if missing).
+     *
+     * @param certificateAuthority the PEM certificate the server's TLS certificate is checked against
+     */
+    public static void write(Path file, String server, String certificateAuthority, String token, String namespace) throws IOException {
         Config config = Files.exists(file) && Files.size(file) > 0 ? KubeConfigUtils.parseConfig(file.toFile()) : new Config();
         config.setApiVersion("v1");
         config.setKind("Config");
         config.setClusters(upsert(config.getClusters(), new NamedClusterBuilder().withName(NAME).withNewCluster().withServer(server)
+                .withCertificateAuthorityData(java.util.Base64.getEncoder().encodeToString(certificateAuthority.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
                 .endCluster().build(), NamedCluster::getName));
         config.setUsers(upsert(config.getUsers(), new NamedAuthInfoBuilder().withName(USER).withNewUser().withToken(token).endUser().build(),
                 NamedAuthInfo::getName));

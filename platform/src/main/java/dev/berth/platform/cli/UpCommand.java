@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import dev.berth.platform.apiserver.ApiServer;
+import dev.berth.platform.apiserver.ServingCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +46,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--state", defaultValue = "${env:BERTH_STATE:-${sys:user.home}/.berth}")
     Path state;
 
+    @Option(names = "--api-port", defaultValue = "7443", description = "the core's Kubernetes API port (TLS), for the kubeconfig context")
+    int apiPort;
+
     @Option(names = "--detach", description = "return once everything is Ready; stop later with berth down")
     boolean detach;
 
@@ -71,7 +76,10 @@ final class UpCommand implements Callable<Integer> {
         }
         RemoteEngine engine = root.local();
         Path kubeconfig = KubeconfigContext.defaultFile();
-        KubeconfigContext.write(kubeconfig, root.server.toString(), Files.readString(root.tokenFile).strip(), namespace);
+        // the Kubernetes API over TLS on the core's secure port, trusting the certificate the core made at its first start
+        KubeconfigContext.write(kubeconfig, "https://127.0.0.1:" + apiPort,
+                Files.readString(ServingCertificate.certificateFile(ApiServer.certificateDir(state.resolve("core")))),
+                Files.readString(root.tokenFile).strip(), namespace);
         Progress.step("kubectl context \"" + KubeconfigContext.NAME + "\" written to " + kubeconfig + " (kubectl --context berth get pods -A)");
         StringBuilder manifests = new StringBuilder();
         for (Path f : files) {

@@ -87,6 +87,15 @@ public interface CoreConfig {
 
     Streams streams();
 
+    ApiServer apiserver();
+
+    /** The Kubernetes API over TLS, beside the plain-HTTP port (kubectl sends tokens only over TLS). */
+    interface ApiServer {
+        /** 0 picks a free port. */
+        @WithDefault("7443")
+        int securePort();
+    }
+
     /**
      * Caps on long-lived API streams, each holding a connection and (for a log follow) a worker thread: beyond them a
      * new watch or follow is refused with 429; closing one frees its slot.

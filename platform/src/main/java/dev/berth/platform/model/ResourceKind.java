@@ -75,6 +75,11 @@ public enum ResourceKind {
         return plural;
     }
 
+    /** kubectl's short names ({@code deploy}, {@code svc}). */
+    public List<String> shortNames() {
+        return shortNames;
+    }
+
     public boolean namespaced() {
         return namespaced;
     }

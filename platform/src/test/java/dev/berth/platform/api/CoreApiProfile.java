@@ -25,7 +25,7 @@ public class CoreApiProfile implements QuarkusTestProfile {
     static final int MAX_FOLLOWS_PER_USER = 2;
     public static final int WATCH_CACHE_SIZE = 50;
 
-    static final Path STATE = createState();
+    public static final Path STATE = createState();
 
     private static Path createState() {
         try {

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code berth} context merged into a kubeconfig as kind does, read back by the real kubectl. */
 class KubeconfigContextTest {
 
+    static final String CA = dev.berth.platform.apiserver.ServingCertificate.create().certificatePem();
+
     static final String OTHER = """
             apiVersion: v1
             kind: Config
@@ -38,8 +40,8 @@ class KubeconfigContextTest {
         Path file = dir.resolve("config");
         Files.writeString(file, OTHER);
 
-        KubeconfigContext.write(file, "http://127.0.0.1:7070", "first-token", "berth");
-        KubeconfigContext.write(file, "http://127.0.0.1:7070", "second-token", "berth"); // a later `up` replaces, never duplicates
+        KubeconfigContext.write(file, "https://127.0.0.1:7443", CA, "first-token", "berth");
+        KubeconfigContext.write(file, "https://127.0.0.1:7443", CA, "second-token", "berth"); // a later `up` replaces, never duplicates
 
         assertThat(kubectl(file, "config", "get-contexts", "-o", "name")).containsExactlyInAnyOrder("berth", "prod");
         assertThat(kubectl(file, "config", "current-context")).containsExactly("berth");
@@ -50,12 +52,14 @@ class KubeconfigContextTest {
         assertThat(kubectl(file, "config", "view", "-o", "jsonpath={.clusters[?(@.name==\"prod\")].cluster.server}"))
                 .containsExactly("https://prod.example:6443");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(kubectl(file, "config", "view", "--raw", "-o", "jsonpath={.clusters[?(@.name==\"berth\")].cluster.certificate-authority-data}"))
+                .containsExactly(java.util.Base64.getEncoder().encodeToString(CA.getBytes()));
     }
 
     @Test
     void createsTheFileWhenThereIsNone(@TempDir Path dir) throws Exception {
         Path file = dir.resolve(".kube/config");
-        KubeconfigContext.write(file, "http://127.0.0.1:7070", "t", "berth");
+        KubeconfigContext.write(file, "https://127.0.0.1:7443", CA, "t", "berth");
         assertThat(kubectl(file, "config", "view", "-o", "jsonpath={.contexts[0].context.namespace}")).containsExactly("berth");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }

@@ -52,6 +52,7 @@ final class CoreUnderTest implements AutoCloseable {
         env.put("BERTH_STATE_DIR", state.toString());
         env.put("BERTH_AUTH_TOKENS_FILE", state.resolve("tokens").toString());
         env.put("BERTH_PROXY_PORT_RANGE_START", Integer.toString(proxyRangeStart));
+        env.put("BERTH_APISERVER_SECURE_PORT", "0"); // several cores may run at once
         env.put("BERTH_RUNTIME_INITIAL_BACKOFF", "1s");
         env.put("BERTH_RUNTIME_MAX_BACKOFF", "4s");
         env.put("JAVA_HOME", System.getProperty("java.home"));

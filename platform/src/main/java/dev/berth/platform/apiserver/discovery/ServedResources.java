@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -93,20 +92,8 @@ public final class ServedResources {
                 CATEGORY_ALL.contains(key) ? List.of("all") : List.of(), subresources, type);
     }
 
-    /**
-     * The kind's short names. ResourceKind keeps them private (only {@code parse} reads them) and this branch
-     * may not change it, so they are read reflectively here, in this one place; with a {@code shortNames()}
-     * accessor on ResourceKind this method becomes {@code k.shortNames()}.
-     */
-    @SuppressWarnings("unchecked") // the field is declared List<String>
     static List<String> shortNames(ResourceKind k) {
-        try {
-            Field field = ResourceKind.class.getDeclaredField("shortNames");
-            field.setAccessible(true);
-            return (List<String>) field.get(k);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("ResourceKind no longer has its shortNames field", e);
-        }
+        return k.shortNames();
     }
 
     private static Subresource subresource(Row row, GroupVersionKind parent, Class<? extends HasMetadata> type) {

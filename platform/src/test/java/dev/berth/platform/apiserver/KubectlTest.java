@@ -1,0 +1,136 @@
+package dev.berth.platform.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.platform.api.CoreApiProfile;
+import dev.berth.platform.api.CoreApiTokens;
+import dev.berth.platform.cli.KubeconfigContext;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real kubectl against the core's Kubernetes API, with the kubeconfig context {@code berth up} writes: discovery,
+ * client-side apply (create, then a strategic merge patch), server-side printing, jsonpath, field selectors, scale,
+ * set image, label, and kubectl's own error messages. Each step asserts what kubectl printed and what changed.
+ */
+@QuarkusTest
+@TestProfile(CoreApiProfile.class)
+class KubectlTest {
+
+    static final String NS = "kubectl-test";
+
+    @Inject
+    ApiServer server;
+
+    Path kubeconfig;
+
+    @BeforeEach
+    void context() throws Exception {
+        kubeconfig = Files.createTempDirectory("kubeconfig").resolve("config");
+        String ca = Files.readString(ServingCertificate.certificateFile(ApiServer.certificateDir(CoreApiProfile.STATE)));
+        KubeconfigContext.write(kubeconfig, "https://127.0.0.1:" + server.securePort(), ca, CoreApiTokens.DEPLOYER, NS);
+    }
+
+    @Test
+    void discoveryListsTheServedResources() throws Exception {
+        Result r = kubectl("api-resources", "--no-headers", "-o", "name");
+        assertThat(r.lines()).contains("pods", "services", "deployments.apps", "replicasets.apps", "horizontalpodautoscalers.autoscaling");
+        assertThat(kubectl("api-versions").lines()).contains("v1", "apps/v1", "autoscaling/v2");
+    }
+
+    @Test
+    void applyGetScaleSetImageLabelDelete() throws Exception {
+        Path namespace = Files.createTempFile("namespace", ".yaml");
+        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NS + "\n");
+        assertThat(kubectl("apply", "-f", namespace.toString()).lines()).containsExactly("namespace/" + NS + " created");
+        Path manifest = Files.createTempFile("app", ".yaml");
+        Files.writeString(manifest, manifest("web:1"));
+        assertThat(kubectl("apply", "-f", manifest.toString()).lines())
+                .containsExactly("configmap/settings created", "deployment.apps/web created");
+        assertThat(kubectl("apply", "-f", manifest.toString()).lines())
+                .containsExactly("configmap/settings unchanged", "deployment.apps/web unchanged");
+
+        Files.writeString(manifest, manifest("web:2"));
+        assertThat(kubectl("apply", "-f", manifest.toString()).lines())
+                .containsExactly("configmap/settings unchanged", "deployment.apps/web configured");
+        assertThat(image()).isEqualTo("127.0.0.1:5000/web:2");
+
+        Result table = kubectl("get", "deployments");
+        assertThat(table.lines().get(0)).matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE");
+        assertThat(table.lines().get(1)).startsWith("web ");
+        assertThat(kubectl("get", "deployments", "-o", "wide").lines().get(0)).contains("CONTAINERS", "IMAGES", "SELECTOR");
+        assertThat(kubectl("get", "configmaps", "--field-selector", "metadata.name=settings", "-o", "name").lines())
+                .containsExactly("configmap/settings");
+
+        assertThat(kubectl("scale", "deployment/web", "--replicas=2").lines()).containsExactly("deployment.apps/web scaled");
+        assertThat(kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").lines()).containsExactly("2");
+
+        assertThat(kubectl("set", "image", "deployment/web", "app=127.0.0.1:5000/web:3").lines()).containsExactly("deployment.apps/web image updated");
+        assertThat(image()).isEqualTo("127.0.0.1:5000/web:3");
+
+        assertThat(kubectl("label", "configmap", "settings", "team=payments").lines()).containsExactly("configmap/settings labeled");
+        assertThat(kubectl("get", "configmaps", "-l", "team=payments", "-o", "name").lines()).containsExactly("configmap/settings");
+
+        Result missing = kubectl("get", "deployment", "nope");
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.lines()).contains("Error from server (NotFound): deployments.apps \"nope\" not found");
+
+        assertThat(kubectl("delete", "configmap", "settings").lines()).containsExactly("configmap \"settings\" deleted");
+        assertThat(kubectl("get", "configmaps", "-o", "name").lines()).isEmpty();
+        assertThat(kubectl("delete", "deployment", "web").lines()).containsExactly("deployment.apps \"web\" deleted");
+        assertThat(kubectl("delete", "namespace", NS).lines()).containsExactly("namespace \"" + NS + "\" deleted");
+    }
+
+    private String image() throws Exception {
+        return kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}").lines().get(0);
+    }
+
+    private static String manifest(String image) {
+        return """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: settings
+                data:
+                  mode: test
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                spec:
+                  replicas: 1
+                  selector:
+                    matchLabels: {app: web}
+                  template:
+                    metadata:
+                      labels: {app: web}
+                    spec:
+                      containers:
+                      - name: app
+                        image: 127.0.0.1:5000/%s
+                        env:
+                        - name: MODE
+                          value: test
+                """.formatted(image);
+    }
+
+    record Result(int exit, List<String> lines) {}
+
+    Result kubectl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--context", "berth"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out.lines().filter(l -> !l.isBlank()).toList());
+    }
+}
