@@ -25,7 +25,7 @@ startup=() rss=()
 for i in $(seq 1 "$RUNS"); do
   state=$(mktemp -d)
   t0=$(now)
-  BERTH_STATE_DIR="$state" QUARKUS_HTTP_PORT=7199 java -Xmx384m -XX:+UseSerialGC -jar "$APP/quarkus-run.jar" >"$state/core.log" 2>&1 &
+  BERTH_STATE_DIR="$state" QUARKUS_HTTP_PORT=7199 BERTH_APISERVER_SECURE_PORT=0 java -Xmx384m -XX:+UseSerialGC -jar "$APP/quarkus-run.jar" >"$state/core.log" 2>&1 &
   pid=$!
   until curl -fsS -o /dev/null http://127.0.0.1:7199/q/health/ready 2>/dev/null; do sleep 0.02; done
   t1=$(now)

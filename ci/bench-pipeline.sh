@@ -20,7 +20,7 @@ command -v jq >/dev/null || apt_install jq
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/berth-bench-pipeline.XXXXXX")"
 OUT="$BERTH_ROOT/target/bench"
 mkdir -p "$OUT"
-export BERTH_STATE="$WORK/state" BERTH_SERVER="http://127.0.0.1:7272"
+export BERTH_STATE="$WORK/state" BERTH_SERVER="http://127.0.0.1:7272" BERTH_APISERVER_SECURE_PORT=0
 cleanup() {
   if [ -x "$WORK/src/berth" ]; then (cd "$WORK/src" && ./berth down >/dev/null 2>&1) || true; "$BERTH_ROOT/ci/registry.sh" start >/dev/null 2>&1 || true; fi
   if [ -n "${BENCH_KEEP:-}" ]; then say "kept $WORK (BENCH_KEEP)"; else rm -rf "$WORK"; fi

@@ -12,6 +12,7 @@ command -v jq >/dev/null || apt_install jq
 
 export BERTH_STATE="$BERTH_ROOT/target/pipeline-e2e/state"
 export BERTH_SERVER="http://127.0.0.1:${BERTH_E2E_PORT:-7171}"
+export BERTH_APISERVER_SECURE_PORT=0 # its Kubernetes API over TLS: any free port, beside a running ./berth up
 mkdir -p "$BERTH_STATE"
 cleanup() {
   java -cp "platform/target/quarkus-app/app/*:platform/target/quarkus-app/lib/main/*:platform/target/quarkus-app/lib/boot/*" \
