@@ -89,6 +89,39 @@ class KubectlTest {
         assertThat(kubectl("delete", "namespace", NS).lines()).containsExactly("namespace \"" + NS + "\" deleted");
     }
 
+    @Test
+    void watchAndLogs() throws Exception {
+        Path cm = Files.createTempFile("cm", ".yaml");
+        Files.writeString(cm, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\ndata: {k: v}\n");
+        Process watch = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(), "get", "configmaps", "-w",
+                "--output-watch-events", "-o", "name").redirectErrorStream(true).start();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(watch.getInputStream())).lines().forEach(seen::add));
+        reader.start();
+        try {
+            assertThat(kubectl("apply", "-f", cm.toString()).lines()).containsExactly("configmap/watched created");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(seen).contains("ADDED configmap/watched"));
+            kubectl("delete", "configmap", "watched");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(seen).contains("DELETED configmap/watched"));
+        } finally {
+            watch.destroy();
+            watch.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        // a pod bound to a node no kubelet runs, with a log file: kubectl logs reads it through the API
+        Path pod = Files.createTempFile("pod", ".yaml");
+        Files.writeString(pod, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: talker\nspec:\n  nodeName: no-kubelet\n"
+                + "  containers:\n  - name: app\n    image: 127.0.0.1:5000/none:1\n");
+        assertThat(kubectl("apply", "-f", pod.toString()).lines()).containsExactly("pod/talker created");
+        Path log = CoreApiProfile.STATE.resolve("pods/" + NS + "/talker/logs/app.log");
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, "one\ntwo\nthree\n");
+        assertThat(kubectl("logs", "talker", "--tail", "2").lines()).containsExactly("two", "three");
+        assertThat(kubectl("delete", "pod", "talker", "--grace-period=0", "--force").exit()).isZero();
+    }
+
     private String image() throws Exception {
         return kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}").lines().get(0);
     }
