@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Idempotency is enforced by the database, before the processor is asked: a request first reserves its
  * key by inserting a PENDING payment (a concurrent duplicate loses on the unique constraint), then calls the
- * processor outside any transaction (so its latency never holds a connection), then records the answer. So
+ * processor outside any JTA transaction (its latency holds only the key's lock connection, from a pool of its
+ * own, never one of the main pool), then records the answer. So
  * the processor is asked once per key. Same key + same request → the same payment, or, while the first is
  * still being processed, 409 {@code idempotency-key-in-progress} with {@code Retry-After} (as Stripe does, and
  * as the IETF Idempotency-Key draft says); same key + another request → 409 {@code idempotency-key-reused}.
