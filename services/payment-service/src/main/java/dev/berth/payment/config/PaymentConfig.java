@@ -27,8 +27,9 @@ public interface PaymentConfig {
     /** The PENDING row that holds an idempotency key while the processor is asked. */
     interface Reservation {
         /**
-         * After this long a PENDING reservation is taken to be abandoned (its replica died mid-call) and the
-         * next request with its key asks the processor again. Must exceed the processor's slowest answer.
+         * After this long a PENDING reservation whose holder still holds its key's lock is taken to be abandoned
+         * (the holder hangs) and the next request with its key asks the processor again; a holder that died is
+         * noticed at once, by its lock. Must exceed the processor's slowest answer.
          */
         @WithDefault("10s")
         Duration lease();

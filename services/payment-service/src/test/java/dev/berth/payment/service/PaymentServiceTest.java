@@ -54,11 +54,18 @@ class PaymentServiceTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    ReservationLocks locks;
+
     @TestHTTPResource("/api/payments")
     URI endpoint;
 
-    /** The counter is registered with PaymentMetrics, on the first payment of this run. */
     double processorCalls() {
+        return processorCalls(registry);
+    }
+
+    /** The counter is registered with PaymentMetrics, on the first payment of this run. */
+    static double processorCalls(MeterRegistry registry) {
         var counter = registry.find("payment.processor.calls").counter();
         return counter == null ? 0 : counter.count();
     }
@@ -67,16 +74,27 @@ class PaymentServiceTest {
         return QuarkusTransaction.requiringNew().call(() -> Payment.count("idempotencyKey", key));
     }
 
+    static PaymentStatus statusOf(String key) {
+        return QuarkusTransaction.requiringNew().call(() -> Payment.findByIdempotencyKey(key).orElseThrow().status);
+    }
+
     HttpResponse<String> post(String key, String body) throws Exception {
-        var request = HttpRequest.newBuilder(endpoint).header("Content-Type", "application/json").header("Idempotency-Key", key)
+        return HTTP.send(postRequest(endpoint, key, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest postRequest(URI endpoint, String key, String body) {
+        return HttpRequest.newBuilder(endpoint).header("Content-Type", "application/json").header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String paymentBody(UUID orderId, String amount) {
+        return "{\"orderId\":\"" + orderId + "\",\"amount\":\"" + amount + "\",\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}";
     }
 
     @Test
     void twentyConcurrentRequestsWithOneKeyAskTheProcessorOnce() throws Exception {
         String key = "dup-" + UUID.randomUUID();
-        String body = "{\"orderId\":\"" + UUID.randomUUID() + "\",\"amount\":\"99.99\",\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}";
+        String body = paymentBody(UUID.randomUUID(), "99.99");
         double before = processorCalls();
 
         List<HttpResponse<String>> responses = Concurrently.run(DUPLICATES, i -> post(key, body));
@@ -100,47 +118,103 @@ class PaymentServiceTest {
         assertThat(processorCalls() - before).isEqualTo(1);
     }
 
+    /**
+     * One request wins the key; the others are conflicts, or — arriving while the winner held the key's lock but had
+     * not yet recorded what it asks for — in progress, and conflicts when repeated.
+     */
     @Test
     void concurrentRequestsReusingAKeyForDifferentBodiesGetConflicts() throws Exception {
         String key = "dup-" + UUID.randomUUID();
         UUID orderId = UUID.randomUUID();
         double before = processorCalls();
-        List<Object> results = Concurrently.run(DUPLICATES, i -> {
+        Concurrently.Call<Object> request = i -> {
             try {
                 return payments.create(key, orderId, new BigDecimal(10 + i), "EUR", "tok_visa");
             } catch (ProblemException e) {
                 return e.type();
             }
-        });
+        };
+        List<Object> results = Concurrently.run(DUPLICATES, request);
         long created = results.stream().filter(r -> r instanceof PaymentService.Outcome o && o.created()).count();
-        long conflicts = results.stream().filter(r -> r == ProblemType.IDEMPOTENCY_CONFLICT).count();
         assertThat(created).isEqualTo(1);
-        assertThat(conflicts).isEqualTo(DUPLICATES - 1);
+        for (int i = 0; i < DUPLICATES; i++) {
+            if (!(results.get(i) instanceof PaymentService.Outcome)) {
+                assertThat(results.get(i)).isIn(ProblemType.IDEMPOTENCY_CONFLICT, ProblemType.IDEMPOTENCY_IN_PROGRESS);
+                assertThat(request.run(i)).as("request %d repeated", i).isEqualTo(ProblemType.IDEMPOTENCY_CONFLICT);
+            }
+        }
         assertThat(rowsWithKey(key)).isEqualTo(1);
         assertThat(processorCalls() - before).isEqualTo(1);
     }
 
-    /** A reservation left PENDING by a replica that died mid-call: fresh, it is in progress; past its lease, taken over. */
+    /**
+     * A reservation whose holder still holds the key's lock (a hung replica, here this test): fresh, it is in
+     * progress; past its lease, taken over.
+     */
     @Test
-    void anAbandonedReservationIsTakenOverOnceItsLeaseIsOver() {
+    void aHungHoldersReservationIsTakenOverOnceItsLeaseIsOver() {
         UUID orderId = UUID.randomUUID();
         BigDecimal amount = new BigDecimal("12.00");
         String fresh = "held-" + UUID.randomUUID();
-        String abandoned = "held-" + UUID.randomUUID();
+        String hung = "held-" + UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         reservation(fresh, orderId, amount, now);
-        reservation(abandoned, orderId, amount, now.minusSeconds(3600));
+        reservation(hung, orderId, amount, now.minusSeconds(3600));
         double before = processorCalls();
 
-        assertThatThrownBy(() -> payments.create(fresh, orderId, amount, "EUR", "tok_visa"))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.IDEMPOTENCY_IN_PROGRESS));
-        var taken = payments.create(abandoned, orderId, amount, "EUR", "tok_visa");
+        try (var freshHolder = locks.tryHold(fresh); var hungHolder = locks.tryHold(hung)) {
+            assertThat(freshHolder.held()).isTrue();
+            assertThat(hungHolder.held()).isTrue();
+            assertThatThrownBy(() -> payments.create(fresh, orderId, amount, "EUR", "tok_visa"))
+                    .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.IDEMPOTENCY_IN_PROGRESS));
+            var taken = payments.create(hung, orderId, amount, "EUR", "tok_visa");
+
+            assertThat(taken.created()).isTrue();
+            assertThat(taken.payment().status).isEqualTo(PaymentStatus.APPROVED);
+        }
+        assertThat(processorCalls() - before).isEqualTo(1);
+        assertThat(statusOf(hung)).isEqualTo(PaymentStatus.APPROVED);
+        assertThat(statusOf(fresh)).isEqualTo(PaymentStatus.PENDING);
+        assertThat(rowsWithKey(hung)).isEqualTo(1);
+    }
+
+    /** A fresh reservation whose key's lock is free: its holder's connection, so its replica, is gone. */
+    @Test
+    void aReservationWithoutItsLockIsTakenOverAtOnce() {
+        UUID orderId = UUID.randomUUID();
+        BigDecimal amount = new BigDecimal("13.00");
+        String key = "dead-" + UUID.randomUUID();
+        reservation(key, orderId, amount, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        double before = processorCalls();
+
+        var taken = payments.create(key, orderId, amount, "EUR", "tok_visa");
 
         assertThat(taken.created()).isTrue();
         assertThat(taken.payment().status).isEqualTo(PaymentStatus.APPROVED);
         assertThat(processorCalls() - before).isEqualTo(1);
-        assertThat(payments.get(taken.payment().id).status).isEqualTo(PaymentStatus.APPROVED);
-        assertThat(rowsWithKey(abandoned)).isEqualTo(1);
+        assertThat(rowsWithKey(key)).isEqualTo(1);
+    }
+
+    /** Two keys whose locks collide ("Aa" and "BB" share a String hash): the second waits its turn, with a 409. */
+    @Test
+    void aKeySharingItsLockWithAKeyInProgressIsRefusedUntilTheLockIsFree() {
+        String prefix = "collide-" + UUID.randomUUID() + "-";
+        String inProgress = prefix + "Aa";
+        String other = prefix + "BB";
+        assertThat(ReservationLocks.lockId(other)).isEqualTo(ReservationLocks.lockId(inProgress));
+        UUID orderId = UUID.randomUUID();
+        BigDecimal amount = new BigDecimal("14.00");
+
+        try (var holder = locks.tryHold(inProgress)) {
+            assertThat(holder.held()).isTrue();
+            assertThatThrownBy(() -> payments.create(other, orderId, amount, "EUR", "tok_visa"))
+                    .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.IDEMPOTENCY_IN_PROGRESS));
+            assertThat(rowsWithKey(other)).isZero();
+        }
+        var created = payments.create(other, orderId, amount, "EUR", "tok_visa");
+
+        assertThat(created.created()).isTrue();
+        assertThat(created.payment().status).isEqualTo(PaymentStatus.APPROVED);
     }
 
     static void reservation(String key, UUID orderId, BigDecimal amount, Instant at) {
