@@ -27,11 +27,7 @@ final class ApiDocuments {
 
     ApiDocuments(String serverAddress, String berthVersion) {
         this.discovery = CompletableFuture.supplyAsync(() -> DiscoveryDocuments.forServedKinds(serverAddress, berthVersion));
-        this.patches = CompletableFuture.supplyAsync(() -> {
-            Patches p = new Patches(PatchSchema.kubernetes());
-            p.supports(dev.berth.platform.apiserver.patch.PatchType.STRATEGIC_MERGE, io.fabric8.kubernetes.api.model.Pod.class);
-            return p;
-        });
+        this.patches = CompletableFuture.supplyAsync(() -> new Patches(PatchSchema.kubernetes()));
         this.openApi = CompletableFuture.supplyAsync(() -> OpenApiDocuments.forServedKinds(patchExtensions(PatchSchema.kubernetes())));
     }
 

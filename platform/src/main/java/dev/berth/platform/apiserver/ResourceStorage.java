@@ -1,6 +1,7 @@
 package dev.berth.platform.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.platform.api.manifest.ManifestException;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.controller.PodTermination;
 import dev.berth.platform.model.InvalidObjectKeyException;
@@ -9,7 +10,6 @@ import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.ObjectStore;
 import dev.berth.platform.store.StoreException;
-import dev.berth.support.problem.ProblemException;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -239,7 +239,7 @@ public final class ResourceStorage {
     private void validate(ResourceKind kind, HasMetadata object) {
         try {
             validator.validateObject(object);
-        } catch (ProblemException e) {
+        } catch (ManifestException e) {
             String name = object.getMetadata() == null || object.getMetadata().getName() == null ? "" : object.getMetadata().getName();
             throw ApiException.invalid(ApiResources.qualifiedKind(kind), ApiResources.resource(kind), name,
                     e.errors().stream().map(f -> ApiException.FieldCause.invalid(f.field(), f.message())).toList());
