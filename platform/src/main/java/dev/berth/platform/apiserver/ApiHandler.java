@@ -150,7 +150,7 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
         RoleAuthorizer.authorize(caller, info, kind);
         if (!info.subresource().isEmpty() && !info.subresource().equals("status")) {
-            subresources.serve(ctx, caller, info, kind, info.verb().equals("patch") ? patch(ctx, io.fabric8.kubernetes.api.model.autoscaling.v1.Scale.class) : null);
+            subresources.serve(ctx, caller, info, kind, info.verb().equals("patch") ? patch(ctx, io.fabric8.kubernetes.api.model.autoscaling.v1.Scale.class, null) : null);
             return;
         }
         boolean status = info.subresource().equals("status");
@@ -162,9 +162,9 @@ final class ApiHandler implements Handler<RoutingContext> {
             }
             case "list" -> list(ctx, info, kind, query);
             case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query, encoding(ctx, kind, query));
-            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), body(ctx, kind), dryRun));
-            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), body(ctx, kind), status, dryRun));
-            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type()), status, dryRun));
+            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), validatedBody(ctx, kind), dryRun));
+            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), validatedBody(ctx, kind), status, dryRun));
+            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type(), kind), status, dryRun));
             case "delete" -> delete(ctx, info, kind);
             case "deletecollection" -> deleteCollection(ctx, info, kind, query);
             default -> throw ApiException.methodNotSupported(ApiResources.resource(kind), info.verb());
@@ -279,6 +279,18 @@ final class ApiHandler implements Handler<RoutingContext> {
         return options;
     }
 
+    /** The body of a create or update, its unknown and duplicate fields handled as {@code fieldValidation} says. */
+    private HasMetadata validatedBody(RoutingContext ctx, ResourceKind kind) {
+        FieldValidation validation = FieldValidation.of(ctx.queryParams().get("fieldValidation"));
+        HasMetadata object = body(ctx, kind);
+        warn(ctx, validation.check(kind, object, ctx.body().asString()));
+        return object;
+    }
+
+    private static void warn(RoutingContext ctx, List<String> warnings) {
+        warnings.forEach(w -> ctx.response().headers().add("Warning", FieldValidation.warningHeader(w)));
+    }
+
     /** The request body as an object of the route's kind (JSON or YAML). */
     HasMetadata body(RoutingContext ctx, ResourceKind kind) {
         String contentType = ctx.request().getHeader("Content-Type");
@@ -298,9 +310,12 @@ final class ApiHandler implements Handler<RoutingContext> {
 
     /**
      * The request's patch as a change of the stored object's JSON, by its Content-Type: JSON patch, JSON merge patch or
-     * strategic merge patch. Server-side apply ({@code application/apply-patch+yaml}) is not served yet: 415.
+     * strategic merge patch. Server-side apply ({@code application/apply-patch+yaml}) is not served yet: 415. For a
+     * {@code kind} (not a subresource's type), the patched object's unknown fields are handled as {@code fieldValidation}
+     * says, as are fields the patch names twice.
      */
-    private UnaryOperator<JsonNode> patch(RoutingContext ctx, Class<? extends HasMetadata> type) {
+    private UnaryOperator<JsonNode> patch(RoutingContext ctx, Class<? extends HasMetadata> type, ResourceKind kind) {
+        FieldValidation validation = FieldValidation.of(ctx.queryParams().get("fieldValidation"));
         String contentType = ctx.request().getHeader("Content-Type");
         PatchType patchType = PatchType.of(contentType).orElseThrow(() -> ApiException.unsupportedMediaType(contentType));
         Patches patches = documents.patches();
@@ -317,12 +332,20 @@ final class ApiHandler implements Handler<RoutingContext> {
         if (patch == null || patch.isMissingNode()) {
             throw ApiException.badRequest("the request has no patch");
         }
+        String rawPatch = patchType == PatchType.JSON ? null : body.toString();
         return current -> {
+            JsonNode patched;
             try {
-                return patches.apply(patchType, current, patch, type);
+                patched = patches.apply(patchType, current, patch, type);
             } catch (PatchException e) {
                 throw ApiException.withCode(e.reason().code(), e.getMessage());
             }
+            if (kind == null) {
+                return patched;
+            }
+            HasMetadata object = json.convertValue(patched, kind.type());
+            warn(ctx, validation.check(kind, object, rawPatch)); // drops unknown fields unless Strict refuses them
+            return json.convertValue(object, JsonNode.class);
         };
     }
 

@@ -122,6 +122,31 @@ class KubectlTest {
         assertThat(kubectl("delete", "pod", "talker", "--grace-period=0", "--force").exit()).isZero();
     }
 
+    @Test
+    void fieldValidationStrictWarnIgnore() throws Exception {
+        String ns = "kubectl-fields";
+        Path namespace = Files.createTempFile("namespace", ".yaml");
+        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
+        assertThat(kubectl("apply", "-f", namespace.toString()).exit()).isZero();
+        Path manifest = Files.createTempFile("odd", ".yaml");
+        Files.writeString(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\ndatta:\n  mode: test\ndata:\n  mode: real\n");
+
+        Result strict = kubectl("apply", "-n", ns, "--validate=strict", "-f", manifest.toString());
+        assertThat(strict.exit()).isNotZero();
+        assertThat(String.join("\n", strict.lines())).contains("strict decoding error: unknown field \"datta\"");
+        assertThat(kubectl("get", "configmaps", "-n", ns, "-o", "name").lines()).isEmpty();
+
+        Result warn = kubectl("apply", "-n", ns, "--validate=warn", "-f", manifest.toString());
+        assertThat(warn.lines()).containsExactly("Warning: unknown field \"datta\"", "configmap/odd created");
+        List<String> stored = kubectl("get", "configmap", "odd", "-n", ns, "-o", "json").lines();
+        assertThat(stored).contains("        \"mode\": \"real\"").noneMatch(l -> l.strip().startsWith("\"datta\"")); // only in last-applied
+
+        Files.writeString(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\ndatta:\n  mode: test\ndata:\n  mode: changed\n");
+        assertThat(kubectl("apply", "-n", ns, "--validate=false", "-f", manifest.toString()).lines()).containsExactly("configmap/odd configured");
+        assertThat(kubectl("get", "configmap", "odd", "-n", ns, "-o", "jsonpath={.data.mode}").lines()).containsExactly("changed");
+        assertThat(kubectl("delete", "namespace", ns).exit()).isZero();
+    }
+
     private String image() throws Exception {
         return kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}").lines().get(0);
     }

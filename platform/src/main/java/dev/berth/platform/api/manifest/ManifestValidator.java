@@ -102,6 +102,14 @@ public final class ManifestValidator {
         }
     }
 
+    /**
+     * The fields {@code o} has that its Kubernetes type does not, by path ({@code spec.replica}); with {@code drop}
+     * they are removed from {@code o} — what the API does under {@code fieldValidation=Warn|Ignore}.
+     */
+    public static List<String> unknownFields(HasMetadata o, boolean drop) {
+        return ObjectFields.unknown(o, drop);
+    }
+
     void check(HasMetadata o, Violations v) {
         metadata(o, v);
         ObjectFields.report(o, v);

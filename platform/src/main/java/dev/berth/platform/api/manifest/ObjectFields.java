@@ -27,10 +27,24 @@ final class ObjectFields {
     private ObjectFields() {}
 
     static void report(Object object, Violations v) {
-        walk(object, "", v, 0);
+        walk(object, "", v, 0, false);
     }
 
-    private static void walk(Object o, String path, Violations v, int depth) {
+    /**
+     * The paths of the fields {@code object} has that its Kubernetes type does not ({@code spec.replica},
+     * {@code spec.template.spec.containers[0].imagePullPolicyTwo}), as kube-apiserver's strict decoding names them.
+     *
+     * @param drop whether to remove them from the object as they are found (what a lenient decoder keeps of it)
+     */
+    static List<String> unknown(Object object, boolean drop) {
+        Violations v = new Violations("");
+        walk(object, "", v, 0, drop);
+        return v.errors().stream().filter(e -> e.message().startsWith(NOT_A_FIELD)).map(e -> e.field()).toList();
+    }
+
+    private static final String NOT_A_FIELD = "is not a field of ";
+
+    private static void walk(Object o, String path, Violations v, int depth, boolean drop) {
         if (o == null || depth > 32) {
             return;
         }
@@ -39,13 +53,13 @@ final class ObjectFields {
                 if (list.get(i) == null) {
                     v.add(path + "[" + i + "]", "must not be null"); // the rules of each kind skip such entries
                 } else {
-                    walk(list.get(i), path + "[" + i + "]", v, depth + 1);
+                    walk(list.get(i), path + "[" + i + "]", v, depth + 1, drop);
                 }
             }
             return;
         }
         if (o instanceof Map<?, ?> map) {
-            map.forEach((k, value) -> walk(value, path + "." + k, v, depth + 1));
+            map.forEach((k, value) -> walk(value, path + "." + k, v, depth + 1, drop));
             return;
         }
         if (o instanceof Quantity q) {
@@ -65,10 +79,13 @@ final class ObjectFields {
             }
             if (p.jsonName.equals("additionalProperties")) {
                 if (value instanceof Map<?, ?> extra) {
-                    extra.keySet().forEach(k -> v.add(join(path, k.toString()), "is not a field of " + o.getClass().getSimpleName()));
+                    extra.keySet().forEach(k -> v.add(join(path, k.toString()), NOT_A_FIELD + o.getClass().getSimpleName()));
+                    if (drop) {
+                        extra.clear();
+                    }
                 }
             } else {
-                walk(value, join(path, p.jsonName), v, depth + 1);
+                walk(value, join(path, p.jsonName), v, depth + 1, drop);
             }
         }
     }
