@@ -33,6 +33,10 @@ final class KindStrategy {
         if (kind == ResourceKind.POD) {
             tree.putObject("status").put("phase", "Pending");
         }
+        if (kind == ResourceKind.NAMESPACE) { // upstream's namespace strategy: Active, finalized by the namespace controller
+            tree.putObject("status").put("phase", "Active");
+            tree.putObject("spec").putArray("finalizers").add("kubernetes");
+        }
         return typed(kind, tree);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.platform.api.manifest.ManifestException;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.controller.PodTermination;
+import dev.berth.platform.model.Finalizers;
 import dev.berth.platform.model.InvalidObjectKeyException;
 import dev.berth.platform.model.Labels;
 import dev.berth.platform.model.ObjectKey;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +43,7 @@ public final class ResourceStorage {
     private final PodTermination termination;
     private final KindStrategy strategy;
     private final SecureRandom random = new SecureRandom();
+    private final Clock clock = Clock.systemUTC();
 
     public ResourceStorage(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, PodTermination termination) {
         this.store = store;
@@ -99,6 +102,11 @@ public final class ResourceStorage {
         if ((meta.getName() == null || meta.getName().isEmpty()) && meta.getGenerateName() != null && !meta.getGenerateName().isEmpty()) {
             meta.setName(generateName(meta.getGenerateName()));
         }
+        meta.setDeletionTimestamp(null); // the server's to set, as upstream's BeforeCreate clears them
+        meta.setDeletionGracePeriodSeconds(null);
+        if (kind.namespaced()) {
+            checkNamespaceLifecycle(kind, namespace, meta.getName());
+        }
         HasMetadata prepared = strategy.prepareForCreate(kind, body);
         validate(kind, prepared);
         if (dryRun) {
@@ -111,6 +119,19 @@ public final class ResourceStorage {
             return store.create(prepared);
         } catch (StoreException e) {
             throw translate(kind, prepared.getMetadata().getName(), e);
+        }
+    }
+
+    /**
+     * The NamespaceLifecycle admission plugin: nothing is created in a namespace that does not exist or is being
+     * deleted.
+     */
+    private void checkNamespaceLifecycle(ResourceKind kind, String namespace, String name) {
+        HasMetadata ns = store.<HasMetadata>get(key(ResourceKind.NAMESPACE, "", namespace))
+                .orElseThrow(() -> ApiException.notFound(ApiResources.resource(ResourceKind.NAMESPACE), namespace));
+        if (Finalizers.deleting(ns)) {
+            throw ApiException.forbidden(ApiResources.resource(kind), name == null ? "" : name,
+                    "unable to create new content in namespace " + namespace + " because it is being terminated");
         }
     }
 
@@ -161,19 +182,33 @@ public final class ResourceStorage {
         ObjectKey key = key(kind, namespace, name);
         if (dryRun) {
             HasMetadata current = store.<HasMetadata>get(key).orElseThrow(() -> ApiException.notFound(ApiResources.resource(kind), name));
-            HasMetadata next = change.apply(current);
-            validate(kind, next);
-            return next;
+            return checked(kind, current, change.apply(current));
         }
         try {
-            return store.mutate(key, current -> {
-                HasMetadata next = change.apply(current);
-                validate(kind, next);
-                return next;
-            });
+            HasMetadata stored = store.mutate(key, current -> checked(kind, current, change.apply(current)));
+            if (Finalizers.finalized(stored)) {
+                store.delete(key); // the last finalizer of an object being deleted is gone: so is the object
+            }
+            return stored;
         } catch (StoreException e) {
             throw translate(kind, name, e);
         }
+    }
+
+    /** A write's result, validated; the deletion marks stay the server's, and a deleted object gains no finalizer. */
+    private HasMetadata checked(ResourceKind kind, HasMetadata current, HasMetadata next) {
+        next.getMetadata().setDeletionTimestamp(current.getMetadata().getDeletionTimestamp());
+        next.getMetadata().setDeletionGracePeriodSeconds(current.getMetadata().getDeletionGracePeriodSeconds());
+        if (Finalizers.deleting(current) && next.getMetadata().getFinalizers() != null) {
+            List<String> added = next.getMetadata().getFinalizers().stream()
+                    .filter(f -> current.getMetadata().getFinalizers() == null || !current.getMetadata().getFinalizers().contains(f)).toList();
+            if (!added.isEmpty()) {
+                throw invalid(kind, current.getMetadata().getName(), "metadata.finalizers",
+                        "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers " + added);
+            }
+        }
+        validate(kind, next);
+        return next;
     }
 
     /**
@@ -198,8 +233,37 @@ public final class ResourceStorage {
             termination.terminate((Pod) current, "api");
             return store.get(key);
         }
+        boolean foreground = "Foreground".equals(options.getPropagationPolicy());
+        if (Finalizers.deleting(current) && !foreground) {
+            return Optional.of(current); // already on its way; the finalizers' holders finish it
+        }
+        if (foreground || Finalizers.any(current) || kind == ResourceKind.NAMESPACE) {
+            try {
+                HasMetadata marked = store.mutate(key, o -> markDeleting(kind, o, foreground));
+                return Optional.of(marked);
+            } catch (StoreException e) {
+                throw translate(kind, name, e);
+            }
+        }
         store.delete(key);
         return Optional.empty();
+    }
+
+    /**
+     * Marks an object deleted and holds it: in {@code Foreground} until the garbage collector has deleted its
+     * dependents; a Namespace (phase {@code Terminating}, {@code spec.finalizers: [kubernetes]}) until the namespace
+     * controller has deleted its content; anything with finalizers until they are removed.
+     */
+    private HasMetadata markDeleting(ResourceKind kind, HasMetadata o, boolean foreground) {
+        Finalizers.markDeleting(o, clock.instant());
+        if (foreground) {
+            Finalizers.add(o, Finalizers.FOREGROUND);
+        }
+        if (o instanceof io.fabric8.kubernetes.api.model.Namespace ns) {
+            ns.setSpec(new io.fabric8.kubernetes.api.model.NamespaceSpec(List.of("kubernetes")));
+            ns.setStatus(new io.fabric8.kubernetes.api.model.NamespaceStatusBuilder().withPhase("Terminating").build());
+        }
+        return o;
     }
 
     private void checkPreconditions(ResourceKind kind, String name, HasMetadata current, DeleteOptions options) {

@@ -1,5 +1,6 @@
 package dev.berth.platform.controller;
 
+import dev.berth.platform.model.Finalizers;
 import dev.berth.platform.model.Labels;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.Owners;
@@ -29,11 +30,13 @@ public final class ControllerManager implements AutoCloseable {
     private final ControllerLoop endpoints;
     private final ControllerLoop garbage;
     private final ControllerLoop autoscalers;
+    private final ControllerLoop namespaces;
     private final GarbageCollector collector;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public ControllerManager(ObjectStore store, DeploymentController deployment, ReplicaSetController replicaSet,
-            StatefulSetController statefulSet, EndpointsController endpoint, GarbageCollector collector, AutoscalerController autoscaler) {
+            StatefulSetController statefulSet, EndpointsController endpoint, GarbageCollector collector, NamespaceController namespace,
+            AutoscalerController autoscaler) {
         this.store = store;
         this.collector = collector;
         this.deployments = new ControllerLoop("deployment", deployment);
@@ -42,7 +45,8 @@ public final class ControllerManager implements AutoCloseable {
         this.endpoints = new ControllerLoop("endpoints", endpoint);
         this.garbage = new ControllerLoop("garbage-collector", collector);
         this.autoscalers = new ControllerLoop("horizontal-pod-autoscaler", autoscaler);
-        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage, autoscalers));
+        this.namespaces = new ControllerLoop("namespace", namespace);
+        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage, autoscalers, namespaces));
     }
 
     /** Subscribes to the store and queues every existing object. */
@@ -55,6 +59,13 @@ public final class ControllerManager implements AutoCloseable {
             }
         }
         collector.dependentsOf(null).forEach(garbage::enqueue);
+        for (ResourceKind kind : ResourceKind.values()) { // deletions held by a finalizer when the core stopped
+            for (HasMetadata o : store.list(kind, null, null)) {
+                if (Finalizers.deleting(o)) {
+                    (kind == ResourceKind.NAMESPACE ? namespaces : garbage).enqueue(ObjectKey.of(o));
+                }
+            }
+        }
     }
 
     private ControllerLoop loopFor(ResourceKind kind) {
@@ -96,6 +107,14 @@ public final class ControllerManager implements AutoCloseable {
         if (e.type() == WatchEvent.Type.DELETED && GarbageCollector.isOwnerKind(key.kind())) {
             collector.dependentsOf(e.object()).forEach(garbage::enqueue);
         }
+        if (Finalizers.deleting(e.object())) {
+            (key.kind() == ResourceKind.NAMESPACE ? namespaces : garbage).enqueue(key); // a foreground owner, a namespace
+        }
+        if (e.type() == WatchEvent.Type.DELETED) { // an owner deleted in the foreground waits for this one
+            Owners.controllerOf(e.object()).flatMap(ref -> ResourceKind.ofKind(ref.getApiVersion(), ref.getKind()))
+                    .filter(GarbageCollector::isOwnerKind)
+                    .ifPresent(k -> garbage.enqueue(new ObjectKey(k, key.namespace(), Owners.controllerOf(e.object()).get().getName())));
+        }
     }
 
     private void enqueueOwner(HasMetadata o) {
@@ -116,7 +135,8 @@ public final class ControllerManager implements AutoCloseable {
 
     /** Keys waiting in all queues (for tests and metrics). */
     public int backlog() {
-        return deployments.depth() + replicaSets.depth() + statefulSets.depth() + endpoints.depth() + garbage.depth() + autoscalers.depth();
+        return deployments.depth() + replicaSets.depth() + statefulSets.depth() + endpoints.depth() + garbage.depth() + autoscalers.depth()
+                + namespaces.depth();
     }
 
     @Override

@@ -54,8 +54,8 @@ public final class DeploymentController implements Reconciler {
     @Override
     public ReconcileResult reconcile(ObjectKey key) {
         Optional<Deployment> found = store.get(key);
-        if (found.isEmpty()) {
-            return ReconcileResult.noChange();
+        if (found.isEmpty() || found.get().getMetadata().getDeletionTimestamp() != null) {
+            return ReconcileResult.noChange(); // being deleted: its ReplicaSets are the garbage collector's, none is made anew
         }
         Deployment d = found.get();
         List<ReplicaSet> owned = store.<ReplicaSet>list(ResourceKind.REPLICASET, key.namespace(), null).stream()

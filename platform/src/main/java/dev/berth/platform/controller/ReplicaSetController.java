@@ -40,7 +40,7 @@ public final class ReplicaSetController implements Reconciler {
     @Override
     public ReconcileResult reconcile(ObjectKey key) {
         Optional<ReplicaSet> found = store.get(key);
-        if (found.isEmpty()) {
+        if (found.isEmpty() || found.get().getMetadata().getDeletionTimestamp() != null) {
             return ReconcileResult.noChange(); // its pods are the garbage collector's
         }
         ReplicaSet rs = found.get();

@@ -36,8 +36,8 @@ public final class StatefulSetController implements Reconciler {
     @Override
     public ReconcileResult reconcile(ObjectKey key) {
         Optional<StatefulSet> found = store.get(key);
-        if (found.isEmpty()) {
-            return ReconcileResult.noChange();
+        if (found.isEmpty() || found.get().getMetadata().getDeletionTimestamp() != null) {
+            return ReconcileResult.noChange(); // being deleted: no pod is made anew
         }
         StatefulSet set = found.get();
         List<Pod> owned = store.<Pod>list(ResourceKind.POD, key.namespace(), null).stream().filter(p -> Owners.isOwnedBy(p, set)).toList();

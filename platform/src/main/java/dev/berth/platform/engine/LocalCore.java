@@ -11,6 +11,7 @@ import dev.berth.platform.controller.ControllerManager;
 import dev.berth.platform.controller.DeploymentController;
 import dev.berth.platform.controller.EndpointsController;
 import dev.berth.platform.controller.GarbageCollector;
+import dev.berth.platform.controller.NamespaceController;
 import dev.berth.platform.controller.ReplicaSetController;
 import dev.berth.platform.controller.RolloutMetrics;
 import dev.berth.platform.controller.SchedulingController;
@@ -126,7 +127,8 @@ public class LocalCore {
                 new ReplicaSetController(store, termination, events, json, clock),
                 new StatefulSetController(store, termination, events, json),
                 new EndpointsController(store),
-                new GarbageCollector(store, termination),
+                new GarbageCollector(store, termination, clock),
+                new NamespaceController(store, termination, clock),
                 new AutoscalerController(store, events, new LocalUsage(store, proxies), clock, config.autoscaler().syncPeriod()));
         this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
         this.scheduling = new ControllerLoop("scheduler", scheduler);
@@ -152,6 +154,7 @@ public class LocalCore {
         config.auth().adminTokenFile().ifPresent(tokens::ensureAdminToken);
         config.auth().discoveryTokenFile().ifPresent(f -> tokens.ensureToken(f, Role.DISCOVERY, TokenFile.PROMETHEUS_TOKEN_NAME));
         VirtualNodes.register(store, config.nodes(), config.nodeDefaults(), clock);
+        NamespaceController.ensureSystemNamespaces(store);
         routing.start();
         schedulingWatch = store.watch(k -> true, e -> scheduler.interestedIn(e).forEach(scheduling::enqueue));
         store.list(dev.berth.platform.model.ResourceKind.POD, null, null).forEach(p -> scheduling.enqueue(dev.berth.platform.model.ObjectKey.of(p)));

@@ -12,7 +12,10 @@ import dev.berth.platform.store.ObjectStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -40,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +70,14 @@ class KubernetesApiTest {
                 .withNamespace(NS).withRequestRetryBackoffLimit(0).build()).build();
         clients.add(c);
         return c;
+    }
+
+    @BeforeEach
+    void namespace() {
+        KubernetesClient admin = client(CoreApiTokens.ADMIN);
+        if (admin.namespaces().withName(NS).get() == null) {
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        }
     }
 
     @AfterEach
@@ -260,6 +272,88 @@ class KubernetesApiTest {
                 "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"replicas\":101}}");
         assertThat(tooMany.statusCode()).isEqualTo(422);
         assertThat(k.apps().deployments().withName("web").get().getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void foregroundDeletionWaitsForTheDependentsAndFinalizersHoldAnObject() {
+        KubernetesClient k = client(CoreApiTokens.DEPLOYER);
+        k.apps().deployments().resource(deployment("fg", 1)).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !k.apps().replicaSets().withLabel("app", "fg").list().getItems().isEmpty());
+        ReplicaSet rs = k.apps().replicaSets().withLabel("app", "fg").list().getItems().get(0);
+        // a finalizer of someone else's on the ReplicaSet holds it, and so the Deployment deleted in the foreground
+        k.apps().replicaSets().withName(rs.getMetadata().getName()).edit(r -> {
+            r.getMetadata().setFinalizers(List.of("example.com/hold"));
+            return r;
+        });
+        k.apps().deployments().withName("fg").withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ReplicaSet held = k.apps().replicaSets().withName(rs.getMetadata().getName()).get();
+            assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
+            // its own foreground deletion is done (its pods are gone): only the hold is left
+            assertThat(held.getMetadata().getFinalizers()).containsExactly("example.com/hold");
+            assertThat(k.pods().withLabel("app", "fg").list().getItems()).isEmpty();
+        });
+        Deployment waiting = k.apps().deployments().withName("fg").get();
+        assertThat(waiting.getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(waiting.getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
+        // no new finalizer on an object being deleted: 422 and nothing changes
+        assertThatThrownBy(() -> k.apps().deployments().withName("fg").edit(d -> {
+            d.getMetadata().setFinalizers(List.of("foregroundDeletion", "example.com/late"));
+            return d;
+        })).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+
+        // the hold released, the ReplicaSet goes, and then the Deployment
+        k.apps().replicaSets().withName(rs.getMetadata().getName()).edit(r -> {
+            r.getMetadata().getFinalizers().remove("example.com/hold");
+            return r;
+        });
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(k.apps().replicaSets().withName(rs.getMetadata().getName()).get()).isNull();
+            assertThat(k.apps().deployments().withName("fg").get()).isNull();
+        });
+    }
+
+    @Test
+    void namespaceLifecycle() {
+        KubernetesClient k = client(CoreApiTokens.ADMIN);
+        assertThatThrownBy(() -> k.configMaps().inNamespace("no-such-ns").resource(configMap("c", Map.of())).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(404);
+                    assertThat(e.getStatus().getMessage()).isEqualTo("namespaces \"no-such-ns\" not found");
+                });
+        assertThat(k.namespaces().withName("default").get().getStatus().getPhase()).isEqualTo("Active");
+
+        String ns = "short-lived";
+        k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        k.configMaps().inNamespace(ns).resource(configMap("plain", Map.of())).create();
+        ConfigMap held = configMap("held", Map.of());
+        held.getMetadata().setFinalizers(List.of("example.com/hold"));
+        k.configMaps().inNamespace(ns).resource(held).create();
+        k.apps().deployments().inNamespace(ns).resource(deployment("gone", 1)).create();
+
+        k.namespaces().withName(ns).delete();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(k.namespaces().withName(ns).get().getStatus().getPhase()).isEqualTo("Terminating");
+            assertThat(k.configMaps().inNamespace(ns).withName("plain").get()).isNull();
+            assertThat(k.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+            assertThat(k.configMaps().inNamespace(ns).withName("held").get().getMetadata().getDeletionTimestamp()).isNotNull();
+        });
+        assertThatThrownBy(() -> k.configMaps().inNamespace(ns).resource(configMap("late", Map.of())).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getStatus().getMessage())
+                            .isEqualTo("configmaps \"late\" is forbidden: unable to create new content in namespace short-lived because it is being terminated");
+                });
+
+        k.configMaps().inNamespace(ns).withName("held").edit(c -> {
+            c.getMetadata().setFinalizers(List.of());
+            return c;
+        });
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(k.configMaps().inNamespace(ns).list().getItems()).isEmpty();
+            assertThat(k.namespaces().withName(ns).get()).isNull();
+        });
     }
 
     private static Deployment deployment(String name, int replicas) {
