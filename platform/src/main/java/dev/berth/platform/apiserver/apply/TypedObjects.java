@@ -243,7 +243,7 @@ final class TypedObjects {
             }
         }
         ArrayNode out = NODES.arrayNode();
-        Set<PathElement> done = new java.util.TreeSet<>();
+        Set<PathElement> merged = new java.util.TreeSet<>();
         int l = 0;
         int r = 0;
         int nextShared = 0;
@@ -251,12 +251,11 @@ final class TypedObjects {
             if (l < left.size() && r < right.size()) {
                 PathElement e = left.get(l);
                 if (e.equals(right.get(r))) {
-                    if (done.add(e)) {
-                        add(out, merge(liveItems.get(e), configItems.get(e), type.element()));
-                    }
-                    nextShared = advance(shared, nextShared, e);
+                    merged.add(e);
+                    add(out, merge(liveItems.get(e), configItems.get(e), type.element()));
                     l++;
                     r++;
+                    nextShared++;
                     continue;
                 }
                 if (configItems.containsKey(e) && nextShared < shared.size() && !shared.get(nextShared).equals(e)) {
@@ -267,31 +266,24 @@ final class TypedObjects {
             if (l < left.size()) {
                 PathElement e = left.get(l);
                 if (!configItems.containsKey(e)) {
-                    out.add(live.get(l).deepCopy());
+                    add(out, live.get(l).deepCopy());
                     l++;
                     continue;
-                }
-                if (done.contains(e)) {
+                } else if (merged.contains(e)) {
                     l++;
-                    continue;
                 }
             }
             if (r < right.size()) {
                 PathElement e = right.get(r);
-                if (done.add(e)) {
-                    add(out, merge(liveItems.get(e), configItems.get(e), type.element()));
-                }
-                nextShared = advance(shared, nextShared, e);
+                merged.add(e);
+                add(out, merge(liveItems.get(e), configItems.get(e), type.element()));
                 r++;
-            } else {
-                l++;
+                if (nextShared < shared.size() && shared.get(nextShared).equals(e)) {
+                    nextShared++;
+                }
             }
         }
         return out;
-    }
-
-    private static int advance(List<PathElement> shared, int next, PathElement merged) {
-        return next < shared.size() && shared.get(next).equals(merged) ? next + 1 : next;
     }
 
     private static void add(ArrayNode out, JsonNode item) {
