@@ -97,10 +97,13 @@ final class TypedObjects {
         }
     }
 
-    /** What changed from {@code lhs} to {@code rhs} ({@code null}: no object). */
+    /**
+     * What changed from {@code lhs} to {@code rhs} ({@code null}: no object). A JSON {@code null} is a value, as in
+     * upstream's zero objects ({@code containers: null}): a list that replaces it is not added, its items are.
+     */
     static Comparison compare(JsonNode lhs, JsonNode rhs, ApplySchema.Type type) {
         Comparison c = new Comparison(new FieldSet(), new FieldSet(), new FieldSet());
-        compare(absentIfNull(lhs), absentIfNull(rhs), type, new FieldPath(List.of()), c);
+        compare(lhs, rhs, type, new FieldPath(List.of()), c);
         return c;
     }
 
@@ -108,15 +111,11 @@ final class TypedObjects {
         if (lhs == null && rhs == null) {
             return;
         }
-        JsonNode shape = lhs != null ? lhs : rhs;
-        boolean sameShape = lhs == null || rhs == null || lhs.getNodeType() == rhs.getNodeType();
+        JsonNode shape = lhs != null && !lhs.isNull() ? lhs : rhs != null && !rhs.isNull() ? rhs : NODES.nullNode();
         boolean leaf;
-        if (!sameShape) {
-            leaf = true;
-            leaf(lhs, rhs, path, c);
-        } else if (shape.isObject()) {
+        if (shape.isObject() && fits(lhs, shape) && fits(rhs, shape)) {
             leaf = compareMaps(lhs, rhs, type, path, c);
-        } else if (shape.isArray()) {
+        } else if (shape.isArray() && fits(lhs, shape) && fits(rhs, shape)) {
             leaf = compareLists(lhs, rhs, type, path, c);
         } else {
             leaf = true;
@@ -131,6 +130,11 @@ final class TypedObjects {
         }
     }
 
+    /** Whether a side is absent, null, or of the shape of the other: a map or list compared item by item. */
+    private static boolean fits(JsonNode side, JsonNode shape) {
+        return side == null || side.isNull() || side.getNodeType() == shape.getNodeType();
+    }
+
     private static void leaf(JsonNode lhs, JsonNode rhs, FieldPath path, Comparison c) {
         if (lhs == null) {
             c.added().insert(path);
@@ -143,7 +147,7 @@ final class TypedObjects {
 
     /** @return whether the map was compared as one leaf */
     private static boolean compareMaps(JsonNode lhs, JsonNode rhs, ApplySchema.Type type, FieldPath path, Comparison c) {
-        if ((lhs == null || lhs.size() == 0) && (rhs == null || rhs.size() == 0)) {
+        if (size(lhs) == 0 && size(rhs) == 0) {
             return false;
         }
         if (type.atomicMap()) {
@@ -158,14 +162,14 @@ final class TypedObjects {
             rhs.fieldNames().forEachRemaining(names::add);
         }
         for (String name : names) {
-            compare(lhs == null ? null : absentIfNull(lhs.get(name)), rhs == null ? null : absentIfNull(rhs.get(name)),
+            compare(lhs == null ? null : lhs.get(name), rhs == null ? null : rhs.get(name),
                     type.field(name), path.child(new PathElement.Field(name)), c);
         }
         return false;
     }
 
     private static boolean compareLists(JsonNode lhs, JsonNode rhs, ApplySchema.Type type, FieldPath path, Comparison c) {
-        if ((lhs == null || lhs.size() == 0) && (rhs == null || rhs.size() == 0)) {
+        if (size(lhs) == 0 && size(rhs) == 0) {
             return false;
         }
         ListType list = type.list();
@@ -184,10 +188,14 @@ final class TypedObjects {
         return false;
     }
 
+    private static int size(JsonNode v) {
+        return v == null ? 0 : v.size();
+    }
+
     /** A list's items by path element; of duplicates the last counts, as upstream's index keeps it. */
     private static Map<PathElement, JsonNode> items(JsonNode list, ListType type) {
         Map<PathElement, JsonNode> items = new java.util.TreeMap<>();
-        if (list != null) {
+        if (list != null && list.isArray()) {
             for (int i = 0; i < list.size(); i++) {
                 items.put(itemElement(list.get(i), i, type), list.get(i));
             }
@@ -339,9 +347,5 @@ final class TypedObjects {
             return out;
         }
         return value;
-    }
-
-    private static JsonNode absentIfNull(JsonNode v) {
-        return v == null || v.isNull() || v.isMissingNode() ? null : v;
     }
 }

@@ -16,16 +16,17 @@ import java.util.Map;
  * The empty object of a kind as upstream's create compares against it: Go's zero value, in which the structs that
  * are no pointers ({@code spec}, a Deployment's {@code spec.template} and {@code spec.strategy} …) already exist,
  * empty. A create therefore owns {@code f:spec} without {@code "."}, as kube-apiserver records it, while maps the
- * create adds (labels, a rolling update) are members. Stateless.
+ * create adds (labels, a rolling update) are members. Slices without {@code omitempty} are {@code null} there
+ * ({@code containers}): a create's containers are items, not a new list. Stateless.
  */
 final class ZeroObjects {
 
-    private static final String TEMPLATE = "\"template\":{\"metadata\":{},\"spec\":{}}";
+    private static final String TEMPLATE = "\"template\":{\"metadata\":{},\"spec\":{\"containers\":null}}";
     private static final Map<Class<?>, String> ZERO = Map.of(
             Deployment.class, "{\"metadata\":{},\"spec\":{" + TEMPLATE + ",\"strategy\":{}},\"status\":{}}",
             ReplicaSet.class, "{\"metadata\":{},\"spec\":{" + TEMPLATE + "},\"status\":{}}",
             StatefulSet.class, "{\"metadata\":{},\"spec\":{" + TEMPLATE + ",\"updateStrategy\":{}},\"status\":{}}",
-            Pod.class, "{\"metadata\":{},\"spec\":{},\"status\":{}}",
+            Pod.class, "{\"metadata\":{},\"spec\":{\"containers\":null},\"status\":{}}",
             Service.class, "{\"metadata\":{},\"spec\":{},\"status\":{\"loadBalancer\":{}}}",
             Namespace.class, "{\"metadata\":{},\"spec\":{},\"status\":{}}",
             Node.class, "{\"metadata\":{},\"spec\":{},\"status\":{\"daemonEndpoints\":{\"kubeletEndpoint\":{}},\"nodeInfo\":{}}}",
