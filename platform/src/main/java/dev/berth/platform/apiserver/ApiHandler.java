@@ -162,9 +162,17 @@ final class ApiHandler implements Handler<RoutingContext> {
             }
             case "list" -> list(ctx, info, kind, query);
             case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query, encoding(ctx, kind, query));
-            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), body(ctx, kind), dryRun));
-            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), body(ctx, kind), status, dryRun));
-            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type()), status, dryRun));
+            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), body(ctx, kind), dryRun, manager(ctx)));
+            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), body(ctx, kind), status, dryRun, manager(ctx)));
+            case "patch" -> {
+                if (!status && ServerSideApply.requested(ctx)) {
+                    ResourceStorage.Applied applied = storage.apply(kind, info.namespace(), info.name(), ServerSideApply.configuration(ctx),
+                            ServerSideApply.manager(ctx), "true".equals(query.get("force")), dryRun);
+                    send(ctx, applied.created() && !dryRun ? 201 : 200, applied.object());
+                } else {
+                    send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type()), status, dryRun, manager(ctx)));
+                }
+            }
             case "delete" -> delete(ctx, info, kind);
             case "deletecollection" -> deleteCollection(ctx, info, kind, query);
             default -> throw ApiException.methodNotSupported(ApiResources.resource(kind), info.verb());
@@ -324,6 +332,19 @@ final class ApiHandler implements Handler<RoutingContext> {
                 throw ApiException.withCode(e.reason().code(), e.getMessage());
             }
         };
+    }
+
+    /**
+     * The field manager of a write other than apply: the {@code fieldManager} query parameter, else the User-Agent up
+     * to its first {@code /} ({@code kubectl}, {@code fabric8-kubernetes-client}), as upstream's {@code managerOrUserAgent}.
+     */
+    private static String manager(RoutingContext ctx) {
+        String manager = ctx.queryParams().get("fieldManager");
+        if (manager != null && !manager.isEmpty()) {
+            return manager;
+        }
+        String agent = ctx.request().getHeader("User-Agent");
+        return agent == null ? "" : agent.split("/", 2)[0];
     }
 
     /** {@code Accept: application/json;as=Table;g=meta.k8s.io;v=v1}: kubectl get's server-side printing. */
