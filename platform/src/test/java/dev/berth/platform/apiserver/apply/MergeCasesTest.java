@@ -19,8 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * structured-merge-diff's {@code merge/leaf_test.go} (TestUpdateLeaf), {@code merge/set_test.go} (TestUpdateSet,
- * TestUpdateSetBroken's case as upstream wants it), {@code merge/key_test.go} and {@code merge/nested_test.go} cases,
- * one row per upstream case, over small model types standing for upstream's test schemas.
+ * TestUpdateSetBroken's case as upstream wants it), {@code merge/key_test.go} (TestUpdateAssociativeLists) and
+ * {@code merge/multiple_appliers_test.go} (TestMultipleAppliersSet, TestMultipleAppliersFieldUnsetting at one
+ * version: Berth serves one version per kind) cases, one row per upstream case, over small model types standing for
+ * upstream's test schemas. Objects compare as upstream's fixture compares them: associative lists as sets.
  */
 class MergeCasesTest {
 
@@ -46,15 +48,19 @@ class MergeCasesTest {
         public Long value;
     }
 
-    /** nested_test.go's {@code type}: a nested map of structs, and a list of lists' stand-in. */
-    public static class Nested {
-        public Map<String, Inner> mapOfMaps;
+    /** multiple_appliers_test.go's {@code structMultiversionParser} type at one version (v1). */
+    public static class Struct {
+        public StructFields struct;
     }
 
-    public static class Inner {
-        public String a;
-        public String b;
-        public String c;
+    public static class StructFields {
+        public String name;
+        public String scalarField_v1;
+        public Named complexField_v1;
+    }
+
+    public static class Named {
+        public String name;
     }
 
     private static final ApplySchema SCHEMA = new ApplySchema(new PatchSchema(List.of(
@@ -169,7 +175,70 @@ class MergeCasesTest {
                         apply("default", "v1", "list: [a, b, c, d]"),
                         apply("default", "v1", "list: [a, c]")),
                         "list: [a, c]",
-                        Map.of("default", "{\"f:list\":{\"v:\\\"a\\\"\":{},\"v:\\\"c\\\"\":{}}}")));
+                        Map.of("default", "{\"f:list\":{\"v:\\\"a\\\"\":{},\"v:\\\"c\\\"\":{}}}")),
+                // key_test.go TestUpdateAssociativeLists
+                new Case("key removing_obsolete_applied_structs", AssociativeList.class, List.of(
+                        apply("default", "v1", "list: [{name: a, value: 1}]"),
+                        apply("default", "v1", "list: [{name: b, value: 2}]")),
+                        "list: [{name: b, value: 2}]",
+                        Map.of("default", item("b", "\"f:name\":{},\"f:value\":{}"))),
+                // multiple_appliers_test.go TestMultipleAppliersSet
+                new Case("multiple appliers remove_one", AssociativeList.class, List.of(
+                        apply("apply-one", "v1", "list: [{name: a}, {name: b}]"),
+                        apply("apply-two", "v1", "list: [{name: c}]"),
+                        apply("apply-one", "v1", "list: [{name: a}]")),
+                        "list: [{name: a}, {name: c}]",
+                        Map.of("apply-one", item("a", "\"f:name\":{}"), "apply-two", item("c", "\"f:name\":{}"))),
+                new Case("multiple appliers same_value_no_conflict", AssociativeList.class, List.of(
+                        apply("apply-one", "v1", "list: [{name: a, value: 0}]"),
+                        apply("apply-two", "v1", "list: [{name: a, value: 0}]")),
+                        "list: [{name: a, value: 0}]",
+                        Map.of("apply-one", item("a", "\"f:name\":{},\"f:value\":{}"), "apply-two", item("a", "\"f:name\":{},\"f:value\":{}"))),
+                new Case("multiple appliers change_value_yes_conflict", AssociativeList.class, List.of(
+                        apply("apply-one", "v1", "list: [{name: a, value: 0}]"),
+                        applyConflicting("apply-two", "v1", "list: [{name: a, value: 1}]", "apply-one .list[name=\"a\"].value")),
+                        "list: [{name: a, value: 0}]",
+                        Map.of("apply-one", item("a", "\"f:name\":{},\"f:value\":{}"))),
+                // multiple_appliers_test.go TestMultipleAppliersFieldUnsetting (v1-v1-v1)
+                new Case("field unsetting unset_scalar_sole_owner", Struct.class, List.of(
+                        apply("apply-one", "v1", "struct: {name: a, scalarField_v1: a}"),
+                        apply("apply-one", "v1", "struct: {name: a}")),
+                        "struct: {name: a}",
+                        Map.of("apply-one", "{\"f:struct\":{\"f:name\":{}}}")),
+                new Case("field unsetting unset_scalar_shared_with_applier", Struct.class, List.of(
+                        apply("apply-one", "v1", "struct: {name: a, scalarField_v1: a}"),
+                        apply("apply-two", "v1", "struct: {scalarField_v1: a}"),
+                        apply("apply-one", "v1", "struct: {name: a}")),
+                        "struct: {name: a, scalarField_v1: a}",
+                        Map.of("apply-one", "{\"f:struct\":{\"f:name\":{}}}", "apply-two", "{\"f:struct\":{\"f:scalarField_v1\":{}}}")),
+                new Case("field unsetting unset_scalar_shared_with_updater", Struct.class, List.of(
+                        update("updater", "v1", "struct: {name: a, scalarField_v1: a}"),
+                        apply("applier", "v1", "struct: {name: a, scalarField_v1: a}"),
+                        apply("applier", "v1", "struct: {name: a}")),
+                        "struct: {name: a, scalarField_v1: a}",
+                        Map.of("updater", "{\"f:struct\":{\".\":{},\"f:name\":{},\"f:scalarField_v1\":{}}}",
+                                "applier", "{\"f:struct\":{\"f:name\":{}}}")),
+                new Case("field unsetting updater_claims_field", Struct.class, List.of(
+                        apply("applier", "v1", "struct: {name: a, scalarField_v1: a}"),
+                        update("updater", "v1", "struct: {name: a, scalarField_v1: b}")),
+                        "struct: {name: a, scalarField_v1: b}",
+                        Map.of("updater", "{\"f:struct\":{\"f:scalarField_v1\":{}}}", "applier", "{\"f:struct\":{\"f:name\":{}}}")),
+                new Case("field unsetting unset_complex_sole_owner", Struct.class, List.of(
+                        apply("apply-one", "v1", "struct: {name: a, complexField_v1: {name: b}}"),
+                        apply("apply-one", "v1", "struct: {name: a}")),
+                        "struct: {name: a}",
+                        Map.of("apply-one", "{\"f:struct\":{\"f:name\":{}}}")),
+                new Case("field unsetting unset_complex_shared_with_applier", Struct.class, List.of(
+                        apply("apply-one", "v1", "struct: {name: a, complexField_v1: {name: b}}"),
+                        apply("apply-two", "v1", "struct: {complexField_v1: {name: b}}"),
+                        apply("apply-one", "v1", "struct: {name: a}")),
+                        "struct: {name: a, complexField_v1: {name: b}}",
+                        Map.of("apply-one", "{\"f:struct\":{\"f:name\":{}}}", "apply-two", "{\"f:struct\":{\"f:complexField_v1\":{\"f:name\":{}}}}")));
+    }
+
+    /** The FieldsV1 of one item of {@code list} keyed by name, with the fields under it. */
+    private static String item(String name, String fields) {
+        return "{\"f:list\":{\"k:{\\\"name\\\":\\\"" + name + "\\\"}\":{\".\":{}," + fields + "}}}";
     }
 
     @ParameterizedTest(name = "{0}")
