@@ -306,7 +306,8 @@ final class ApiHandler implements Handler<RoutingContext> {
 
     /**
      * The request's patch as a change of the stored object's JSON, by its Content-Type: JSON patch, JSON merge patch or
-     * strategic merge patch. Server-side apply ({@code application/apply-patch+yaml}) is not served yet: 415.
+     * strategic merge patch. Server-side apply ({@code application/apply-patch+yaml}) is {@link ServerSideApply}'s;
+     * on a subresource it is not served: 415.
      */
     private UnaryOperator<JsonNode> patch(RoutingContext ctx, Class<? extends HasMetadata> type) {
         String contentType = ctx.request().getHeader("Content-Type");

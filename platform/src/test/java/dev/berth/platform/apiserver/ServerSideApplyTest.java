@@ -110,6 +110,28 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void applyNeedsAFieldManagerAndTheUrlsName() throws Exception {
+        String path = client.getMasterUrl() + "api/v1/namespaces/" + NS + "/configmaps/settings";
+        String yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: yaml\n";
+
+        var anonymous = send(path, yaml);
+        assertThat(anonymous.code()).isEqualTo(422);
+        assertThat(anonymous.body()).contains("\"message\":\"PatchOptions.meta.k8s.io \\\"\\\" is invalid: fieldManager: Required value: is required for apply patch\"");
+
+        assertThat(send(path.replace("/settings", "/other") + "?fieldManager=a", yaml).code()).isEqualTo(400);
+        var created = send(path + "?fieldManager=a", yaml);
+        assertThat(created.code()).as("apply creates what is absent").isEqualTo(201);
+        assertThat(client.configMaps().withName("settings").get().getData()).containsExactlyEntriesOf(Map.of("mode", "yaml"));
+        assertThat(send(path + "?fieldManager=a", yaml).code()).isEqualTo(200);
+    }
+
+    private io.fabric8.kubernetes.client.http.HttpResponse<String> send(String url, String body) throws Exception {
+        var http = client.getHttpClient();
+        return http.sendAsync(http.newHttpRequestBuilder().uri(url).method("PATCH", "application/apply-patch+yaml", body).build(), String.class)
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
     void kubectlServerSideApplyIsIdempotentAndShowsManagedFields() throws Exception {
         Path manifest = Files.createTempFile("web", ".yaml");
         Files.writeString(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: test\n---\n" + deployment(2));
