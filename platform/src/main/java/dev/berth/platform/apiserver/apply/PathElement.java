@@ -2,7 +2,6 @@ package dev.berth.platform.apiserver.apply;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,8 +18,6 @@ import java.util.stream.Collectors;
  * FieldsV1 documents. Immutable.
  */
 public sealed interface PathElement extends Comparable<PathElement> {
-
-    ObjectMapper JSON = new ObjectMapper();
 
     /** The FieldsV1 key of this element: {@code f:name}, {@code k:{"name":"x"}}, {@code v:"x"}, {@code i:0}. */
     String serialize();
@@ -50,7 +47,7 @@ public sealed interface PathElement extends Comparable<PathElement> {
 
         @Override
         public String serialize() {
-            ObjectNode key = JSON.createObjectNode();
+            ObjectNode key = Values.JSON.createObjectNode();
             fields.forEach(f -> key.set(f.name(), f.value()));
             return "k:" + key;
         }
@@ -205,8 +202,8 @@ public sealed interface PathElement extends Comparable<PathElement> {
     }
 
     private static JsonNode json(String content) {
-        try (var parser = JSON.createParser(content)) {
-            JsonNode node = JSON.readTree(parser);
+        try (var parser = Values.JSON.createParser(content)) {
+            JsonNode node = Values.JSON.readTree(parser);
             if (node == null || node.isMissingNode() || parser.nextToken() != null) {
                 throw new IllegalArgumentException("not one JSON value: " + content);
             }

@@ -1,6 +1,7 @@
 package dev.berth.platform.apiserver.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.List;
  * ownership and conflicts compare: {@code 1} and {@code 1.0} are the same value. Stateless.
  */
 final class Values {
+
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private Values() {
     }
