@@ -42,6 +42,16 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
+     * A server-side apply refused for fields other managers own, as {@code errors.NewApplyConflict}: 409 Conflict, no
+     * name, one {@code FieldManagerConflict} cause per field (its path, and the manager in the message).
+     */
+    public static ApiException applyConflict(String message, List<FieldCause> causes) {
+        return new ApiException(new StatusBuilder().withStatus("Failure").withCode(409).withReason("Conflict").withMessage(message)
+                .withNewDetails().withCauses(causes.stream().map(c -> new StatusCause(c.field(), c.detail(), c.type())).toList())
+                .endDetails().build());
+    }
+
+    /**
      * @param qualifiedKind {@code Deployment.apps} or {@code Pod}
      * @param causes        one per field: its path and what is wrong
      */

@@ -162,9 +162,17 @@ final class ApiHandler implements Handler<RoutingContext> {
             }
             case "list" -> list(ctx, info, kind, query);
             case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query, encoding(ctx, kind, query));
-            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), validatedBody(ctx, kind), dryRun));
-            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), validatedBody(ctx, kind), status, dryRun));
-            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type(), kind), status, dryRun));
+            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), validatedBody(ctx, kind), dryRun, manager(ctx)));
+            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), validatedBody(ctx, kind), status, dryRun, manager(ctx)));
+            case "patch" -> {
+                if (!status && ServerSideApply.requested(ctx)) {
+                    ResourceStorage.Applied applied = storage.apply(kind, info.namespace(), info.name(), validatedConfiguration(ctx, kind),
+                            ServerSideApply.manager(ctx), "true".equals(query.get("force")), dryRun);
+                    send(ctx, applied.created() && !dryRun ? 201 : 200, applied.object());
+                } else {
+                    send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type(), kind), status, dryRun, manager(ctx)));
+                }
+            }
             case "delete" -> delete(ctx, info, kind);
             case "deletecollection" -> deleteCollection(ctx, info, kind, query);
             default -> throw ApiException.methodNotSupported(ApiResources.resource(kind), info.verb());
@@ -287,6 +295,24 @@ final class ApiHandler implements Handler<RoutingContext> {
         return object;
     }
 
+    /**
+     * A server-side apply's configuration, its unknown and duplicate fields handled as {@code fieldValidation} says;
+     * under Warn and Ignore the unknown fields are dropped (the configuration then goes through its kind's type).
+     */
+    private com.fasterxml.jackson.databind.node.ObjectNode validatedConfiguration(RoutingContext ctx, ResourceKind kind) {
+        FieldValidation validation = FieldValidation.of(ctx.queryParams().get("fieldValidation"));
+        com.fasterxml.jackson.databind.node.ObjectNode configuration = ServerSideApply.configuration(ctx);
+        HasMetadata typed;
+        try {
+            typed = json.convertValue(configuration, kind.type());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("the configuration cannot be read as a " + kind.kind() + ": " + rootMessage(e));
+        }
+        boolean unknown = !dev.berth.platform.api.manifest.ManifestValidator.unknownFields(typed, false).isEmpty();
+        warn(ctx, validation.check(kind, typed, ctx.body().asString()));
+        return unknown ? json.convertValue(typed, com.fasterxml.jackson.databind.node.ObjectNode.class) : configuration;
+    }
+
     private static void warn(RoutingContext ctx, List<String> warnings) {
         warnings.forEach(w -> ctx.response().headers().add("Warning", FieldValidation.warningHeader(w)));
     }
@@ -310,9 +336,9 @@ final class ApiHandler implements Handler<RoutingContext> {
 
     /**
      * The request's patch as a change of the stored object's JSON, by its Content-Type: JSON patch, JSON merge patch or
-     * strategic merge patch. Server-side apply ({@code application/apply-patch+yaml}) is not served yet: 415. For a
-     * {@code kind} (not a subresource's type), the patched object's unknown fields are handled as {@code fieldValidation}
-     * says, as are fields the patch names twice.
+     * strategic merge patch. Server-side apply ({@code application/apply-patch+yaml}) is {@link ServerSideApply}'s;
+     * on a subresource it is not served: 415. For a {@code kind} (not a subresource's type), the patched object's
+     * unknown fields are handled as {@code fieldValidation} says, as are fields the patch names twice.
      */
     private UnaryOperator<JsonNode> patch(RoutingContext ctx, Class<? extends HasMetadata> type, ResourceKind kind) {
         FieldValidation validation = FieldValidation.of(ctx.queryParams().get("fieldValidation"));
@@ -347,6 +373,19 @@ final class ApiHandler implements Handler<RoutingContext> {
             warn(ctx, validation.check(kind, object, rawPatch)); // drops unknown fields unless Strict refuses them
             return json.convertValue(object, JsonNode.class);
         };
+    }
+
+    /**
+     * The field manager of a write other than apply: the {@code fieldManager} query parameter, else the User-Agent up
+     * to its first {@code /} ({@code kubectl}, {@code fabric8-kubernetes-client}), as upstream's {@code managerOrUserAgent}.
+     */
+    private static String manager(RoutingContext ctx) {
+        String manager = ctx.queryParams().get("fieldManager");
+        if (manager != null && !manager.isEmpty()) {
+            return manager;
+        }
+        String agent = ctx.request().getHeader("User-Agent");
+        return agent == null ? "" : agent.split("/", 2)[0];
     }
 
     /** {@code Accept: application/json;as=Table;g=meta.k8s.io;v=v1}: kubectl get's server-side printing. */

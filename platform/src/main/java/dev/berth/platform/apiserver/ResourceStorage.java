@@ -1,6 +1,12 @@
 package dev.berth.platform.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.platform.apiserver.apply.ApplyConflictException;
+import dev.berth.platform.apiserver.apply.ApplySchema;
+import dev.berth.platform.apiserver.apply.FieldManager;
+import dev.berth.platform.apiserver.apply.FieldPath;
+import dev.berth.platform.apiserver.apply.FieldSet;
 import dev.berth.platform.api.manifest.ManifestException;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.controller.PodTermination;
@@ -30,12 +36,16 @@ import java.util.function.UnaryOperator;
  * concurrency, the main resource and the status subresource each changing only their part), delete (graceful for
  * Pods, orphaning dependents when asked) — each write validated by the same rules as every other write path, inside
  * the store's write, so a refused request changes nothing. What differs per kind is {@link KindStrategy}'s.
- * Thread-safe.
+ * Every write by a named manager records its fields in {@code metadata.managedFields} ({@link FieldManager}), and
+ * {@link #apply} is server-side apply. Thread-safe.
  */
 public final class ResourceStorage {
 
     /** Upstream's alphabet for generated name suffixes: no vowels, no look-alikes. */
     private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+    /** A main resource's write never changes {@code status}: nobody comes to own it through one. */
+    private static final FieldSet MAIN_IGNORES = FieldSet.of(FieldPath.of("status"));
+    private static final FieldSet NOTHING = new FieldSet();
 
     private final ObjectStore store;
     private final KubernetesSerialization json;
@@ -44,6 +54,7 @@ public final class ResourceStorage {
     private final KindStrategy strategy;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
+    private final FieldManager fields = new FieldManager(ApplySchema.kubernetes(), clock);
 
     public ResourceStorage(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, PodTermination termination) {
         this.store = store;
@@ -84,7 +95,8 @@ public final class ResourceStorage {
         return new Page(List.copyOf(page), version, ContinueToken.after(version, last).encode(), (long) (matching.size() - limit));
     }
 
-    public HasMetadata create(ResourceKind kind, String namespace, HasMetadata body, boolean dryRun) {
+    /** @param manager the field manager recording the write, or null to record nothing */
+    public HasMetadata create(ResourceKind kind, String namespace, HasMetadata body, boolean dryRun, String manager) {
         checkKind(kind, body);
         var meta = body.getMetadata();
         if (meta == null) {
@@ -107,7 +119,7 @@ public final class ResourceStorage {
         if (kind.namespaced()) {
             checkNamespaceLifecycle(kind, namespace, meta.getName());
         }
-        HasMetadata prepared = strategy.prepareForCreate(kind, body);
+        HasMetadata prepared = track(kind, null, strategy.prepareForCreate(kind, body), manager, false, null);
         validate(kind, prepared);
         if (dryRun) {
             if (store.get(key(kind, namespace, prepared.getMetadata().getName())).isPresent()) {
@@ -136,7 +148,8 @@ public final class ResourceStorage {
     }
 
     /** PUT of the object or its {@code status}: {@code metadata.resourceVersion}, when given, must be the stored one. */
-    public HasMetadata update(ResourceKind kind, String namespace, String name, HasMetadata body, boolean status, boolean dryRun) {
+    public HasMetadata update(ResourceKind kind, String namespace, String name, HasMetadata body, boolean status, boolean dryRun,
+            String manager) {
         checkKind(kind, body);
         var meta = body.getMetadata();
         if (meta == null || !name.equals(meta.getName())) {
@@ -153,7 +166,8 @@ public final class ResourceStorage {
                 throw ApiException.conflict(ApiResources.resource(kind), name,
                         "the object has been modified; please apply your changes to the latest version and try again");
             }
-            return status ? strategy.prepareForStatusUpdate(kind, body, current) : strategy.prepareForUpdate(kind, body, current);
+            return track(kind, current, status ? strategy.prepareForStatusUpdate(kind, body, current)
+                    : strategy.prepareForUpdate(kind, body, current), manager, status, null);
         });
     }
 
@@ -161,9 +175,11 @@ public final class ResourceStorage {
      * PATCH: {@code patch} turns the stored object (as JSON) into the wanted one; it runs inside the store's write, so
      * the patch applies to the current version and no other write comes between.
      */
-    public HasMetadata patch(ResourceKind kind, String namespace, String name, UnaryOperator<JsonNode> patch, boolean status, boolean dryRun) {
+    public HasMetadata patch(ResourceKind kind, String namespace, String name, UnaryOperator<JsonNode> patch, boolean status, boolean dryRun,
+            String manager) {
         return write(kind, namespace, name, dryRun, current -> {
-            HasMetadata next = strategy.typed(kind, patch.apply(json.convertValue(current, JsonNode.class)));
+            JsonNode patched = patch.apply(json.convertValue(current, JsonNode.class));
+            HasMetadata next = strategy.typed(kind, patched);
             if (next.getMetadata() == null || !name.equals(next.getMetadata().getName())
                     || (kind.namespaced() && !current.getMetadata().getNamespace().equals(next.getMetadata().getNamespace()))) {
                 throw ApiException.badRequest("the patch may not change the object's name or namespace");
@@ -173,8 +189,87 @@ public final class ResourceStorage {
                 throw ApiException.conflict(ApiResources.resource(kind), name,
                         "the object has been modified; please apply your changes to the latest version and try again");
             }
-            return status ? strategy.prepareForStatusUpdate(kind, next, current) : strategy.prepareForUpdate(kind, next, current);
+            return track(kind, current, status ? strategy.prepareForStatusUpdate(kind, next, current)
+                    : strategy.prepareForUpdate(kind, next, current), manager, status, patched.path("metadata").get("managedFields"));
         });
+    }
+
+    /**
+     * Server-side apply (PATCH {@code application/apply-patch+yaml}): {@code applied} merges into the stored object
+     * for {@code manager}, or becomes the object when there is none (apply upserts), inside the store's write and
+     * validated as every write. The main resource's {@code status} is not applied.
+     *
+     * @return the object and whether the apply created it
+     * @throws ApiException 409 with one cause per field another manager owns, unless {@code force}
+     */
+    public Applied apply(ResourceKind kind, String namespace, String name, ObjectNode applied, String manager, boolean force, boolean dryRun) {
+        if (!kind.kind().equals(applied.path("kind").asText()) || !kind.apiVersion().equals(applied.path("apiVersion").asText())) {
+            throw ApiException.badRequest("the API version in the data (" + applied.path("apiVersion").asText() + ") does not match the expected API version ("
+                    + kind.apiVersion() + ")" + (kind.kind().equals(applied.path("kind").asText()) ? "" : ", or the kind ("
+                    + applied.path("kind").asText() + ") is not " + kind.kind()));
+        }
+        String appliedName = applied.path("metadata").path("name").asText();
+        if (!name.equals(appliedName)) {
+            throw ApiException.badRequest("the name of the object (" + appliedName + ") does not match the name on the URL (" + name + ")");
+        }
+        if (kind.namespaced()) {
+            checkNamespace(namespace, applied.path("metadata").path("namespace").asText(null));
+        }
+        if (store.get(key(kind, namespace, name)).isEmpty()) {
+            try {
+                HasMetadata created = strategy.typed(kind, merged(kind, null, applied, manager, force));
+                return new Applied(create(kind, namespace, created, dryRun, null), true);
+            } catch (ApiException e) {
+                if (!"AlreadyExists".equals(e.status().getReason())) {
+                    throw e;
+                }
+                // created meanwhile: apply to it as to any stored object
+            }
+        }
+        return new Applied(write(kind, namespace, name, dryRun, current -> {
+            HasMetadata next = strategy.typed(kind, merged(kind, current, applied, manager, force));
+            String version = next.getMetadata().getResourceVersion();
+            if (version != null && !version.equals(current.getMetadata().getResourceVersion())) {
+                throw ApiException.conflict(ApiResources.resource(kind), name,
+                        "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            return strategy.prepareForUpdate(kind, next, current);
+        }), false);
+    }
+
+    /** What {@link #apply} stored (or would store, on a dry run), and whether it created the object. */
+    public record Applied(HasMetadata object, boolean created) {}
+
+    private ObjectNode merged(ResourceKind kind, HasMetadata current, ObjectNode applied, String manager, boolean force) {
+        try {
+            return fields.apply(current == null ? null : json.convertValue(current, ObjectNode.class), applied, kind.type(), manager, force, MAIN_IGNORES);
+        } catch (ApplyConflictException e) {
+            throw ApiException.applyConflict(e.getMessage(), e.conflicts().stream()
+                    .map(c -> new ApiException.FieldCause("FieldManagerConflict", c.field(), c.message())).toList());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code next} with the write's fields recorded for {@code manager} (nothing recorded without one).
+     *
+     * @param requested the managedFields the request's object carried as JSON (an empty list resets them), or null
+     */
+    private HasMetadata track(ResourceKind kind, HasMetadata current, HasMetadata next, String manager, boolean status, JsonNode requested) {
+        if (manager == null) {
+            return next;
+        }
+        ObjectNode tree = json.convertValue(next, ObjectNode.class);
+        if (requested != null && requested.isArray() && requested.isEmpty()) {
+            tree.with("metadata").set("managedFields", requested);
+        }
+        ObjectNode live = current == null ? null : json.convertValue(current, ObjectNode.class);
+        try {
+            return strategy.typed(kind, fields.update(live, tree, kind.type(), manager, status ? "status" : "", status ? NOTHING : MAIN_IGNORES));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     /** A read-modify-write of one object, validated inside the store's write; a dry run computes without writing. */

@@ -1,6 +1,7 @@
 package dev.berth.platform.api.manifest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.beans.Introspector;
 import java.lang.reflect.Field;
@@ -67,8 +68,8 @@ final class ObjectFields {
             QuantityFormat.problem(q).ifPresent(p -> v.add(path, p));
             return;
         }
-        if (!o.getClass().getName().startsWith(MODEL_PACKAGE)) {
-            return;
+        if (!o.getClass().getName().startsWith(MODEL_PACKAGE) || o instanceof FieldsV1) {
+            return; // a managedFields entry's fieldsV1 is a set of paths, free-form JSON by design
         }
         for (Property p : properties(o.getClass())) {
             Object value;
