@@ -29,11 +29,14 @@ public final class ControllerManager implements AutoCloseable {
     private final ControllerLoop endpoints;
     private final ControllerLoop garbage;
     private final ControllerLoop autoscalers;
+    private final ControllerLoop serviceAccounts;
+    private final ControllerLoop claims;
     private final GarbageCollector collector;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public ControllerManager(ObjectStore store, DeploymentController deployment, ReplicaSetController replicaSet,
-            StatefulSetController statefulSet, EndpointsController endpoint, GarbageCollector collector, AutoscalerController autoscaler) {
+            StatefulSetController statefulSet, EndpointsController endpoint, GarbageCollector collector, AutoscalerController autoscaler,
+            ServiceAccountController serviceAccount, PersistentVolumeClaimBinder claimBinder) {
         this.store = store;
         this.collector = collector;
         this.deployments = new ControllerLoop("deployment", deployment);
@@ -42,7 +45,9 @@ public final class ControllerManager implements AutoCloseable {
         this.endpoints = new ControllerLoop("endpoints", endpoint);
         this.garbage = new ControllerLoop("garbage-collector", collector);
         this.autoscalers = new ControllerLoop("horizontal-pod-autoscaler", autoscaler);
-        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage, autoscalers));
+        this.serviceAccounts = new ControllerLoop("serviceaccount", serviceAccount);
+        this.claims = new ControllerLoop("persistentvolume-binder", claimBinder);
+        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage, autoscalers, serviceAccounts, claims));
     }
 
     /** Subscribes to the store and queues every existing object. */
@@ -55,6 +60,9 @@ public final class ControllerManager implements AutoCloseable {
             }
         }
         collector.dependentsOf(null).forEach(garbage::enqueue);
+        serviceAccounts.enqueue(ServiceAccountController.namespaceKey(ObjectKey.DEFAULT_NAMESPACE));
+        store.list(ResourceKind.NAMESPACE, null, null).forEach(ns -> serviceAccounts.enqueue(ObjectKey.of(ns)));
+        store.list(ResourceKind.PERSISTENT_VOLUME_CLAIM, null, null).forEach(c -> claims.enqueue(ObjectKey.of(c)));
     }
 
     private ControllerLoop loopFor(ResourceKind kind) {
@@ -87,6 +95,18 @@ public final class ControllerManager implements AutoCloseable {
                     enqueueSelectingServices(rs.getMetadata().getNamespace(), rs.getSpec().getTemplate().getMetadata().getLabels());
                 }
             }
+            case NAMESPACE -> serviceAccounts.enqueue(key);
+            // a deleted default ServiceAccount comes back, as upstream's controller re-creates it
+            case SERVICE_ACCOUNT -> {
+                if (e.type() == WatchEvent.Type.DELETED && ServiceAccountController.DEFAULT.equals(key.name())) {
+                    serviceAccounts.enqueue(ServiceAccountController.namespaceKey(key.namespace()));
+                }
+            }
+            case PERSISTENT_VOLUME_CLAIM -> {
+                if (e.type() != WatchEvent.Type.DELETED) {
+                    claims.enqueue(key);
+                }
+            }
             case POD -> {
                 enqueueOwner(e.object());
                 enqueueSelectingServices(e.object().getMetadata().getNamespace(), e.object().getMetadata().getLabels());
@@ -116,7 +136,8 @@ public final class ControllerManager implements AutoCloseable {
 
     /** Keys waiting in all queues (for tests and metrics). */
     public int backlog() {
-        return deployments.depth() + replicaSets.depth() + statefulSets.depth() + endpoints.depth() + garbage.depth() + autoscalers.depth();
+        return deployments.depth() + replicaSets.depth() + statefulSets.depth() + endpoints.depth() + garbage.depth() + autoscalers.depth()
+                + serviceAccounts.depth() + claims.depth();
     }
 
     @Override
