@@ -38,17 +38,45 @@ public final class StatefulSetRevisions {
 
     private StatefulSetRevisions() {}
 
-    /** {@code getPatch}: the set's template as a patch that replaces it whole; compact JSON, keys sorted. */
+    /**
+     * {@code getPatch}: the set's template as a patch that replaces it whole, byte for byte as Go writes it from the
+     * typed object, because {@code kubectl rollout undo} compares its own rendering of the live set with these bytes
+     * ({@code statefulsetMatch}): keys sorted, compact, {@code <>&} and U+2028/U+2029 escaped, and the struct fields Go
+     * never omits present ({@code metadata.creationTimestamp: null}, each container's {@code resources: {}}).
+     */
     public static String patch(StatefulSet set, KubernetesSerialization json) {
         ObjectNode template = json.convertValue(set.getSpec().getTemplate(), ObjectNode.class);
+        goStructFields(template);
         template.put("$patch", "replace");
         ObjectNode patch = SORTED.createObjectNode();
         patch.putObject("spec").set("template", template);
         try {
-            return SORTED.writeValueAsString(SORTED.treeToValue(patch, Object.class));
+            return goEscapes(SORTED.writeValueAsString(SORTED.treeToValue(patch, Object.class)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a pod template that cannot be written as JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** The non-pointer struct fields of PodTemplateSpec that {@code encoding/json} writes even when empty. */
+    private static void goStructFields(ObjectNode template) {
+        ObjectNode meta = template.get("metadata") instanceof ObjectNode m ? m : template.putObject("metadata");
+        if (!meta.has("creationTimestamp")) {
+            meta.putNull("creationTimestamp");
+        }
+        ObjectNode spec = template.get("spec") instanceof ObjectNode s ? s : template.putObject("spec");
+        for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
+            spec.path(list).forEach(c -> {
+                if (c instanceof ObjectNode container && !container.has("resources")) {
+                    container.putObject("resources");
+                }
+            });
+        }
+    }
+
+    /** {@code encoding/json}'s HTML-safe escaping; the characters can only occur inside strings. */
+    private static String goEscapes(String json) {
+        return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
     }
 
     /**
