@@ -50,7 +50,9 @@ public enum ResourceKind {
     PERSISTENT_VOLUME_CLAIM("v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, true, PersistentVolumeClaim.class,
             DNS1123_SUBDOMAIN, "pvc"),
     CONTROLLER_REVISION("apps/v1", "ControllerRevision", "controllerrevisions", true, true, ControllerRevision.class, DNS1123_SUBDOMAIN),
-    LEASE("coordination.k8s.io/v1", "Lease", "leases", true, true, Lease.class, DNS1123_SUBDOMAIN);
+    LEASE("coordination.k8s.io/v1", "Lease", "leases", true, true, Lease.class, DNS1123_SUBDOMAIN),
+    /** Served by converting the stored core/v1 Events (apiserver.EventsV1); no object is stored as this kind. */
+    EVENT_V1("events.k8s.io/v1", "Event", "events", true, false, io.fabric8.kubernetes.api.model.events.v1.Event.class, DNS1123_SUBDOMAIN);
 
     private final String apiVersion;
     private final String kind;

@@ -78,7 +78,8 @@ public final class PodDirectories {
      */
     public Path claim(Pod pod, String volume) {
         Path namespaceDir = PathSegment.resolve(stateDir.resolve("volumes"), "metadata.namespace", pod.getMetadata().getNamespace());
-        for (Volume v : pod.getSpec().getVolumes() == null ? List.<Volume>of() : pod.getSpec().getVolumes()) {
+        List<Volume> volumes = pod.getSpec() == null || pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+        for (Volume v : volumes) {
             if (v.getName().equals(volume) && v.getPersistentVolumeClaim() != null && v.getPersistentVolumeClaim().getClaimName() != null) {
                 return create(PathSegment.resolve(namespaceDir, "spec.volumes[].persistentVolumeClaim.claimName", v.getPersistentVolumeClaim().getClaimName()));
             }

@@ -201,6 +201,23 @@ class StorageAndHistoryKindsTest {
             assertThat(events.get(0)).matches("LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE");
             assertThat(events).anySatisfy(l -> assertThat(l).matches(".*Normal\\s+SuccessfulCreate\\s+StatefulSet/evented\\s+create Pod evented-0 .*"));
         });
+        // the same Events through events.k8s.io/v1, and one written there read through core/v1
+        KubernetesClient client = client();
+        assertThat(client.events().v1().events().list().getItems()).anySatisfy(e -> {
+            assertThat(e.getRegarding().getKind()).isEqualTo("StatefulSet");
+            assertThat(e.getRegarding().getName()).isEqualTo("evented");
+            assertThat(e.getNote()).startsWith("create Pod evented-0");
+            assertThat(e.getDeprecatedSource().getComponent()).isEqualTo("statefulset-controller");
+        });
+        client.events().v1().events().resource(new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withNewMetadata().withName("by-v1")
+                .endMetadata().withEventTime(new io.fabric8.kubernetes.api.model.MicroTime("2026-12-03T12:00:00.000000Z"))
+                .withReportingController("berth.dev/test").withReportingInstance("test-1").withAction("Checked").withReason("Checked")
+                .withType("Normal").withNote("written through events.k8s.io").withNewRegarding().withKind("StatefulSet").withName("evented")
+                .withNamespace(NS).endRegarding().build()).create();
+        assertThat(kubectl("get", "events.v1.", "by-v1", "-o", "jsonpath={.message}|{.involvedObject.name}|{.reportingComponent}").lines())
+                .containsExactly("written through events.k8s.io|evented|berth.dev/test");
+        assertThat(kubectl("get", "events.v1.events.k8s.io", "by-v1", "-o", "jsonpath={.note}|{.regarding.name}").lines())
+                .containsExactly("written through events.k8s.io|evented");
         ok("delete", "statefulset", "evented");
         ok("delete", "pvc", "data-evented-0");
     }
