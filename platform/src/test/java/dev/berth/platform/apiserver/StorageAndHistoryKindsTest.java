@@ -173,6 +173,39 @@ class StorageAndHistoryKindsTest {
     }
 
     @Test
+    void aDeploymentsHistoryIsItsReplicaSetsRevisions() throws Exception {
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                spec:
+                  replicas: 1
+                  selector:
+                    matchLabels: {app: web}
+                  template:
+                    metadata:
+                      labels: {app: web}
+                    spec:
+                      nodeName: no-kubelet
+                      containers:
+                      - name: app
+                        image: 127.0.0.1:5000/web:%s
+                """;
+        ok("apply", "-f", write("deploy", deployment.formatted("1")).toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> kubectl("get", "rs", "-o", "name").lines().size() == 1);
+        ok("apply", "-f", write("deploy", deployment.formatted("2")).toString());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(kubectl("rollout", "history", "deployment/web").lines().stream()
+                .map(String::stripTrailing).toList()).containsExactly("deployment.apps/web", "REVISION  CHANGE-CAUSE", "1         <none>", "2         <none>"));
+        assertThat(kubectl("rollout", "undo", "deployment/web").lines()).containsExactly("deployment.apps/web rolled back");
+        assertThat(kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}").lines())
+                .containsExactly("127.0.0.1:5000/web:1");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(kubectl("rollout", "history", "deployment/web").lines().stream()
+                .map(String::stripTrailing).toList()).containsExactly("deployment.apps/web", "REVISION  CHANGE-CAUSE", "2         <none>", "3         <none>"));
+        ok("delete", "deployment", "web");
+    }
+
+    @Test
     void aClaimMadeByHandIsBoundToALocalDirectory() throws Exception {
         Path claim = write("pvc", """
                 apiVersion: v1
