@@ -52,6 +52,7 @@ final class ApiHandler implements Handler<RoutingContext> {
     private final Vertx vertx;
     private final ApiDocuments documents;
     private final TablePrinter tables;
+    private final EventConversion events;
 
     ApiHandler(ResourceStorage storage, WatchCache cache, ObjectStore store, KubernetesSerialization json, TokenFile tokens, Engine engine,
             OpenStreams streams, Vertx vertx, ApiDocuments documents, java.time.Clock clock) {
@@ -63,6 +64,7 @@ final class ApiHandler implements Handler<RoutingContext> {
         this.vertx = vertx;
         this.documents = documents;
         this.tables = new TablePrinter(clock);
+        this.events = new EventConversion(json);
     }
 
     @Override
@@ -155,6 +157,10 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
         boolean status = info.subresource().equals("status");
         boolean dryRun = query.getAll("dryRun").contains("All");
+        if (kind == ResourceKind.EVENT_V1) {
+            eventsV1(ctx, caller, info, query, dryRun);
+            return;
+        }
         switch (info.verb()) {
             case "get" -> {
                 HasMetadata o = storage.get(kind, info.namespace(), info.name());
@@ -179,6 +185,45 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
     }
 
+    /**
+     * events.k8s.io/v1 as kube-apiserver serves it: from the same stored Events as core/v1, converted each way by
+     * {@link EventConversion}, so an Event written through either API is read through both.
+     */
+    private void eventsV1(RoutingContext ctx, Caller caller, RequestInfo info, MultiMap query, boolean dryRun) {
+        ResourceKind stored = ResourceKind.EVENT;
+        ResourceKind served = ResourceKind.EVENT_V1;
+        switch (info.verb()) {
+            case "get" -> {
+                HasMetadata o = events.toV1((io.fabric8.kubernetes.api.model.Event) storage.get(stored, info.namespace(), info.name()));
+                send(ctx, 200, wantsTable(ctx) ? tables.table(served, List.of(o), includeObject(query), o.getMetadata().getResourceVersion(), null) : o);
+            }
+            case "list" -> {
+                ResourceStorage.Page page = storage.list(stored, info.namespace(), query.get("labelSelector"),
+                        FieldSelector.parse(stored, query.get("fieldSelector")), limit(query), query.get("continue"));
+                List<HasMetadata> items = page.items().stream().<HasMetadata>map(o -> events.toV1((io.fabric8.kubernetes.api.model.Event) o)).toList();
+                list(ctx, served, new ResourceStorage.Page(items, page.resourceVersion(), page.continueToken(), page.remainingItemCount()), query);
+            }
+            case "watch" -> {
+                WatchStreams.Encoding encoding = encoding(ctx, served, query);
+                watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, stored, query,
+                        (o, first) -> encoding.encode(events.toV1((io.fabric8.kubernetes.api.model.Event) o), first));
+            }
+            case "create" -> send(ctx, dryRun ? 200 : 201, events.toV1((io.fabric8.kubernetes.api.model.Event)
+                    storage.create(stored, info.namespace(), events.toCore((io.fabric8.kubernetes.api.model.events.v1.Event) validatedBody(ctx, served)), dryRun, manager(ctx))));
+            case "update" -> send(ctx, 200, events.toV1((io.fabric8.kubernetes.api.model.Event) storage.update(stored, info.namespace(), info.name(),
+                    events.toCore((io.fabric8.kubernetes.api.model.events.v1.Event) validatedBody(ctx, served)), false, dryRun, manager(ctx))));
+            case "patch" -> {
+                UnaryOperator<JsonNode> patch = patch(ctx, served.type(), served);
+                send(ctx, 200, events.toV1((io.fabric8.kubernetes.api.model.Event) storage.patch(stored, info.namespace(), info.name(),
+                        current -> EventConversion.toCoreTree((com.fasterxml.jackson.databind.node.ObjectNode) patch.apply(
+                                EventConversion.toV1Tree((com.fasterxml.jackson.databind.node.ObjectNode) current))), false, dryRun, manager(ctx))));
+            }
+            case "delete" -> delete(ctx, info, stored);
+            case "deletecollection" -> deleteCollection(ctx, info, stored, query);
+            default -> throw ApiException.methodNotSupported(ApiResources.resource(served), info.verb());
+        }
+    }
+
     private Caller authenticate(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -188,8 +233,11 @@ final class ApiHandler implements Handler<RoutingContext> {
     }
 
     private void list(RoutingContext ctx, RequestInfo info, ResourceKind kind, MultiMap query) {
-        ResourceStorage.Page page = storage.list(kind, info.namespace(), query.get("labelSelector"),
-                FieldSelector.parse(kind, query.get("fieldSelector")), limit(query), query.get("continue"));
+        list(ctx, kind, storage.list(kind, info.namespace(), query.get("labelSelector"),
+                FieldSelector.parse(kind, query.get("fieldSelector")), limit(query), query.get("continue")), query);
+    }
+
+    private void list(RoutingContext ctx, ResourceKind kind, ResourceStorage.Page page, MultiMap query) {
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("kind", kind.kind() + "List");
         list.put("apiVersion", kind.apiVersion());

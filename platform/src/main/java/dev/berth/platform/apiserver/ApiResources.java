@@ -25,7 +25,8 @@ public final class ApiResources {
             ResourceKind.NODE, Set.of("status"),
             ResourceKind.SERVICE, Set.of("status"),
             ResourceKind.NAMESPACE, Set.of("status"),
-            ResourceKind.HORIZONTAL_POD_AUTOSCALER, Set.of("status"));
+            ResourceKind.HORIZONTAL_POD_AUTOSCALER, Set.of("status"),
+            ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("status"));
 
     private ApiResources() {}
 

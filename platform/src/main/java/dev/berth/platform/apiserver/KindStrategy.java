@@ -15,7 +15,8 @@ import java.util.Set;
 final class KindStrategy {
 
     private static final Set<ResourceKind> WITH_STATUS = Set.of(ResourceKind.POD, ResourceKind.DEPLOYMENT, ResourceKind.REPLICASET,
-            ResourceKind.STATEFULSET, ResourceKind.NODE, ResourceKind.SERVICE, ResourceKind.NAMESPACE, ResourceKind.HORIZONTAL_POD_AUTOSCALER);
+            ResourceKind.STATEFULSET, ResourceKind.NODE, ResourceKind.SERVICE, ResourceKind.NAMESPACE, ResourceKind.HORIZONTAL_POD_AUTOSCALER,
+            ResourceKind.PERSISTENT_VOLUME_CLAIM);
 
     private final KubernetesSerialization json;
 
@@ -23,7 +24,13 @@ final class KindStrategy {
         this.json = json;
     }
 
-    /** The object as it is stored on create: without a status, a Pod {@code Pending}. */
+    /**
+     * The object as it is stored on create: without a status, a Pod {@code Pending} and with the service account
+     * {@code default} when it names none (upstream's ServiceAccount admission plugin; the deprecated
+     * {@code serviceAccount} follows, as the v1 conversion fills it). That the account exists is not checked: every
+     * namespace gets its {@code default} from the serviceaccount controller, and the core authenticates pods by nothing
+     * the account holds.
+     */
     <T extends HasMetadata> T prepareForCreate(ResourceKind kind, T object) {
         if (!WITH_STATUS.contains(kind)) {
             return object;
@@ -32,6 +39,16 @@ final class KindStrategy {
         tree.remove("status");
         if (kind == ResourceKind.POD) {
             tree.putObject("status").put("phase", "Pending");
+            if (tree.get("spec") instanceof ObjectNode spec) {
+                String account = spec.path("serviceAccountName").asText("");
+                if (account.isEmpty()) {
+                    account = spec.path("serviceAccount").asText("");
+                }
+                if (account.isEmpty()) {
+                    account = DEFAULT_SERVICE_ACCOUNT;
+                }
+                spec.put("serviceAccountName", account).put("serviceAccount", account);
+            }
         }
         if (kind == ResourceKind.NAMESPACE) { // upstream's namespace strategy: Active, finalized by the namespace controller
             tree.putObject("status").put("phase", "Active");
@@ -39,6 +56,9 @@ final class KindStrategy {
         }
         return typed(kind, tree);
     }
+
+    /** {@code serviceaccount.DefaultServiceAccountName}. */
+    static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
     /** An update of the main resource: the stored status stays. */
     <T extends HasMetadata> T prepareForUpdate(ResourceKind kind, T next, HasMetadata current) {

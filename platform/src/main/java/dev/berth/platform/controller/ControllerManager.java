@@ -31,12 +31,14 @@ public final class ControllerManager implements AutoCloseable {
     private final ControllerLoop garbage;
     private final ControllerLoop autoscalers;
     private final ControllerLoop namespaces;
+    private final ControllerLoop serviceAccounts;
+    private final ControllerLoop claims;
     private final GarbageCollector collector;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public ControllerManager(ObjectStore store, DeploymentController deployment, ReplicaSetController replicaSet,
             StatefulSetController statefulSet, EndpointsController endpoint, GarbageCollector collector, NamespaceController namespace,
-            AutoscalerController autoscaler) {
+            AutoscalerController autoscaler, ServiceAccountController serviceAccount, PersistentVolumeClaimBinder claimBinder) {
         this.store = store;
         this.collector = collector;
         this.deployments = new ControllerLoop("deployment", deployment);
@@ -46,7 +48,9 @@ public final class ControllerManager implements AutoCloseable {
         this.garbage = new ControllerLoop("garbage-collector", collector);
         this.autoscalers = new ControllerLoop("horizontal-pod-autoscaler", autoscaler);
         this.namespaces = new ControllerLoop("namespace", namespace);
-        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage, autoscalers, namespaces));
+        this.serviceAccounts = new ControllerLoop("serviceaccount", serviceAccount);
+        this.claims = new ControllerLoop("persistentvolume-binder", claimBinder);
+        closeables.addAll(List.of(deployments, replicaSets, statefulSets, endpoints, garbage, autoscalers, namespaces, serviceAccounts, claims));
     }
 
     /** Subscribes to the store and queues every existing object. */
@@ -66,6 +70,9 @@ public final class ControllerManager implements AutoCloseable {
                 }
             }
         }
+        serviceAccounts.enqueue(ServiceAccountController.namespaceKey(ObjectKey.DEFAULT_NAMESPACE));
+        store.list(ResourceKind.NAMESPACE, null, null).forEach(ns -> serviceAccounts.enqueue(ObjectKey.of(ns)));
+        store.list(ResourceKind.PERSISTENT_VOLUME_CLAIM, null, null).forEach(c -> claims.enqueue(ObjectKey.of(c)));
     }
 
     private ControllerLoop loopFor(ResourceKind kind) {
@@ -96,6 +103,18 @@ public final class ControllerManager implements AutoCloseable {
                 ReplicaSet rs = (ReplicaSet) e.object();
                 if (rs.getSpec().getTemplate() != null && rs.getSpec().getTemplate().getMetadata() != null) {
                     enqueueSelectingServices(rs.getMetadata().getNamespace(), rs.getSpec().getTemplate().getMetadata().getLabels());
+                }
+            }
+            case NAMESPACE -> serviceAccounts.enqueue(key);
+            // a deleted default ServiceAccount comes back, as upstream's controller re-creates it
+            case SERVICE_ACCOUNT -> {
+                if (e.type() == WatchEvent.Type.DELETED && ServiceAccountController.DEFAULT.equals(key.name())) {
+                    serviceAccounts.enqueue(ServiceAccountController.namespaceKey(key.namespace()));
+                }
+            }
+            case PERSISTENT_VOLUME_CLAIM -> {
+                if (e.type() != WatchEvent.Type.DELETED) {
+                    claims.enqueue(key);
                 }
             }
             case POD -> {
@@ -136,7 +155,7 @@ public final class ControllerManager implements AutoCloseable {
     /** Keys waiting in all queues (for tests and metrics). */
     public int backlog() {
         return deployments.depth() + replicaSets.depth() + statefulSets.depth() + endpoints.depth() + garbage.depth() + autoscalers.depth()
-                + namespaces.depth();
+                + namespaces.depth() + serviceAccounts.depth() + claims.depth();
     }
 
     @Override

@@ -25,7 +25,8 @@ import java.util.Set;
  */
 public final class GarbageCollector implements Reconciler {
 
-    static final List<ResourceKind> DEPENDENT_KINDS = List.of(ResourceKind.REPLICASET, ResourceKind.POD, ResourceKind.ENDPOINTS);
+    static final List<ResourceKind> DEPENDENT_KINDS = List.of(ResourceKind.REPLICASET, ResourceKind.POD, ResourceKind.ENDPOINTS,
+            ResourceKind.CONTROLLER_REVISION, ResourceKind.PERSISTENT_VOLUME_CLAIM);
     private static final List<ResourceKind> OWNER_KINDS = List.of(ResourceKind.DEPLOYMENT, ResourceKind.REPLICASET,
             ResourceKind.STATEFULSET, ResourceKind.SERVICE);
 

@@ -22,9 +22,17 @@ public final class PodTemplates {
 
     private PodTemplates() {}
 
-    /** A short, stable, DNS-safe hash of a pod template (FNV-1a over its JSON, Kubernetes' safe alphabet). */
+    /**
+     * A short, stable, DNS-safe hash of a pod template (FNV-1a over its JSON, Kubernetes' safe alphabet). Nulls and
+     * empty objects and lists are left out first: Go holds no difference between an absent struct and an empty one,
+     * so a template that went through a Go client (kubectl's {@code rollout undo} sends {@code resources: {}} and
+     * {@code creationTimestamp: null}) is the same template, as upstream's {@code EqualIgnoreHash} finds it. A template
+     * without such fields hashes as before.
+     */
     public static String hash(PodTemplateSpec template, KubernetesSerialization json) {
-        byte[] bytes = json.asJson(template).getBytes(StandardCharsets.UTF_8);
+        com.fasterxml.jackson.databind.JsonNode tree = json.convertValue(template, com.fasterxml.jackson.databind.JsonNode.class);
+        prune(tree);
+        byte[] bytes = json.asJson(tree).getBytes(StandardCharsets.UTF_8);
         int h = 0x811c9dc5;
         for (byte b : bytes) {
             h ^= b & 0xff;
@@ -37,6 +45,18 @@ public final class PodTemplates {
             v /= ALPHABET.length();
         } while (v > 0);
         return out.toString();
+    }
+
+    /** Removes nulls and empty objects and lists, innermost first, so a field holding only empties goes too. */
+    private static void prune(com.fasterxml.jackson.databind.JsonNode node) {
+        var children = node.isObject() || node.isArray() ? node.elements() : java.util.Collections.<com.fasterxml.jackson.databind.JsonNode>emptyIterator();
+        while (children.hasNext()) {
+            com.fasterxml.jackson.databind.JsonNode child = children.next();
+            prune(child);
+            if (child.isNull() || ((child.isObject() || child.isArray()) && child.isEmpty())) {
+                children.remove();
+            }
+        }
     }
 
     public static String randomSuffix() {

@@ -12,7 +12,9 @@ import dev.berth.platform.controller.DeploymentController;
 import dev.berth.platform.controller.EndpointsController;
 import dev.berth.platform.controller.GarbageCollector;
 import dev.berth.platform.controller.NamespaceController;
+import dev.berth.platform.controller.PersistentVolumeClaimBinder;
 import dev.berth.platform.controller.ReplicaSetController;
+import dev.berth.platform.controller.ServiceAccountController;
 import dev.berth.platform.controller.RolloutMetrics;
 import dev.berth.platform.controller.SchedulingController;
 import dev.berth.platform.controller.StatefulSetController;
@@ -129,7 +131,8 @@ public class LocalCore {
                 new EndpointsController(store),
                 new GarbageCollector(store, termination, clock),
                 new NamespaceController(store, termination, clock),
-                new AutoscalerController(store, events, new LocalUsage(store, proxies), clock, config.autoscaler().syncPeriod()));
+                new AutoscalerController(store, events, new LocalUsage(store, proxies), clock, config.autoscaler().syncPeriod()),
+                new ServiceAccountController(store), new PersistentVolumeClaimBinder(store));
         this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
         this.scheduling = new ControllerLoop("scheduler", scheduler);
         this.logSearch = elasticsearch == null ? null : new LogSearch(elasticsearch.client(), config.logs().indexPrefix());

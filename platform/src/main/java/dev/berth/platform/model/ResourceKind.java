@@ -9,14 +9,18 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +44,15 @@ public enum ResourceKind {
     ENDPOINTS("v1", "Endpoints", "endpoints", true, false, Endpoints.class, DNS1123_SUBDOMAIN, "ep"),
     EVENT("v1", "Event", "events", true, false, Event.class, DNS1123_SUBDOMAIN, "ev"),
     NODE("v1", "Node", "nodes", false, false, Node.class, DNS1123_SUBDOMAIN, "no"),
-    NAMESPACE("v1", "Namespace", "namespaces", false, true, Namespace.class, DNS1123_LABEL, "ns");
+    NAMESPACE("v1", "Namespace", "namespaces", false, true, Namespace.class, DNS1123_LABEL, "ns"),
+    // the kinds of the storage, identity and coordination APIs (kept together: another block adds RBAC's)
+    SERVICE_ACCOUNT("v1", "ServiceAccount", "serviceaccounts", true, true, ServiceAccount.class, DNS1123_SUBDOMAIN, "sa"),
+    PERSISTENT_VOLUME_CLAIM("v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, true, PersistentVolumeClaim.class,
+            DNS1123_SUBDOMAIN, "pvc"),
+    CONTROLLER_REVISION("apps/v1", "ControllerRevision", "controllerrevisions", true, true, ControllerRevision.class, DNS1123_SUBDOMAIN),
+    LEASE("coordination.k8s.io/v1", "Lease", "leases", true, true, Lease.class, DNS1123_SUBDOMAIN),
+    /** Served by converting the stored core/v1 Events (apiserver.EventsV1); no object is stored as this kind. */
+    EVENT_V1("events.k8s.io/v1", "Event", "events", true, false, io.fabric8.kubernetes.api.model.events.v1.Event.class, DNS1123_SUBDOMAIN);
 
     private final String apiVersion;
     private final String kind;

@@ -2,6 +2,7 @@ package dev.berth.platform.runtime;
 
 import dev.berth.platform.store.PathSegment;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -69,10 +70,21 @@ public final class PodDirectories {
                 "spec.volumes[].name", volume));
     }
 
-    /** A StatefulSet pod's claim, named as Kubernetes names the PVC: {@code <claim>-<pod>}. */
-    public Path claim(Pod pod, String claim) {
+    /**
+     * The directory of the claim behind the pod's volume {@code volume}: {@code volumes/<ns>/<claimName>} when the volume
+     * is a {@code persistentVolumeClaim} (what the StatefulSet controller gives each claim template, and what a pod
+     * naming a claim it was given by hand has), else {@code volumes/<ns>/<volume>-<pod>} (how Kubernetes names a
+     * StatefulSet's claim, for a pod written before claims were objects). Created when first asked for.
+     */
+    public Path claim(Pod pod, String volume) {
         Path namespaceDir = PathSegment.resolve(stateDir.resolve("volumes"), "metadata.namespace", pod.getMetadata().getNamespace());
-        return create(PathSegment.resolve(namespaceDir, "spec.volumeClaimTemplates[].metadata.name", claim + "-" + pod.getMetadata().getName()));
+        List<Volume> volumes = pod.getSpec() == null || pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+        for (Volume v : volumes) {
+            if (v.getName().equals(volume) && v.getPersistentVolumeClaim() != null && v.getPersistentVolumeClaim().getClaimName() != null) {
+                return create(PathSegment.resolve(namespaceDir, "spec.volumes[].persistentVolumeClaim.claimName", v.getPersistentVolumeClaim().getClaimName()));
+            }
+        }
+        return create(PathSegment.resolve(namespaceDir, "spec.volumeClaimTemplates[].metadata.name", volume + "-" + pod.getMetadata().getName()));
     }
 
     /**

@@ -82,6 +82,18 @@ class PodDirectoriesTest {
     }
 
     @Test
+    void aClaimVolumeIsTheClaimsDirectorySharedByEveryPodThatNamesIt() {
+        Pod named = new PodBuilder(pod("default", "web-0")).withNewSpec().addNewVolume().withName("data").withNewPersistentVolumeClaim()
+                .withClaimName("data-web-0").endPersistentVolumeClaim().endVolume().endSpec().build();
+        Pod byHand = new PodBuilder(pod("default", "tool")).withNewSpec().addNewVolume().withName("scratch").withNewPersistentVolumeClaim()
+                .withClaimName("data-web-0").endPersistentVolumeClaim().endVolume().endSpec().build();
+        Path claim = state.toAbsolutePath().normalize().resolve("volumes/default/data-web-0");
+        assertThat(dirs.claim(named, "data")).isEqualTo(claim).isDirectory();
+        assertThat(dirs.claim(byHand, "scratch")).isEqualTo(claim);
+        assertThat(dirs.claim(pod("default", "web-0"), "data")).isEqualTo(claim); // a pod from before claims were objects
+    }
+
+    @Test
     void aLinkPlantedInsideAPodDirectoryIsRemovedNotFollowed() throws Exception {
         Path tmp = dirs.tmp(pod("default", "p"));
         Files.createSymbolicLink(tmp.resolve("escape"), outside);

@@ -53,7 +53,8 @@ public final class ServedResources {
             new GroupResource("apps", "deployments"), List.of(SCALE, STATUS),
             new GroupResource("apps", "replicasets"), List.of(SCALE, STATUS),
             new GroupResource("apps", "statefulsets"), List.of(SCALE, STATUS),
-            new GroupResource("autoscaling", "horizontalpodautoscalers"), List.of(STATUS));
+            new GroupResource("autoscaling", "horizontalpodautoscalers"), List.of(STATUS),
+            new GroupResource("", "persistentvolumeclaims"), List.of(STATUS));
 
     /** The resources upstream puts in the {@code all} category (each kind's storage {@code Categories()}). */
     private static final Set<GroupResource> CATEGORY_ALL = Set.of(

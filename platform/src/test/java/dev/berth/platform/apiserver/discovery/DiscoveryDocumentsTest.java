@@ -64,8 +64,8 @@ class DiscoveryDocumentsTest {
         APIGroup apps = read("/apis/apps/", "application/json", APIGroup.class);
 
         assertThat(list.getKind()).isEqualTo("APIGroupList");
-        assertThat(list.getGroups()).extracting(APIGroup::getName).containsExactly("apps", "autoscaling");
-        assertThat(list.getGroups().get(1).getPreferredVersion().getGroupVersion()).isEqualTo("autoscaling/v2");
+        assertThat(list.getGroups()).extracting(APIGroup::getName).containsExactly("apps", "events.k8s.io", "autoscaling", "coordination.k8s.io");
+        assertThat(list.getGroups().get(2).getPreferredVersion().getGroupVersion()).isEqualTo("autoscaling/v2");
         assertThat(apps.getKind()).isEqualTo("APIGroup");
         assertThat(apps.getVersions()).singleElement().satisfies(v -> {
             assertThat(v.getGroupVersion()).isEqualTo("apps/v1");
@@ -105,7 +105,7 @@ class DiscoveryDocumentsTest {
         APIResourceList list = read("/apis/apps/v1", "application/json", APIResourceList.class);
 
         assertThat(list.getGroupVersion()).isEqualTo("apps/v1");
-        assertThat(list.getResources()).extracting(APIResource::getName).containsExactly("deployments",
+        assertThat(list.getResources()).extracting(APIResource::getName).containsExactly("controllerrevisions", "deployments",
                 "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status",
                 "statefulsets", "statefulsets/scale", "statefulsets/status");
         APIResource scale = resource(list, "deployments/scale");

@@ -31,13 +31,18 @@ class KubectlAgainstDocumentsTest {
             "events ev v1 true Event",
             "namespaces ns v1 false Namespace",
             "nodes no v1 false Node",
+            "persistentvolumeclaims pvc v1 true PersistentVolumeClaim",
             "pods po v1 true Pod",
             "secrets v1 true Secret",
+            "serviceaccounts sa v1 true ServiceAccount",
             "services svc v1 true Service",
+            "controllerrevisions apps/v1 true ControllerRevision",
             "deployments deploy apps/v1 true Deployment",
             "replicasets rs apps/v1 true ReplicaSet",
             "statefulsets sts apps/v1 true StatefulSet",
-            "horizontalpodautoscalers hpa autoscaling/v2 true HorizontalPodAutoscaler");
+            "horizontalpodautoscalers hpa autoscaling/v2 true HorizontalPodAutoscaler",
+            "leases coordination.k8s.io/v1 true Lease",
+            "events events.k8s.io/v1 true Event");
 
     private static DocumentServer server;
 
@@ -121,7 +126,7 @@ class KubectlAgainstDocumentsTest {
         Result r = kubectl("api-versions");
 
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out().lines().toList()).containsExactly("apps/v1", "autoscaling/v2", "v1");
+        assertThat(r.out().lines().toList()).containsExactly("apps/v1", "autoscaling/v2", "coordination.k8s.io/v1", "events.k8s.io/v1", "v1");
     }
 
     @Test
