@@ -3,6 +3,7 @@ package dev.berth.platform.model;
 import static dev.berth.platform.model.NameFormat.DNS1035_LABEL;
 import static dev.berth.platform.model.NameFormat.DNS1123_LABEL;
 import static dev.berth.platform.model.NameFormat.DNS1123_SUBDOMAIN;
+import static dev.berth.platform.model.NameFormat.PATH_SEGMENT;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -17,6 +18,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +45,13 @@ public enum ResourceKind {
     ENDPOINTS("v1", "Endpoints", "endpoints", true, false, Endpoints.class, DNS1123_SUBDOMAIN, "ep"),
     EVENT("v1", "Event", "events", true, false, Event.class, DNS1123_SUBDOMAIN, "ev"),
     NODE("v1", "Node", "nodes", false, false, Node.class, DNS1123_SUBDOMAIN, "no"),
-    NAMESPACE("v1", "Namespace", "namespaces", false, true, Namespace.class, DNS1123_LABEL, "ns");
+    NAMESPACE("v1", "Namespace", "namespaces", false, true, Namespace.class, DNS1123_LABEL, "ns"),
+    // rbac.authorization.k8s.io/v1: the objects the RBAC authorizer decides by (names are path segments, as upstream's ValidateRBACName)
+    ROLE("rbac.authorization.k8s.io/v1", "Role", "roles", true, true, Role.class, PATH_SEGMENT),
+    CLUSTER_ROLE("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false, true, ClusterRole.class, PATH_SEGMENT),
+    ROLE_BINDING("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", true, true, RoleBinding.class, PATH_SEGMENT),
+    CLUSTER_ROLE_BINDING("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", false, true,
+            ClusterRoleBinding.class, PATH_SEGMENT);
 
     private final String apiVersion;
     private final String kind;
