@@ -194,10 +194,13 @@ final class ApiHandler implements Handler<RoutingContext> {
             throw ApiException.methodNotSupported(new ApiException.Resource(AccessReviews.GROUP, info.resource()), info.verb());
         }
         Buffer body = ctx.body().buffer();
+        byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        String contentType = ctx.request().getHeader("Content-Type");
+        boolean protobuf = contentType != null && contentType.startsWith(ProtobufReviews.CONTENT_TYPE); // what kubectl auth can-i sends
         try {
             Object answer = info.resource().equals(AccessReviews.ACCESS)
-                    ? reviews.access(caller, json.unmarshal(body == null ? "" : body.toString(), SelfSubjectAccessReview.class))
-                    : reviews.rules(caller, json.unmarshal(body == null ? "" : body.toString(), SelfSubjectRulesReview.class));
+                    ? reviews.access(caller, protobuf ? ProtobufReviews.access(bytes) : json.unmarshal(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), SelfSubjectAccessReview.class))
+                    : reviews.rules(caller, protobuf ? ProtobufReviews.rules(bytes) : json.unmarshal(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), SelfSubjectRulesReview.class));
             send(ctx, 201, answer);
         } catch (ApiException e) {
             throw e;
