@@ -195,12 +195,13 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
         Buffer body = ctx.body().buffer();
         byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         String contentType = ctx.request().getHeader("Content-Type");
         boolean protobuf = contentType != null && contentType.startsWith(ProtobufReviews.CONTENT_TYPE); // what kubectl auth can-i sends
         try {
             Object answer = info.resource().equals(AccessReviews.ACCESS)
-                    ? reviews.access(caller, protobuf ? ProtobufReviews.access(bytes) : json.unmarshal(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), SelfSubjectAccessReview.class))
-                    : reviews.rules(caller, protobuf ? ProtobufReviews.rules(bytes) : json.unmarshal(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), SelfSubjectRulesReview.class));
+                    ? reviews.access(caller, protobuf ? ProtobufReviews.access(bytes) : json.unmarshal(text, SelfSubjectAccessReview.class))
+                    : reviews.rules(caller, protobuf ? ProtobufReviews.rules(bytes) : json.unmarshal(text, SelfSubjectRulesReview.class));
             send(ctx, 201, answer);
         } catch (ApiException e) {
             throw e;

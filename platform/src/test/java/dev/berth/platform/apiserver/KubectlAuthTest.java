@@ -1,14 +1,23 @@
 package dev.berth.platform.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.platform.api.CoreApiProfile;
 import dev.berth.platform.api.CoreApiTokens;
 import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.cli.KubeconfigContext;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +48,9 @@ class KubectlAuthTest {
 
     @Inject
     TokenFile tokens;
+
+    @TestHTTPResource("/")
+    URL root;
 
     String ca;
 
@@ -140,6 +152,26 @@ class KubectlAuthTest {
         assertThat(kubectl(CoreApiTokens.ADMIN, "get", "rolebindings", "-o", "wide").lines()).anyMatch(
                 l -> l.matches("view-edits\\s+ClusterRole/edit\\s+\\S+\\s+rbac-view\\s*"));
         assertThat(kubectl(CoreApiTokens.ADMIN, "delete", "rolebinding", "view-edits").exit()).isZero();
+    }
+
+    @Test
+    void aJsonReviewAsFabric8SendsItAnswersTheSame() {
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(root.toString())
+                .withOauthToken(token("view")).withRequestRetryBackoffLimit(0).build()).build()) {
+            SelfSubjectAccessReview secrets = client.authorization().v1().selfSubjectAccessReview().create(new SelfSubjectAccessReviewBuilder()
+                    .withNewSpec().withNewResourceAttributes().withVerb("get").withResource("secrets").withNamespace(NS).endResourceAttributes()
+                    .endSpec().build());
+            SelfSubjectAccessReview api = client.authorization().v1().selfSubjectAccessReview().create(new SelfSubjectAccessReviewBuilder()
+                    .withNewSpec().withNewNonResourceAttributes().withVerb("get").withPath("/api").endNonResourceAttributes().endSpec().build());
+
+            assertThat(secrets.getStatus().getAllowed()).isFalse();
+            assertThat(api.getStatus().getAllowed()).isTrue();
+            assertThat(api.getStatus().getReason())
+                    .isEqualTo("RBAC: allowed by ClusterRoleBinding \"system:discovery\" of ClusterRole \"system:discovery\" to Group \"system:authenticated\"");
+            assertThatThrownBy(() -> client.authorization().v1().selfSubjectAccessReview().create(new SelfSubjectAccessReviewBuilder()
+                    .withNewSpec().endSpec().build()))
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+        }
     }
 
     /** 64 characters, a token per role. */
