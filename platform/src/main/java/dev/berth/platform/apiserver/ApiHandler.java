@@ -33,6 +33,7 @@ import dev.berth.platform.apiserver.printing.TablePrinter;
 import java.util.function.UnaryOperator;
 import dev.berth.platform.apiserver.rbac.Attributes;
 import dev.berth.platform.apiserver.rbac.BootstrapPolicy;
+import dev.berth.platform.apiserver.rbac.Escalation;
 import dev.berth.platform.apiserver.rbac.RbacAuthorizer;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
@@ -50,6 +51,8 @@ final class ApiHandler implements Handler<RoutingContext> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** kube-apiserver's user for requests without credentials. */
     static final String ANONYMOUS = "system:anonymous";
+    private static final java.util.Set<ResourceKind> RBAC_KINDS = java.util.EnumSet.of(ResourceKind.ROLE, ResourceKind.CLUSTER_ROLE,
+            ResourceKind.ROLE_BINDING, ResourceKind.CLUSTER_ROLE_BINDING);
 
     private final ResourceStorage storage;
     private final KubernetesSerialization json;
@@ -61,6 +64,7 @@ final class ApiHandler implements Handler<RoutingContext> {
     private final TablePrinter tables;
     private final RbacAuthorizer authorizer;
     private final AccessReviews reviews;
+    private final Escalation escalation;
 
     ApiHandler(ResourceStorage storage, WatchCache cache, ObjectStore store, KubernetesSerialization json, TokenFile tokens, Engine engine,
             OpenStreams streams, Vertx vertx, ApiDocuments documents, java.time.Clock clock, RbacAuthorizer authorizer) {
@@ -74,6 +78,7 @@ final class ApiHandler implements Handler<RoutingContext> {
         this.tables = new TablePrinter(clock);
         this.authorizer = authorizer;
         this.reviews = new AccessReviews(authorizer);
+        this.escalation = new Escalation(authorizer);
     }
 
     @Override
@@ -178,13 +183,33 @@ final class ApiHandler implements Handler<RoutingContext> {
             }
             case "list" -> list(ctx, info, kind, query);
             case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query, encoding(ctx, kind, query));
-            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), body(ctx, kind), dryRun));
-            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), body(ctx, kind), status, dryRun));
-            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type()), status, dryRun));
+            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), unescalated(caller, info, body(ctx, kind)), dryRun));
+            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), unescalated(caller, info, body(ctx, kind)), status,
+                    dryRun));
+            case "patch" -> send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), unescalated(caller, info, kind, patch(ctx, kind.type())),
+                    status, dryRun));
             case "delete" -> delete(ctx, info, kind);
             case "deletecollection" -> deleteCollection(ctx, info, kind, query);
             default -> throw ApiException.methodNotSupported(ApiResources.resource(kind), info.verb());
         }
+    }
+
+    /** {@code object}, once {@link Escalation} found that writing it grants the caller nothing it does not hold. */
+    private HasMetadata unescalated(Caller caller, RequestInfo info, HasMetadata object) {
+        escalation.check(caller, object, info.namespace());
+        return object;
+    }
+
+    /** The patch, checked by {@link Escalation} on the object it makes. */
+    private UnaryOperator<JsonNode> unescalated(Caller caller, RequestInfo info, ResourceKind kind, UnaryOperator<JsonNode> patch) {
+        if (!RBAC_KINDS.contains(kind)) {
+            return patch;
+        }
+        return current -> {
+            JsonNode next = patch.apply(current);
+            escalation.check(caller, json.convertValue(next, kind.type()), info.namespace());
+            return next;
+        };
     }
 
     /** A self review (create only): authorized as any request, answered from the caller's own RBAC rules. */

@@ -174,6 +174,34 @@ class KubectlAuthTest {
         }
     }
 
+    @Test
+    void anAdminBindsWhatItHoldsButCannotEscalateToClusterAdmin() throws Exception {
+        Path edit = Files.createTempFile("binding", ".yaml");
+        Files.writeString(edit, binding("admin-grants-edit", "edit"));
+        Path clusterAdmin = Files.createTempFile("binding", ".yaml");
+        Files.writeString(clusterAdmin, binding("admin-grants-all", "cluster-admin"));
+
+        assertThat(kubectl(token("admin"), "apply", "-f", edit.toString()).lines())
+                .containsExactly("rolebinding.rbac.authorization.k8s.io/admin-grants-edit created");
+        Result refused = kubectl(token("admin"), "apply", "-f", clusterAdmin.toString());
+
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(String.join("\n", refused.lines())).contains("rolebindings.rbac.authorization.k8s.io \"admin-grants-all\" is forbidden: "
+                + "user \"rbac-admin\" (groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:");
+        assertThat(kubectl(CoreApiTokens.ADMIN, "delete", "rolebinding", "admin-grants-edit").exit()).isZero();
+    }
+
+    private static String binding(String name, String clusterRole) {
+        return """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: %s}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: %s}
+                subjects:
+                - {apiGroup: rbac.authorization.k8s.io, kind: User, name: somebody}
+                """.formatted(name, clusterRole);
+    }
+
     /** 64 characters, a token per role. */
     static String token(String role) {
         return (role + "-rbac-test-token-").repeat(8).substring(0, 64);

@@ -63,6 +63,11 @@ public final class RbacAuthorizer {
         return new Rules(rules, errors);
     }
 
+    /** The rules of the role a binding in {@code bindingNamespace} refers to; empty when it cannot be found. */
+    public Optional<List<PolicyRule>> roleRefRules(RoleRef ref, String bindingNamespace) {
+        return roleRules(ref, bindingNamespace, new ArrayList<>());
+    }
+
     /** Which rule a visitor stops at. */
     private interface Visitor {
         boolean stopAt(String source, PolicyRule rule);
