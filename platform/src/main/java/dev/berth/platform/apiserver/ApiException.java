@@ -69,9 +69,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(new StatusBuilder().withStatus("Failure").withCode(400).withReason("BadRequest").withMessage(message).build());
     }
 
-    /** @param name empty for a request on a collection */
+    /** @param name empty for a request on a collection; @param resource empty (plural "") for a non-resource path */
     public static ApiException forbidden(Resource resource, String name, String why) {
-        String message = (name.isEmpty() ? resource.toString() : resource + " \"" + name + "\"") + " is forbidden: " + why;
+        String message = resource.plural().isEmpty() ? "forbidden: " + why
+                : (name.isEmpty() ? resource.toString() : resource + " \"" + name + "\"") + " is forbidden: " + why;
         return of(403, "Forbidden", message, resource, name, List.of());
     }
 

@@ -31,11 +31,17 @@ import dev.berth.platform.apiserver.printing.IncludeObject;
 import dev.berth.platform.apiserver.printing.TableOptions;
 import dev.berth.platform.apiserver.printing.TablePrinter;
 import java.util.function.UnaryOperator;
+import dev.berth.platform.apiserver.rbac.Attributes;
+import dev.berth.platform.apiserver.rbac.BootstrapPolicy;
+import dev.berth.platform.apiserver.rbac.Escalation;
+import dev.berth.platform.apiserver.rbac.RbacAuthorizer;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import org.jboss.logging.Logger;
 
 /**
  * One request to the Kubernetes API, from the raw HTTP request to the encoded answer: authenticate the bearer token,
- * read the request info, find the kind, authorize, then get/list/watch/create/update/patch/delete through
+ * read the request info, find the kind, authorize by RBAC ({@link RbacAuthorizer}), then get/list/watch/create/update/patch/delete through
  * {@link ResourceStorage} (subresources by {@link Subresources}), answering objects and lists as kube-apiserver
  * encodes them and every refusal as a {@code metav1.Status}. Runs on a worker thread; thread-safe.
  */
@@ -43,6 +49,10 @@ final class ApiHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger(ApiHandler.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** kube-apiserver's user for requests without credentials. */
+    static final String ANONYMOUS = "system:anonymous";
+    private static final java.util.Set<ResourceKind> RBAC_KINDS = java.util.EnumSet.of(ResourceKind.ROLE, ResourceKind.CLUSTER_ROLE,
+            ResourceKind.ROLE_BINDING, ResourceKind.CLUSTER_ROLE_BINDING);
 
     private final ResourceStorage storage;
     private final KubernetesSerialization json;
@@ -53,9 +63,12 @@ final class ApiHandler implements Handler<RoutingContext> {
     private final ApiDocuments documents;
     private final TablePrinter tables;
     private final EventConversion events;
+    private final RbacAuthorizer authorizer;
+    private final AccessReviews reviews;
+    private final Escalation escalation;
 
     ApiHandler(ResourceStorage storage, WatchCache cache, ObjectStore store, KubernetesSerialization json, TokenFile tokens, Engine engine,
-            OpenStreams streams, Vertx vertx, ApiDocuments documents, java.time.Clock clock) {
+            OpenStreams streams, Vertx vertx, ApiDocuments documents, java.time.Clock clock, RbacAuthorizer authorizer) {
         this.storage = storage;
         this.json = json;
         this.tokens = tokens;
@@ -65,6 +78,9 @@ final class ApiHandler implements Handler<RoutingContext> {
         this.documents = documents;
         this.tables = new TablePrinter(clock);
         this.events = new EventConversion(json);
+        this.authorizer = authorizer;
+        this.reviews = new AccessReviews(authorizer);
+        this.escalation = new Escalation(authorizer);
     }
 
     @Override
@@ -95,7 +111,7 @@ final class ApiHandler implements Handler<RoutingContext> {
             info = RequestInfo.of("GET", ctx.request().path(), "true");
             kind = ApiResources.kind(info).filter(k -> info.verb().equals("watch") && info.subresource().isEmpty())
                     .orElseThrow(() -> ApiException.badRequest("only watches are served over WebSockets"));
-            RoleAuthorizer.authorize(caller, info, kind);
+            authorizer.check(Attributes.of(caller, info));
         } catch (ApiException e) {
             send(ctx, e.code(), e.status());
             return;
@@ -140,7 +156,12 @@ final class ApiHandler implements Handler<RoutingContext> {
             throw ApiException.badRequest(e.getMessage());
         }
         if (!info.resourceRequest()) {
+            authorizer.check(Attributes.of(caller, info));
             document(ctx, documents.discovery(ctx.request().path(), ctx.request().getHeader("Accept"), ctx.request().getHeader("If-None-Match")));
+            return;
+        }
+        if (AccessReviews.serves(info)) {
+            review(ctx, caller, info);
             return;
         }
         ResourceKind kind = ApiResources.kind(info).orElseThrow(ApiException::noSuchResource);
@@ -150,7 +171,7 @@ final class ApiHandler implements Handler<RoutingContext> {
         if (kind.namespaced() == false && !info.namespace().isEmpty()) {
             throw ApiException.noSuchResource();
         }
-        RoleAuthorizer.authorize(caller, info, kind);
+        authorizer.check(Attributes.of(caller, info));
         if (!info.subresource().isEmpty() && !info.subresource().equals("status")) {
             subresources.serve(ctx, caller, info, kind, info.verb().equals("patch") ? patch(ctx, io.fabric8.kubernetes.api.model.autoscaling.v1.Scale.class, null) : null);
             return;
@@ -168,15 +189,18 @@ final class ApiHandler implements Handler<RoutingContext> {
             }
             case "list" -> list(ctx, info, kind, query);
             case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query, encoding(ctx, kind, query));
-            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), validatedBody(ctx, kind), dryRun, manager(ctx)));
-            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), validatedBody(ctx, kind), status, dryRun, manager(ctx)));
+            case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), unescalated(caller, info, validatedBody(ctx, kind)),
+                    dryRun, manager(ctx)));
+            case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), unescalated(caller, info, validatedBody(ctx, kind)),
+                    status, dryRun, manager(ctx)));
             case "patch" -> {
                 if (!status && ServerSideApply.requested(ctx)) {
-                    ResourceStorage.Applied applied = storage.apply(kind, info.namespace(), info.name(), validatedConfiguration(ctx, kind),
-                            ServerSideApply.manager(ctx), "true".equals(query.get("force")), dryRun);
+                    ResourceStorage.Applied applied = storage.apply(kind, info.namespace(), info.name(), unescalated(caller, info, kind,
+                            validatedConfiguration(ctx, kind)), ServerSideApply.manager(ctx), "true".equals(query.get("force")), dryRun);
                     send(ctx, applied.created() && !dryRun ? 201 : 200, applied.object());
                 } else {
-                    send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), patch(ctx, kind.type(), kind), status, dryRun, manager(ctx)));
+                    send(ctx, 200, storage.patch(kind, info.namespace(), info.name(), unescalated(caller, info, kind, patch(ctx, kind.type(), kind)),
+                            status, dryRun, manager(ctx)));
                 }
             }
             case "delete" -> delete(ctx, info, kind);
@@ -224,12 +248,75 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
     }
 
+    /** {@code object}, once {@link Escalation} found that writing it grants the caller nothing it does not hold. */
+    private HasMetadata unescalated(Caller caller, RequestInfo info, HasMetadata object) {
+        escalation.check(caller, object, info.namespace());
+        return object;
+    }
+
+    /** A server-side apply's configuration, checked by {@link Escalation} for the rules it names. */
+    private com.fasterxml.jackson.databind.node.ObjectNode unescalated(Caller caller, RequestInfo info, ResourceKind kind,
+            com.fasterxml.jackson.databind.node.ObjectNode configuration) {
+        if (RBAC_KINDS.contains(kind)) {
+            escalation.check(caller, json.convertValue(configuration, kind.type()), info.namespace());
+        }
+        return configuration;
+    }
+
+    /** The patch, checked by {@link Escalation} on the object it makes. */
+    private UnaryOperator<JsonNode> unescalated(Caller caller, RequestInfo info, ResourceKind kind, UnaryOperator<JsonNode> patch) {
+        if (!RBAC_KINDS.contains(kind)) {
+            return patch;
+        }
+        return current -> {
+            JsonNode next = patch.apply(current);
+            escalation.check(caller, json.convertValue(next, kind.type()), info.namespace());
+            return next;
+        };
+    }
+
+    /** A self review (create only): authorized as any request, answered from the caller's own RBAC rules. */
+    private void review(RoutingContext ctx, Caller caller, RequestInfo info) {
+        authorizer.check(Attributes.of(caller, info));
+        if (!info.verb().equals("create")) {
+            throw ApiException.methodNotSupported(new ApiException.Resource(AccessReviews.GROUP, info.resource()), info.verb());
+        }
+        Buffer body = ctx.body().buffer();
+        byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        String contentType = ctx.request().getHeader("Content-Type");
+        boolean protobuf = contentType != null && contentType.startsWith(ProtobufReviews.CONTENT_TYPE); // what kubectl auth can-i sends
+        try {
+            Object answer = info.resource().equals(AccessReviews.ACCESS)
+                    ? reviews.access(caller, protobuf ? ProtobufReviews.access(bytes) : json.unmarshal(text, SelfSubjectAccessReview.class))
+                    : reviews.rules(caller, protobuf ? ProtobufReviews.rules(bytes) : json.unmarshal(text, SelfSubjectRulesReview.class));
+            send(ctx, 201, answer);
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("the body cannot be read as a review: " + rootMessage(e));
+        }
+    }
+
+    /** The bearer token's user, with {@code system:authenticated}; 401 without a known token. */
     private Caller authenticate(RoutingContext ctx) {
+        return authenticateOrAnonymous(ctx).filter(c -> !c.name().equals(ANONYMOUS)).orElseThrow(ApiException::unauthorized);
+    }
+
+    /**
+     * The bearer token's user; without an Authorization header kube-apiserver's anonymous user
+     * ({@code system:anonymous} in {@code system:unauthenticated}); a token the core does not know is 401.
+     */
+    private Optional<Caller> authenticateOrAnonymous(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (header == null) {
+            return Optional.of(new Caller(ANONYMOUS, "", List.of(BootstrapPolicy.UNAUTHENTICATED)));
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ApiException.unauthorized();
         }
-        return tokens.lookup(header.substring(7).strip()).map(p -> new Caller(p.name(), p.role())).orElseThrow(ApiException::unauthorized);
+        return Optional.of(tokens.lookup(header.substring(7).strip()).map(p -> Caller.authenticated(p.name(), p.uid(), p.groups()))
+                .orElseThrow(ApiException::unauthorized));
     }
 
     private void list(RoutingContext ctx, RequestInfo info, ResourceKind kind, MultiMap query) {
@@ -472,14 +559,16 @@ final class ApiHandler implements Handler<RoutingContext> {
         };
     }
 
-    /** {@code /version}, {@code /api}, {@code /apis…} and {@code /openapi/v3…}; authenticated except {@code /version}. */
+    /** {@code /version} and {@code /openapi/v3…}: authenticated except {@code /version}, authorized by RBAC's nonResourceURLs. */
     void documents(RoutingContext ctx) {
         try {
             String path = ctx.request().path();
             String accept = ctx.request().getHeader("Accept");
             String etag = ctx.request().getHeader("If-None-Match");
+            // /version is public (system:public-info-viewer binds system:unauthenticated); the rest needs a token
+            Caller caller = path.startsWith("/openapi") ? authenticate(ctx) : authenticateOrAnonymous(ctx).orElseThrow();
+            authorizer.check(Attributes.nonResource(caller, "get", path));
             if (path.startsWith("/openapi")) {
-                authenticate(ctx);
                 document(ctx, documents.openApi(path, ctx.queryParams().get("hash"), accept, etag));
             } else {
                 document(ctx, documents.discovery(path, accept, etag));

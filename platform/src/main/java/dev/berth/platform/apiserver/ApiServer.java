@@ -4,6 +4,9 @@ import dev.berth.platform.api.OpenStreams;
 import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.config.CoreConfig;
+import dev.berth.platform.apiserver.rbac.BootstrapReconciler;
+import dev.berth.platform.apiserver.rbac.RbacAuthorizer;
+import dev.berth.platform.apiserver.rbac.StoreRbacObjects;
 import dev.berth.platform.engine.Engine;
 import dev.berth.platform.runtime.GracefulDeletion;
 import dev.berth.platform.store.ObjectStore;
@@ -50,8 +53,9 @@ public class ApiServer {
         this.config = config;
         this.certificateDir = certificateDir(config.stateDir());
         ResourceStorage storage = new ResourceStorage(store, json, validator, new GracefulDeletion(store, clock));
+        BootstrapReconciler.reconcile(store); // upstream's rbac/bootstrap-roles hook, before the API serves a request
         this.handler = new ApiHandler(storage, cache, store, json, tokens, engine, streams, vertx,
-                new ApiDocuments("127.0.0.1:" + port, BERTH_VERSION), clock);
+                new ApiDocuments("127.0.0.1:" + port, BERTH_VERSION), clock, new RbacAuthorizer(new StoreRbacObjects(store)));
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.berth.platform.engine;
 
-import dev.berth.platform.api.auth.Role;
 import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.config.CoreConfig;
@@ -155,7 +154,7 @@ public class LocalCore {
             return;
         }
         config.auth().adminTokenFile().ifPresent(tokens::ensureAdminToken);
-        config.auth().discoveryTokenFile().ifPresent(f -> tokens.ensureToken(f, Role.DISCOVERY, TokenFile.PROMETHEUS_TOKEN_NAME));
+        config.auth().discoveryTokenFile().ifPresent(f -> tokens.ensureToken(f, TokenFile.PROMETHEUS_USER, List.of()));
         VirtualNodes.register(store, config.nodes(), config.nodeDefaults(), clock);
         NamespaceController.ensureSystemNamespaces(store);
         routing.start();

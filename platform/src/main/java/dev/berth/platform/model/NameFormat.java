@@ -16,7 +16,12 @@ public enum NameFormat {
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"),
     /** Service names: {@code IsDNS1035Label} (they become DNS names that must start with a letter). */
     DNS1035_LABEL(63, "[a-z]([-a-z0-9]*[a-z0-9])?",
-            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character"),
+    /**
+     * RBAC object names ({@code system:masters}): {@code path.IsValidPathSegmentName} — anything but {@code .}, {@code ..},
+     * a {@code /} or a {@code %}; at most 253 characters here so that the store's file names stay bounded.
+     */
+    PATH_SEGMENT(253, "(?!\\.{1,2}$)[^/%]+", "may not be '.' or '..' and may not contain '/' or '%'");
 
     private final int maxLength;
     private final Pattern pattern;

@@ -3,6 +3,7 @@ package dev.berth.platform.model;
 import static dev.berth.platform.model.NameFormat.DNS1035_LABEL;
 import static dev.berth.platform.model.NameFormat.DNS1123_LABEL;
 import static dev.berth.platform.model.NameFormat.DNS1123_SUBDOMAIN;
+import static dev.berth.platform.model.NameFormat.PATH_SEGMENT;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -21,6 +22,10 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +57,13 @@ public enum ResourceKind {
     CONTROLLER_REVISION("apps/v1", "ControllerRevision", "controllerrevisions", true, true, ControllerRevision.class, DNS1123_SUBDOMAIN),
     LEASE("coordination.k8s.io/v1", "Lease", "leases", true, true, Lease.class, DNS1123_SUBDOMAIN),
     /** Served by converting the stored core/v1 Events (apiserver.EventsV1); no object is stored as this kind. */
-    EVENT_V1("events.k8s.io/v1", "Event", "events", true, false, io.fabric8.kubernetes.api.model.events.v1.Event.class, DNS1123_SUBDOMAIN);
+    EVENT_V1("events.k8s.io/v1", "Event", "events", true, false, io.fabric8.kubernetes.api.model.events.v1.Event.class, DNS1123_SUBDOMAIN),
+    // rbac.authorization.k8s.io/v1: the objects the RBAC authorizer decides by (names are path segments, as upstream's ValidateRBACName)
+    ROLE("rbac.authorization.k8s.io/v1", "Role", "roles", true, true, Role.class, PATH_SEGMENT),
+    CLUSTER_ROLE("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false, true, ClusterRole.class, PATH_SEGMENT),
+    ROLE_BINDING("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", true, true, RoleBinding.class, PATH_SEGMENT),
+    CLUSTER_ROLE_BINDING("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", false, true,
+            ClusterRoleBinding.class, PATH_SEGMENT);
 
     private final String apiVersion;
     private final String kind;

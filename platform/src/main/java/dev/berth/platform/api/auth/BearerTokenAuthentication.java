@@ -1,5 +1,10 @@
 package dev.berth.platform.api.auth;
 
+import dev.berth.platform.apiserver.Caller;
+import dev.berth.platform.apiserver.rbac.EndpointRoles;
+import dev.berth.platform.apiserver.rbac.RbacAuthorizer;
+import dev.berth.platform.apiserver.rbac.StoreRbacObjects;
+import dev.berth.platform.store.ObjectStore;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -19,8 +24,8 @@ import java.util.Set;
 
 /**
  * {@code Authorization: Bearer <token>} against the {@link TokenFile}, the Quarkus Security way: the mechanism
- * extracts the credential, the identity provider turns it into an identity holding the token's role and every
- * lesser one, and resources say what they need with {@code @RolesAllowed}. No header → anonymous (401 where a
+ * extracts the credential, the identity provider turns it into an identity holding the {@link Role}s RBAC grants the
+ * token's user ({@code EndpointRoles}), and resources say what they need with {@code @RolesAllowed}. No header → anonymous (401 where a
  * role is required); an unknown token → 401; a known token without the role → 403.
  */
 public final class BearerTokenAuthentication {
@@ -55,9 +60,11 @@ public final class BearerTokenAuthentication {
     public static class Provider implements IdentityProvider<TokenAuthenticationRequest> {
 
         private final TokenFile tokens;
+        private final EndpointRoles roles;
 
-        public Provider(TokenFile tokens) {
+        public Provider(TokenFile tokens, ObjectStore store) {
             this.tokens = tokens;
+            this.roles = new EndpointRoles(new RbacAuthorizer(new StoreRbacObjects(store)));
         }
 
         @Override
@@ -70,7 +77,7 @@ public final class BearerTokenAuthentication {
             return context.runBlocking(() -> tokens.lookup(request.getToken().getToken())
                     .<SecurityIdentity>map(p -> QuarkusSecurityIdentity.builder()
                             .setPrincipal(new QuarkusPrincipal(p.name()))
-                            .addRoles(p.role().grants())
+                            .addRoles(roles.of(Caller.authenticated(p.name(), p.uid(), p.groups())))
                             .build())
                     .orElseThrow(() -> new AuthenticationFailedException("unknown bearer token")));
         }

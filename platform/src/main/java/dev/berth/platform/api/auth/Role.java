@@ -1,22 +1,25 @@
 package dev.berth.platform.api.auth;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The core's roles, each including the ones below it: discovery lists Pods and reads the Prometheus service discovery
- * (what a Prometheus needs, nothing else); viewer reads every object except Secrets (Kubernetes' {@code view}
- * ClusterRole); deployer also reads Secrets, applies, scales, deletes and rolls out workloads ({@code edit}); admin
- * also operates nodes and the core itself.
+ * The roles of the private {@code /berth/v1} endpoints ({@code @RolesAllowed}), each including the ones below it:
+ * discovery lists Pods and reads the Prometheus service discovery; viewer reads every object except Secrets; deployer
+ * also reads Secrets, applies, scales, deletes and rolls out workloads; admin also operates nodes and the core itself.
+ * A caller's roles are derived from what RBAC allows it (see {@code apiserver.rbac.EndpointRoles}). They were also the
+ * roles of the core's former token file format; a token converted from it is put in the role's {@link #group()}, which
+ * the bootstrap policy binds to the matching ClusterRole.
  */
 public enum Role {
-    DISCOVERY(Set.of(Names.DISCOVERY)),
-    VIEWER(Set.of(Names.DISCOVERY, Names.VIEWER)),
-    DEPLOYER(Set.of(Names.DISCOVERY, Names.VIEWER, Names.DEPLOYER)),
-    ADMIN(Set.of(Names.DISCOVERY, Names.VIEWER, Names.DEPLOYER, Names.ADMIN));
+    DISCOVERY(Set.of(Names.DISCOVERY), "berth:discovery"),
+    VIEWER(Set.of(Names.DISCOVERY, Names.VIEWER), "berth:viewers"),
+    DEPLOYER(Set.of(Names.DISCOVERY, Names.VIEWER, Names.DEPLOYER), "berth:deployers"),
+    ADMIN(Set.of(Names.DISCOVERY, Names.VIEWER, Names.DEPLOYER, Names.ADMIN), TokenFile.MASTERS_GROUP);
 
     /** Role names for {@code @RolesAllowed}. */
     public static final class Names {
@@ -29,14 +32,26 @@ public enum Role {
     }
 
     private final Set<String> grants;
+    private final String group;
 
-    Role(Set<String> grants) {
+    Role(Set<String> grants, String group) {
         this.grants = grants;
+        this.group = group;
     }
 
     /** The role names a holder of this role has (itself and every lesser role). */
     public Set<String> grants() {
         return grants;
+    }
+
+    /** The group a token of this role in the former token file format becomes a member of. */
+    public String group() {
+        return group;
+    }
+
+    /** The groups of a converted token of this role. */
+    List<String> groups() {
+        return List.of(group);
     }
 
     public static Optional<Role> parse(String name) {

@@ -3,6 +3,8 @@ package dev.berth.platform.apiserver.discovery;
 import dev.berth.platform.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import java.util.ArrayList;
@@ -42,7 +44,8 @@ public final class ServedResources {
     /** Resources whose storage lacks some of the standard verbs (namespaces: pkg/registry/core/namespace). */
     private static final Map<GroupResource, List<String>> VERBS = Map.of(
             new GroupResource("", "namespaces"), List.of("create", "delete", "get", "list", "patch", "update", "watch"),
-            new GroupResource("authorization.k8s.io", "selfsubjectaccessreviews"), CREATE);
+            new GroupResource("authorization.k8s.io", "selfsubjectaccessreviews"), CREATE,
+            new GroupResource("authorization.k8s.io", "selfsubjectrulesreviews"), CREATE);
 
     private static final Map<GroupResource, List<Row>> SUBRESOURCES = Map.of(
             new GroupResource("", "pods"), List.of(new Row("binding", Binding.class, CREATE),
@@ -64,9 +67,14 @@ public final class ServedResources {
 
     private ServedResources() {}
 
-    /** Every kind the core knows. */
+    /** Every kind the core knows, and the self reviews it answers without storing them (create only). */
     public static List<ServedResource> all() {
-        return of(ResourceKind.values());
+        List<ServedResource> all = new ArrayList<>(of(ResourceKind.values()));
+        all.add(describe("authorization.k8s.io/v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, List.of(),
+                SelfSubjectAccessReview.class));
+        all.add(describe("authorization.k8s.io/v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", false, List.of(),
+                SelfSubjectRulesReview.class));
+        return List.copyOf(all);
     }
 
     public static List<ServedResource> of(ResourceKind... kinds) {

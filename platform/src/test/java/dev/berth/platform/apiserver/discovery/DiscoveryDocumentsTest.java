@@ -64,7 +64,7 @@ class DiscoveryDocumentsTest {
         APIGroup apps = read("/apis/apps/", "application/json", APIGroup.class);
 
         assertThat(list.getKind()).isEqualTo("APIGroupList");
-        assertThat(list.getGroups()).extracting(APIGroup::getName).containsExactly("apps", "events.k8s.io", "autoscaling", "coordination.k8s.io");
+        assertThat(list.getGroups()).extracting(APIGroup::getName).containsExactly("apps", "events.k8s.io", "authorization.k8s.io", "autoscaling", "coordination.k8s.io", "rbac.authorization.k8s.io");
         assertThat(list.getGroups().get(2).getPreferredVersion().getGroupVersion()).isEqualTo("autoscaling/v2");
         assertThat(apps.getKind()).isEqualTo("APIGroup");
         assertThat(apps.getVersions()).singleElement().satisfies(v -> {
@@ -254,8 +254,9 @@ class DiscoveryDocumentsTest {
 
         assertThat(groups.getGroups()).extracting(APIGroup::getName).containsExactly("apps", "events.k8s.io",
                 "authorization.k8s.io", "autoscaling", "rbac.authorization.k8s.io", "coordination.k8s.io");
-        assertThat(authorization.getResources()).singleElement().satisfies(r -> {
-            assertThat(r.getName()).isEqualTo("selfsubjectaccessreviews");
+        assertThat(authorization.getResources()).extracting(APIResource::getName)
+                .containsExactly("selfsubjectaccessreviews", "selfsubjectrulesreviews");
+        assertThat(authorization.getResources()).allSatisfy(r -> {
             assertThat(r.getNamespaced()).isFalse();
             assertThat(r.getVerbs()).containsExactly("create");
         });

@@ -3,18 +3,13 @@ package dev.berth.platform.apiserver.discovery;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The served kinds plus those issue 13 adds to ResourceKind (with upstream's names and short names), so that tests
- * show the documents take them as they come: new groups, a create-only resource, a second {@code events}.
+ * The served kinds (the RBAC kinds and the create-only self reviews among them) plus those issue 13 adds to
+ * ResourceKind (with upstream's names and short names), so that tests show the documents take them as they come: new groups, a create-only resource, a second {@code events}.
  */
 public final class IssueThirteenKinds {
 
@@ -30,15 +25,6 @@ public final class IssueThirteenKinds {
         all.add(ServedResources.describe("coordination.k8s.io/v1", "Lease", "leases", true, List.of(), Lease.class));
         all.add(ServedResources.describe("events.k8s.io/v1", "Event", "events", true, List.of("ev"),
                 io.fabric8.kubernetes.api.model.events.v1.Event.class));
-        all.add(ServedResources.describe("rbac.authorization.k8s.io/v1", "Role", "roles", true, List.of(), Role.class));
-        all.add(ServedResources.describe("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", true, List.of(),
-                RoleBinding.class));
-        all.add(ServedResources.describe("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false, List.of(),
-                ClusterRole.class));
-        all.add(ServedResources.describe("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", false,
-                List.of(), ClusterRoleBinding.class));
-        all.add(ServedResources.describe("authorization.k8s.io/v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews",
-                false, List.of(), SelfSubjectAccessReview.class));
         return all;
     }
 }

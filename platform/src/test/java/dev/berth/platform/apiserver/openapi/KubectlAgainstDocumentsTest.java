@@ -40,9 +40,15 @@ class KubectlAgainstDocumentsTest {
             "deployments deploy apps/v1 true Deployment",
             "replicasets rs apps/v1 true ReplicaSet",
             "statefulsets sts apps/v1 true StatefulSet",
+            "selfsubjectaccessreviews authorization.k8s.io/v1 false SelfSubjectAccessReview",
+            "selfsubjectrulesreviews authorization.k8s.io/v1 false SelfSubjectRulesReview",
             "horizontalpodautoscalers hpa autoscaling/v2 true HorizontalPodAutoscaler",
             "leases coordination.k8s.io/v1 true Lease",
-            "events events.k8s.io/v1 true Event");
+            "events events.k8s.io/v1 true Event",
+            "clusterrolebindings rbac.authorization.k8s.io/v1 false ClusterRoleBinding",
+            "clusterroles rbac.authorization.k8s.io/v1 false ClusterRole",
+            "rolebindings rbac.authorization.k8s.io/v1 true RoleBinding",
+            "roles rbac.authorization.k8s.io/v1 true Role");
 
     private static DocumentServer server;
 
@@ -126,7 +132,8 @@ class KubectlAgainstDocumentsTest {
         Result r = kubectl("api-versions");
 
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out().lines().toList()).containsExactly("apps/v1", "autoscaling/v2", "coordination.k8s.io/v1", "events.k8s.io/v1", "v1");
+        assertThat(r.out().lines().toList()).containsExactly("apps/v1", "authorization.k8s.io/v1", "autoscaling/v2", "coordination.k8s.io/v1",
+                "events.k8s.io/v1", "rbac.authorization.k8s.io/v1", "v1");
     }
 
     @Test

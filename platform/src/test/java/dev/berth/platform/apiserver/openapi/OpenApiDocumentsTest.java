@@ -43,8 +43,8 @@ class OpenApiDocumentsTest {
 
         assertThat(root.status()).isEqualTo(200);
         assertThat(root.contentType()).isEqualTo("application/json");
-        assertThat(paths.fieldNames()).toIterable().containsExactly("api/v1", "apis/apps/v1", "apis/autoscaling/v2",
-                "apis/coordination.k8s.io/v1", "apis/events.k8s.io/v1");
+        assertThat(paths.fieldNames()).toIterable().containsExactly("api/v1", "apis/apps/v1", "apis/authorization.k8s.io/v1",
+                "apis/autoscaling/v2", "apis/coordination.k8s.io/v1", "apis/events.k8s.io/v1", "apis/rbac.authorization.k8s.io/v1");
         for (String gv : DOCS.groupVersions()) {
             assertThat(paths.at("/" + gv.replace("/", "~1") + "/serverRelativeURL").asText())
                     .isEqualTo("/openapi/v3/" + gv + "?hash=" + DOCS.document(gv).orElseThrow().hash());
@@ -291,7 +291,7 @@ class OpenApiDocumentsTest {
         JsonNode paths = document(MORE, "apis/authorization.k8s.io/v1").get("paths");
 
         assertThat(paths.fieldNames()).toIterable().containsExactly("/apis/authorization.k8s.io/v1/",
-                "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
+                "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews");
         assertThat(paths.at("/~1apis~1authorization.k8s.io~1v1~1selfsubjectaccessreviews").fieldNames()).toIterable()
                 .containsExactly("parameters", "post");
         assertThat(paths.at("/~1apis~1authorization.k8s.io~1v1~1selfsubjectaccessreviews/post/operationId").asText())

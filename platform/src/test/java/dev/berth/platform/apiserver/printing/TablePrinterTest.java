@@ -174,7 +174,9 @@ class TablePrinterTest {
     @Test
     void everyKindTheCoreServesPrintsWithUpstreamsTable() {
         for (ResourceKind kind : ResourceKind.values()) {
-            assertThat(KindTables.BUILT_IN.find(kind.apiVersion(), kind.kind())).as(kind.kind()).isPresent();
+            // upstream's printers.go has no handler for Role and ClusterRole: the default Name/Created At table
+            boolean defaultTable = kind == ResourceKind.ROLE || kind == ResourceKind.CLUSTER_ROLE;
+            assertThat(KindTables.BUILT_IN.find(kind.apiVersion(), kind.kind()).isPresent()).as(kind.kind()).isEqualTo(!defaultTable);
         }
         for (String[] kind : new String[][] { { "v1", "ServiceAccount" }, { "v1", "PersistentVolumeClaim" }, { "apps/v1", "ControllerRevision" },
                 { "coordination.k8s.io/v1", "Lease" }, { "rbac.authorization.k8s.io/v1", "RoleBinding" },
