@@ -2,6 +2,7 @@ package dev.berth.platform.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.platform.apiserver.defaults.Defaults;
 import dev.berth.platform.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -10,7 +11,9 @@ import java.util.Set;
 /**
  * What differs per kind when the API writes an object, as each kind's {@code strategy.go} in kube-apiserver: for
  * kinds with a {@code status} subresource the main resource ignores {@code status} (a create starts without one, an
- * update keeps the stored one) and the status subresource changes nothing but {@code status}. Stateless.
+ * update keeps the stored one) and the status subresource changes nothing but {@code status}. A create, an update and
+ * a patch's result are first defaulted ({@link Defaults}), as kube-apiserver defaults every object it decodes.
+ * Stateless.
  */
 final class KindStrategy {
 
@@ -23,8 +26,9 @@ final class KindStrategy {
         this.json = json;
     }
 
-    /** The object as it is stored on create: without a status, a Pod {@code Pending}. */
+    /** The object as it is stored on create: defaulted, without a status, a Pod {@code Pending}. */
     <T extends HasMetadata> T prepareForCreate(ResourceKind kind, T object) {
+        Defaults.apply(object);
         if (!WITH_STATUS.contains(kind)) {
             return object;
         }
@@ -40,8 +44,9 @@ final class KindStrategy {
         return typed(kind, tree);
     }
 
-    /** An update of the main resource: the stored status stays. */
+    /** An update of the main resource (a PUT's body or a patch's result): defaulted, the stored status stays. */
     <T extends HasMetadata> T prepareForUpdate(ResourceKind kind, T next, HasMetadata current) {
+        Defaults.apply(next);
         if (!WITH_STATUS.contains(kind)) {
             return next;
         }
