@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.SessionAffinityConfig;
+import java.util.Set;
 
 /**
  * core/v1's Service and Secret defaults ({@code SetDefaults_Service}, {@code SetDefaults_Secret}). What upstream's
@@ -62,7 +63,7 @@ public final class ServiceDefaults {
         if (externallyAccessible(spec) && empty(spec.getExternalTrafficPolicy())) {
             spec.setExternalTrafficPolicy("Cluster");
         }
-        if (spec.getInternalTrafficPolicy() == null && java.util.Set.of("ClusterIP", "NodePort", "LoadBalancer").contains(spec.getType())) {
+        if (spec.getInternalTrafficPolicy() == null && Set.of("ClusterIP", "NodePort", "LoadBalancer").contains(spec.getType())) {
             spec.setInternalTrafficPolicy("Cluster");
         }
         if ("LoadBalancer".equals(spec.getType()) && spec.getAllocateLoadBalancerNodePorts() == null) {
