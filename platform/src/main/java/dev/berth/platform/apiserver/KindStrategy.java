@@ -2,6 +2,7 @@ package dev.berth.platform.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.platform.apiserver.defaults.Defaults;
 import dev.berth.platform.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -10,7 +11,9 @@ import java.util.Set;
 /**
  * What differs per kind when the API writes an object, as each kind's {@code strategy.go} in kube-apiserver: for
  * kinds with a {@code status} subresource the main resource ignores {@code status} (a create starts without one, an
- * update keeps the stored one) and the status subresource changes nothing but {@code status}. Stateless.
+ * update keeps the stored one) and the status subresource changes nothing but {@code status}. A create, an update and
+ * a patch's result are first defaulted ({@link Defaults}), as kube-apiserver defaults every object it decodes.
+ * Stateless.
  */
 final class KindStrategy {
 
@@ -25,13 +28,14 @@ final class KindStrategy {
     }
 
     /**
-     * The object as it is stored on create: without a status, a Pod {@code Pending} and with the service account
+     * The object as it is stored on create: defaulted, without a status, a Pod {@code Pending} and with the service account
      * {@code default} when it names none (upstream's ServiceAccount admission plugin; the deprecated
      * {@code serviceAccount} follows, as the v1 conversion fills it). That the account exists is not checked: every
      * namespace gets its {@code default} from the serviceaccount controller, and the core authenticates pods by nothing
      * the account holds.
      */
     <T extends HasMetadata> T prepareForCreate(ResourceKind kind, T object) {
+        Defaults.apply(object);
         if (!WITH_STATUS.contains(kind)) {
             return object;
         }
@@ -60,8 +64,9 @@ final class KindStrategy {
     /** {@code serviceaccount.DefaultServiceAccountName}. */
     static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
-    /** An update of the main resource: the stored status stays. */
+    /** An update of the main resource (a PUT's body or a patch's result): defaulted, the stored status stays. */
     <T extends HasMetadata> T prepareForUpdate(ResourceKind kind, T next, HasMetadata current) {
+        Defaults.apply(next);
         if (!WITH_STATUS.contains(kind)) {
             return next;
         }
