@@ -55,6 +55,9 @@ final class WatchStreams {
 
         void end();
 
+        /** The watch is established: the client sees its answer begin even before the first event. */
+        default void started() {}
+
         static Sink of(HttpServerResponse response) {
             response.setChunked(true).setWriteQueueMaxSize(MAX_QUEUED_BYTES).putHeader("Content-Type", "application/json").setStatusCode(200);
             return new Sink() {
@@ -66,6 +69,13 @@ final class WatchStreams {
                 @Override
                 public boolean writeQueueFull() {
                     return response.writeQueueFull();
+                }
+
+                @Override
+                public void started() {
+                    if (!response.headWritten() && !response.closed()) {
+                        response.writeHead(); // as kube-apiserver flushes its 200 at once: clients wait for it before reading events
+                    }
                 }
 
                 @Override
@@ -149,6 +159,7 @@ final class WatchStreams {
                 start = from;
             }
             stream.registration = cache.watch(start, filter, e -> stream.send(e.type().name(), e.object(), e.json()));
+            stream.started();
         } catch (ApiException e) {
             if (e.code() == 410) {
                 stream.send("ERROR", e.status(), null); // as kube-apiserver: the watch opens, then says why it ends
@@ -217,6 +228,12 @@ final class WatchStreams {
             }
             first = false;
             sink.write("{\"type\":\"" + type + "\",\"object\":" + body + "}");
+        }
+
+        synchronized void started() {
+            if (!closed.get()) {
+                sink.started();
+            }
         }
 
         void bookmark(long version) {
