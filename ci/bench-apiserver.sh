@@ -83,24 +83,23 @@ list_median() {
   printf 'list %s pods as %s: median %s (%s requests in %ss, wrk -t1 -c1)\n' "$PODS" "$label" "$median" "$requests" "$SECONDS_EACH"
 }
 
-{
-  if [[ " $PARTS " == *" list "* || " $PARTS " == *" watch "* ]]; then
-    say "core 1: $PODS pods for list, then $WATCHERS watches at $RATE changes/s"
-    start_core list
-    client seed-list "$PODS"
-    if [[ " $PARTS " == *" list "* ]]; then
-      list_median "application/json" json
-      list_median "application/json;as=Table;g=meta.k8s.io;v=v1" table
-    fi
-    if [[ " $PARTS " == *" watch "* ]]; then
-      client watch "$WATCHERS" "$RATE" "$SECONDS_EACH"
-    fi
-    stop_core
+exec > >(tee "$OUT/result.txt") # not a pipeline: the core's pid must stay in this shell for the EXIT trap
+if [[ " $PARTS " == *" list "* || " $PARTS " == *" watch "* ]]; then
+  say "core 1: $PODS pods for list, then $WATCHERS watches at $RATE changes/s"
+  start_core list
+  client seed-list "$PODS"
+  if [[ " $PARTS " == *" list "* ]]; then
+    list_median "application/json" json
+    list_median "application/json;as=Table;g=meta.k8s.io;v=v1" table
   fi
-  if [[ " $PARTS " == *" bind "* ]]; then
-    say "core 2: $NODES nodes, $BIND_PODS pods to bind"
-    start_core bind
-    client bind "$NODES" "$BIND_PODS" 16
-    stop_core
+  if [[ " $PARTS " == *" watch "* ]]; then
+    client watch "$WATCHERS" "$RATE" "$SECONDS_EACH"
   fi
-} | tee "$OUT/result.txt"
+  stop_core
+fi
+if [[ " $PARTS " == *" bind "* ]]; then
+  say "core 2: $NODES nodes, $BIND_PODS pods to bind"
+  start_core bind
+  client bind "$NODES" "$BIND_PODS" 16
+  stop_core
+fi
