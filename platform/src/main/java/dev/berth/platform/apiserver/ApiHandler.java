@@ -123,7 +123,7 @@ final class ApiHandler implements Handler<RoutingContext> {
         ctx.request().toWebSocket().onSuccess(socket -> vertx.executeBlocking(() -> {
             WatchStreams.Sink sink = WatchStreams.Sink.of(socket);
             try {
-                watches.watch(sink, caller, info, kind, query, (o, first) -> o);
+                watches.watch(sink, caller, info, kind, query, WatchStreams.Encoding.AS_IS);
             } catch (ApiException e) {
                 sink.write("{\"type\":\"ERROR\",\"object\":" + json.asJson(e.status()) + "}");
                 sink.end();
@@ -319,12 +319,13 @@ final class ApiHandler implements Handler<RoutingContext> {
                 .orElseThrow(ApiException::unauthorized));
     }
 
+    /**
+     * A list, encoded from the JSON the store keeps for each object (no copy, no second encoding): the list's own
+     * fields, then the items as stored.
+     */
     private void list(RoutingContext ctx, RequestInfo info, ResourceKind kind, MultiMap query) {
-        list(ctx, kind, storage.list(kind, info.namespace(), query.get("labelSelector"),
-                FieldSelector.parse(kind, query.get("fieldSelector")), limit(query), query.get("continue")), query);
-    }
-
-    private void list(RoutingContext ctx, ResourceKind kind, ResourceStorage.Page page, MultiMap query) {
+        ResourceStorage.StoredPage page = storage.listStored(kind, info.namespace(), query.get("labelSelector"),
+                FieldSelector.parse(kind, query.get("fieldSelector")), limit(query), query.get("continue"));
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("kind", kind.kind() + "List");
         list.put("apiVersion", kind.apiVersion());
@@ -336,11 +337,40 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
         list.put("metadata", meta);
         if (wantsTable(ctx)) {
+            List<HasMetadata> items = page.items().stream().map(ObjectStore.Stored::object).toList(); // read only: the printer changes nothing
+            send(ctx, 200, tables.table(kind, items, includeObject(query), Long.toString(page.resourceVersion()), page.continueToken()));
+            return;
+        }
+        String head = json.asJson(list);
+        int size = head.length() + 16;
+        for (ObjectStore.Stored o : page.items()) {
+            size += o.json().length() + 1;
+        }
+        StringBuilder body = new StringBuilder(size).append(head, 0, head.length() - 1).append(",\"items\":[");
+        for (int i = 0; i < page.items().size(); i++) {
+            body.append(i == 0 ? "" : ",").append(page.items().get(i).json());
+        }
+        body.append("]}");
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    /** A list of objects converted for the kind served (events.k8s.io's Events): encoded object by object. */
+    private void list(RoutingContext ctx, ResourceKind kind, ResourceStorage.Page page, MultiMap query) {
+        if (wantsTable(ctx)) {
             send(ctx, 200, tables.table(kind, page.items(), includeObject(query), Long.toString(page.resourceVersion()), page.continueToken()));
             return;
         }
-        List<Object> items = new ArrayList<>(page.items());
-        list.put("items", items);
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("kind", kind.kind() + "List");
+        list.put("apiVersion", kind.apiVersion());
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("resourceVersion", Long.toString(page.resourceVersion()));
+        if (page.continueToken() != null) {
+            meta.put("continue", page.continueToken());
+            meta.put("remainingItemCount", page.remainingItemCount());
+        }
+        list.put("metadata", meta);
+        list.put("items", new ArrayList<Object>(page.items()));
         send(ctx, 200, list);
     }
 
@@ -549,7 +579,7 @@ final class ApiHandler implements Handler<RoutingContext> {
     /** How watch events carry objects: as they are, or as one-row Tables (column definitions in the first only). */
     private WatchStreams.Encoding encoding(RoutingContext ctx, ResourceKind kind, MultiMap query) {
         if (!wantsTable(ctx)) {
-            return (o, first) -> o;
+            return WatchStreams.Encoding.AS_IS;
         }
         IncludeObject include = includeObject(query);
         return (o, first) -> {

@@ -30,10 +30,13 @@ public final class FieldSelector {
 
     private final ResourceKind kind;
     private final List<Term> terms;
+    /** The kind's field getters, built once per selector (not per object matched); empty when there are no terms. */
+    private final Map<String, Function<HasMetadata, String>> getters;
 
     private FieldSelector(ResourceKind kind, List<Term> terms) {
         this.kind = kind;
         this.terms = terms;
+        this.getters = terms.isEmpty() ? Map.of() : fields(kind);
     }
 
     public static FieldSelector everything(ResourceKind kind) {
@@ -64,9 +67,8 @@ public final class FieldSelector {
     }
 
     public boolean matches(HasMetadata object) {
-        Map<String, Function<HasMetadata, String>> fields = fields(kind);
         for (Term t : terms) {
-            String actual = Objects.toString(fields.get(t.field()).apply(object), "");
+            String actual = Objects.toString(getters.get(t.field()).apply(object), "");
             if (actual.equals(t.value()) != t.equal()) {
                 return false;
             }

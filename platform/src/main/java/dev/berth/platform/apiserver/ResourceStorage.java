@@ -67,6 +67,9 @@ public final class ResourceStorage {
     /** One page of a list; {@code continueToken} null on the last. */
     public record Page(List<HasMetadata> items, long resourceVersion, String continueToken, Long remainingItemCount) {}
 
+    /** One page of a list as the store holds it: shared objects with their JSON, never to be changed (see {@link ObjectStore.Stored}). */
+    record StoredPage(List<ObjectStore.Stored> items, long resourceVersion, String continueToken, Long remainingItemCount) {}
+
     public HasMetadata get(ResourceKind kind, String namespace, String name) {
         return store.<HasMetadata>get(key(kind, namespace, name)).orElseThrow(() -> ApiException.notFound(ApiResources.resource(kind), name));
     }
@@ -77,22 +80,32 @@ public final class ResourceStorage {
      * @param after     the continue token of the previous page, or null
      */
     public Page list(ResourceKind kind, String namespace, String labelSelector, FieldSelector fields, long limit, String after) {
+        StoredPage page = listStored(kind, namespace, labelSelector, fields, limit, after);
+        List<HasMetadata> items = new ArrayList<>(page.items().size());
+        for (ObjectStore.Stored o : page.items()) {
+            items.add(store.copy(o));
+        }
+        return new Page(items, page.resourceVersion(), page.continueToken(), page.remainingItemCount());
+    }
+
+    /** {@link #list} without copies, for encoding the answer: the items must not be changed. */
+    StoredPage listStored(ResourceKind kind, String namespace, String labelSelector, FieldSelector fields, long limit, String after) {
         LabelSelector labels = labels(labelSelector);
         ContinueToken start = after == null || after.isEmpty() ? null : ContinueToken.decode(after);
         long version = start != null ? start.resourceVersion() : store.revision(); // read before the objects: never newer than them
-        List<HasMetadata> all = store.list(kind, namespace.isEmpty() ? null : namespace, labels);
-        List<HasMetadata> matching = new ArrayList<>();
-        for (HasMetadata o : all) {
-            if (fields.matches(o) && (start == null || start.isBefore(o))) {
+        List<ObjectStore.Stored> all = store.listStored(kind, namespace.isEmpty() ? null : namespace, labels);
+        List<ObjectStore.Stored> matching = new ArrayList<>();
+        for (ObjectStore.Stored o : all) {
+            if (fields.matches(o.object()) && (start == null || start.isBefore(o.object()))) {
                 matching.add(o);
             }
         }
         if (limit <= 0 || matching.size() <= limit) {
-            return new Page(matching, version, null, null);
+            return new StoredPage(matching, version, null, null);
         }
-        List<HasMetadata> page = matching.subList(0, (int) limit);
-        HasMetadata last = page.get(page.size() - 1);
-        return new Page(List.copyOf(page), version, ContinueToken.after(version, last).encode(), (long) (matching.size() - limit));
+        List<ObjectStore.Stored> page = matching.subList(0, (int) limit);
+        HasMetadata last = page.get(page.size() - 1).object();
+        return new StoredPage(List.copyOf(page), version, ContinueToken.after(version, last).encode(), (long) (matching.size() - limit));
     }
 
     /** @param manager the field manager recording the write, or null to record nothing */

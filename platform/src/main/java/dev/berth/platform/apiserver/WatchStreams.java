@@ -55,6 +55,9 @@ final class WatchStreams {
 
         void end();
 
+        /** The watch is established: the client sees its answer begin even before the first event. */
+        default void started() {}
+
         static Sink of(HttpServerResponse response) {
             response.setChunked(true).setWriteQueueMaxSize(MAX_QUEUED_BYTES).putHeader("Content-Type", "application/json").setStatusCode(200);
             return new Sink() {
@@ -66,6 +69,13 @@ final class WatchStreams {
                 @Override
                 public boolean writeQueueFull() {
                     return response.writeQueueFull();
+                }
+
+                @Override
+                public void started() {
+                    if (!response.headWritten() && !response.closed()) {
+                        response.writeHead(); // as kube-apiserver flushes its 200 at once: clients wait for it before reading events
+                    }
                 }
 
                 @Override
@@ -113,6 +123,9 @@ final class WatchStreams {
     /** What a watch event carries for an object: the object, or a one-row Table of it. */
     @FunctionalInterface
     interface Encoding {
+        /** The object as it is: an event then carries the JSON the store already encoded. */
+        Encoding AS_IS = (o, first) -> o;
+
         Object encode(HasMetadata object, boolean first);
     }
 
@@ -139,16 +152,17 @@ final class WatchStreams {
             if (from == null) {
                 ResourceStorage.Page existing = storage.list(kind, namespace, query.get("labelSelector"), fields, 0, null);
                 for (HasMetadata o : existing.items()) {
-                    stream.send("ADDED", o);
+                    stream.send("ADDED", o, null);
                 }
                 start = existing.resourceVersion();
             } else {
                 start = from;
             }
-            stream.registration = cache.watch(start, filter, e -> stream.send(e.type().name(), e.object()));
+            stream.registration = cache.watch(start, filter, e -> stream.send(e.type().name(), e.object(), e.json()));
+            stream.started();
         } catch (ApiException e) {
             if (e.code() == 410) {
-                stream.send("ERROR", e.status()); // as kube-apiserver: the watch opens, then says why it ends
+                stream.send("ERROR", e.status(), null); // as kube-apiserver: the watch opens, then says why it ends
             }
             stream.close();
             if (e.code() == 410) {
@@ -197,7 +211,8 @@ final class WatchStreams {
             this.kind = kind;
         }
 
-        synchronized void send(String type, Object object) {
+        /** @param encoded {@code object}'s JSON when already known (a store event's), else null */
+        synchronized void send(String type, Object object, String encoded) {
             if (closed.get()) {
                 return;
             }
@@ -205,14 +220,25 @@ final class WatchStreams {
                 close(); // too slow: the client re-watches from the last version it saw
                 return;
             }
-            Object encoded = object instanceof HasMetadata o && !type.equals("BOOKMARK") ? encoding.encode(o, first) : object;
+            String body;
+            if (encoded != null && encoding == Encoding.AS_IS) {
+                body = encoded; // one encoding per change, whatever the number of watchers
+            } else {
+                body = json.asJson(object instanceof HasMetadata o && !type.equals("BOOKMARK") ? encoding.encode(o, first) : object);
+            }
             first = false;
-            sink.write("{\"type\":\"" + type + "\",\"object\":" + json.asJson(encoded) + "}");
+            sink.write("{\"type\":\"" + type + "\",\"object\":" + body + "}");
+        }
+
+        synchronized void started() {
+            if (!closed.get()) {
+                sink.started();
+            }
         }
 
         void bookmark(long version) {
             send("BOOKMARK", java.util.Map.of("kind", kind.kind(), "apiVersion", kind.apiVersion(),
-                    "metadata", java.util.Map.of("resourceVersion", Long.toString(version))));
+                    "metadata", java.util.Map.of("resourceVersion", Long.toString(version))), null);
         }
 
         void close() {

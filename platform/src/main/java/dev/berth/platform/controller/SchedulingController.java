@@ -11,7 +11,6 @@ import dev.berth.platform.store.EventRecorder;
 import dev.berth.platform.store.ObjectStore;
 import dev.berth.platform.store.StoreException;
 import dev.berth.platform.store.WatchEvent;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -30,8 +29,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The scheduling loop around the pure {@link Scheduler}: takes pending pods one at a time, builds a snapshot of
- * the nodes and the pods bound to them, and applies the decision — binding the pod (spec.nodeName, condition
+ * The scheduling loop around the pure {@link Scheduler}: takes pending pods one at a time, places each on the
+ * snapshot of the nodes and the pods bound to them that {@link ObservedCluster} keeps current, and applies the decision — binding the pod (spec.nodeName, condition
  * PodScheduled) or leaving it Pending with the scheduler's reasons in its condition and a FailedScheduling event.
  * Unschedulable pods are retried whenever the cluster changes (a node, or a pod going away) and every 10 s.
  */
@@ -47,12 +46,14 @@ public final class SchedulingController implements Reconciler {
     private final Timer latency;
     private final Counter scheduled;
     private final Counter failed;
+    private final ObservedCluster cluster;
 
     public SchedulingController(ObjectStore store, Scheduler scheduler, EventRecorder events, Clock clock, MeterRegistry metrics) {
         this.store = store;
         this.scheduler = scheduler;
         this.events = events;
         this.clock = clock;
+        this.cluster = new ObservedCluster(store);
         this.latency = Timer.builder("berth.scheduler.placement.duration").description("Time to decide one placement")
                 .publishPercentileHistogram().register(metrics);
         this.scheduled = Counter.builder("berth.scheduler.placements").description("Placement attempts by result").tag("result", "scheduled").register(metrics);
@@ -60,8 +61,12 @@ public final class SchedulingController implements Reconciler {
         metrics.gauge("berth.scheduler.pending.pods", unschedulable, Set::size);
     }
 
-    /** Which keys a store change makes worth (re)scheduling. */
+    /**
+     * Which keys a store change makes worth (re)scheduling; every change must pass here, in order (the scheduling
+     * loop's picture of the cluster follows them).
+     */
     public List<ObjectKey> interestedIn(WatchEvent e) {
+        cluster.observe(e);
         List<ObjectKey> keys = new ArrayList<>();
         if (e.key().kind() == ResourceKind.POD) {
             Pod p = (Pod) e.object();
@@ -86,9 +91,7 @@ public final class SchedulingController implements Reconciler {
             return ReconcileResult.noChange();
         }
         Pod pod = found.get();
-        List<Node> nodes = store.list(ResourceKind.NODE, null, null);
-        List<Pod> pods = store.list(ResourceKind.POD, null, null);
-        ClusterSnapshot snapshot = ClusterSnapshot.fromKubernetes(nodes, pods.stream().filter(p -> !PodStatuses.isTerminating(p) || PodStatuses.isScheduled(p)).toList());
+        ClusterSnapshot snapshot = cluster.current();
         long started = System.nanoTime();
         PlacementDecision decision = scheduler.schedule(snapshot, PodInfo.of(pod));
         latency.record(Duration.ofNanos(System.nanoTime() - started));
@@ -107,8 +110,9 @@ public final class SchedulingController implements Reconciler {
     }
 
     private ReconcileResult bind(ObjectKey key, Pod pod, String node) {
+        Pod bound;
         try {
-            store.<Pod>mutate(key, p -> {
+            bound = store.<Pod>mutate(key, p -> {
                 if (p.getSpec().getNodeName() == null && p.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
                     p.getSpec().setNodeName(node);
                     condition(p, true, null, null);
@@ -117,6 +121,9 @@ public final class SchedulingController implements Reconciler {
             });
         } catch (StoreException gone) {
             return ReconcileResult.noChange();
+        }
+        if (node.equals(bound.getSpec().getNodeName()) && bound.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+            cluster.assumed(PodInfo.of(bound), node); // the next pod is placed knowing this one, before the bind is observed
         }
         unschedulable.remove(key);
         scheduled.increment();

@@ -1,7 +1,6 @@
 package dev.berth.platform.model;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,9 +13,6 @@ import java.util.Optional;
 public record ObjectKey(ResourceKind kind, String namespace, String name) implements Comparable<ObjectKey> {
 
     public static final String DEFAULT_NAMESPACE = "default";
-
-    private static final Comparator<ObjectKey> ORDER = Comparator.comparing(ObjectKey::kind)
-            .thenComparing(ObjectKey::namespace).thenComparing(ObjectKey::name);
 
     public ObjectKey {
         Objects.requireNonNull(kind, "kind");
@@ -43,9 +39,14 @@ public record ObjectKey(ResourceKind kind, String namespace, String name) implem
         return new ObjectKey(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
     }
 
+    /** Kind, then namespace, then name: field by field, without a comparator chain (the store's index compares keys on every read). */
     @Override
     public int compareTo(ObjectKey o) {
-        return ORDER.compare(this, o);
+        int c = kind.compareTo(o.kind);
+        if (c == 0) {
+            c = namespace.compareTo(o.namespace);
+        }
+        return c != 0 ? c : name.compareTo(o.name);
     }
 
     /** {@code deployments/default/order-service}, {@code nodes/node-1}. */

@@ -30,7 +30,9 @@ import org.jboss.logging.Logger;
  * ({@code NodeLost}), so its controller replaces it elsewhere; a deleted pod is stopped gracefully and then
  * removed from the store. On start it adopts the processes a crashed core left running; on close it stops
  * every replica, so none outlives the core. Every {@code berth.runtime.log-monitor-interval} it rotates the replicas'
- * logs ({@link LogRotation}).
+ * logs ({@link LogRotation}). Pods bound to a Node registered through the API (not one of the configured virtual nodes) are
+ * not this kubelet's: they are neither started nor, when deleted, finished — as upstream's pods on a node whose
+ * kubelet is absent.
  */
 public final class Kubelet implements AutoCloseable {
 
@@ -120,7 +122,11 @@ public final class Kubelet implements AutoCloseable {
         if (!PodStatuses.isScheduled(pod)) {
             return ReconcileResult.noChange();
         }
-        if (!nodeReady(pod.getSpec().getNodeName())) {
+        Optional<Node> node = deps.store().get(new ObjectKey(ResourceKind.NODE, null, pod.getSpec().getNodeName()));
+        if (worker == null && node.isPresent() && !isVirtual(node.get())) {
+            return ReconcileResult.noChange(); // a Node registered through the API has its own kubelet (or none), not this one
+        }
+        if (!nodeReady(node)) {
             if (worker != null) {
                 workers.remove(key);
                 deps.workers().submit(worker::killNow);
@@ -161,8 +167,14 @@ public final class Kubelet implements AutoCloseable {
         return ReconcileResult.noChange();
     }
 
-    private boolean nodeReady(String name) {
-        return deps.store().<Node>get(new ObjectKey(ResourceKind.NODE, null, name))
+    /** One of the configured nodes this kubelet runs (see {@link VirtualNodes}). */
+    static boolean isVirtual(Node node) {
+        var labels = node.getMetadata().getLabels();
+        return labels != null && "true".equals(labels.get(VirtualNodes.VIRTUAL_LABEL));
+    }
+
+    private static boolean nodeReady(Optional<Node> node) {
+        return node
                 .map(n -> n.getStatus() != null && n.getStatus().getConditions() != null && n.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
                 .orElse(false);

@@ -25,6 +25,9 @@ import java.util.Optional;
  */
 public final class VirtualNodes {
 
+    /** Marks the nodes this core's kubelet runs; other Node objects (registered through the API) it leaves alone. */
+    public static final String VIRTUAL_LABEL = "node.berth.dev/virtual";
+
     private VirtualNodes() {}
 
     public static void register(ObjectStore store, List<CoreConfig.NodeSpec> specs, CoreConfig.NodeDefaults defaults, Clock clock) {
@@ -60,7 +63,7 @@ public final class VirtualNodes {
         labels.put("kubernetes.io/hostname", spec.name());
         labels.put("topology.kubernetes.io/zone", spec.zone());
         labels.put("kubernetes.io/os", "linux");
-        labels.put("node.berth.dev/virtual", "true");
+        labels.put(VIRTUAL_LABEL, "true");
         Map<String, Quantity> capacity = Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory),
                 "pods", new Quantity(Integer.toString(spec.maxPods())));
         return new NodeBuilder()

@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.EnumMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,7 +48,8 @@ public final class ObjectStore implements AutoCloseable {
     private final KubernetesSerialization json;
     private final Clock clock;
     private final int maxEvents;
-    private final Map<ObjectKey, HasMetadata> objects = new ConcurrentHashMap<>();
+    /** Per kind, sorted by key as lists answer; each object with the JSON it was written as. */
+    private final Map<ResourceKind, ConcurrentSkipListMap<ObjectKey, Stored>> objects = new EnumMap<>(ResourceKind.class);
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Deque<ObjectKey> events = new ArrayDeque<>();
     private final List<Subscription> watchers = new CopyOnWriteArrayList<>();
@@ -57,6 +59,9 @@ public final class ObjectStore implements AutoCloseable {
     private volatile boolean closed;
 
     public ObjectStore(Path dir, KubernetesSerialization json, Clock clock, int maxEvents) {
+        for (ResourceKind kind : ResourceKind.values()) {
+            objects.put(kind, new ConcurrentSkipListMap<>());
+        }
         this.files = new ObjectFiles(dir);
         this.json = json;
         this.clock = clock;
@@ -82,14 +87,14 @@ public final class ObjectStore implements AutoCloseable {
         long newest = 0;
         for (HasMetadata o : loaded) {
             ObjectKey key = ObjectKey.of(o);
-            objects.put(key, o);
+            put(key, new Stored(o, json.asJson(o)));
             newest = Math.max(newest, rv(o));
             if (key.kind() == ResourceKind.EVENT) {
                 events.addLast(key);
             }
         }
         ResourceVersions versions = new ResourceVersions(files, newest);
-        LOG.infof("store loaded %d objects (resourceVersion %d)", objects.size(), versions.current());
+        LOG.infof("store loaded %d objects (resourceVersion %d)", loaded.size(), versions.current());
         return versions;
     }
 
@@ -117,10 +122,48 @@ public final class ObjectStore implements AutoCloseable {
         return versions.current();
     }
 
-    @SuppressWarnings("unchecked")
     public <T extends HasMetadata> Optional<T> get(ObjectKey key) {
-        HasMetadata o = objects.get(key);
-        return o == null ? Optional.empty() : Optional.of((T) json.clone(o));
+        Stored o = stored(key);
+        return o == null ? Optional.empty() : Optional.of(copy(o));
+    }
+
+    /**
+     * A stored object as written, shared with the store and every other reader: for encoding answers without a copy.
+     * {@code object} must never be changed; {@code json} is exactly what {@code json.asJson(object)} gives.
+     */
+    public record Stored(HasMetadata object, String json) {}
+
+    /** A private copy of a stored object (parsed from its JSON: cheaper than a clone). */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> T copy(Stored stored) {
+        return (T) json.unmarshal(stored.json(), stored.object().getClass());
+    }
+
+    private Stored stored(ObjectKey key) {
+        return objects.get(key.kind()).get(key);
+    }
+
+    private void put(ObjectKey key, Stored stored) {
+        objects.get(key.kind()).put(key, stored);
+    }
+
+    private Stored remove(ObjectKey key) {
+        return objects.get(key.kind()).remove(key);
+    }
+
+    /**
+     * Like {@link #list} but the stored objects themselves, not copies (see {@link Stored}): callers must not change
+     * them. Sorted by namespace and name.
+     */
+    public List<Stored> listStored(ResourceKind kind, String namespace, LabelSelector selector) {
+        List<Stored> result = new ArrayList<>();
+        for (var e : objects.get(kind).entrySet()) {
+            if ((namespace == null || !kind.namespaced() || e.getKey().namespace().equals(namespace))
+                    && Labels.matches(selector, e.getValue().object().getMetadata().getLabels())) {
+                result.add(e.getValue());
+            }
+        }
+        return result;
     }
 
     /**
@@ -129,14 +172,11 @@ public final class ObjectStore implements AutoCloseable {
      * @param namespace null for all namespaces
      * @param selector  null for all labels
      */
-    @SuppressWarnings("unchecked")
     public <T extends HasMetadata> List<T> list(ResourceKind kind, String namespace, LabelSelector selector) {
         List<T> result = new ArrayList<>();
-        objects.entrySet().stream()
-                .filter(e -> e.getKey().kind() == kind && (namespace == null || !kind.namespaced() || e.getKey().namespace().equals(namespace)))
-                .filter(e -> Labels.matches(selector, e.getValue().getMetadata().getLabels()))
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> result.add((T) json.clone(e.getValue())));
+        for (Stored o : listStored(kind, namespace, selector)) {
+            result.add(copy(o));
+        }
         return result;
     }
 
@@ -152,7 +192,7 @@ public final class ObjectStore implements AutoCloseable {
             T copy = json.clone(object);
             ObjectKey key = ObjectKey.of(copy);
             files.pathOf(key); // refused (INVALID) before anything changes, e.g. an old Event evicted
-            if (objects.containsKey(key)) {
+            if (stored(key) != null) {
                 throw new StoreException(StoreException.Reason.ALREADY_EXISTS, key, key + " already exists");
             }
             var meta = copy.getMetadata();
@@ -182,14 +222,14 @@ public final class ObjectStore implements AutoCloseable {
         writeLock.lock();
         try {
             ObjectKey key = ObjectKey.of(object);
-            HasMetadata current = objects.get(key);
+            Stored current = stored(key);
             if (current == null) {
                 throw StoreException.notFound(key);
             }
             String expected = object.getMetadata().getResourceVersion();
-            if (expected != null && !expected.equals(current.getMetadata().getResourceVersion())) {
+            if (expected != null && !expected.equals(current.object().getMetadata().getResourceVersion())) {
                 throw new StoreException(StoreException.Reason.CONFLICT, key, "the object has been modified: " + key + " is at resourceVersion "
-                        + current.getMetadata().getResourceVersion() + ", the update was based on " + expected);
+                        + current.object().getMetadata().getResourceVersion() + ", the update was based on " + expected);
             }
             T next = json.clone(object);
             return replace(key, current, next);
@@ -210,11 +250,11 @@ public final class ObjectStore implements AutoCloseable {
     public <T extends HasMetadata> T mutate(ObjectKey key, UnaryOperator<T> change) {
         writeLock.lock();
         try {
-            HasMetadata current = objects.get(key);
+            Stored current = stored(key);
             if (current == null) {
                 throw StoreException.notFound(key);
             }
-            T next = change.apply((T) json.clone(current));
+            T next = change.apply((T) copy(current));
             return replace(key, current, next);
         } finally {
             writeLock.unlock();
@@ -226,13 +266,13 @@ public final class ObjectStore implements AutoCloseable {
      * the store owns (uid, creation time, resourceVersion, generation) are not compared. For dry runs.
      */
     public boolean wouldChange(ObjectKey key, HasMetadata next) {
-        HasMetadata current = objects.get(key);
+        Stored current = stored(key);
         if (current == null) {
             return true;
         }
         HasMetadata candidate = json.clone(next);
-        keepStoreFields(candidate, current);
-        return !Objects.equals(candidate, current);
+        keepStoreFields(candidate, current.object());
+        return !Objects.equals(candidate, current.object());
     }
 
     /** The metadata only the store writes: {@code next} gets {@code current}'s. */
@@ -246,14 +286,13 @@ public final class ObjectStore implements AutoCloseable {
         meta.setGeneration(was.getGeneration());
     }
 
-    private <T extends HasMetadata> T replace(ObjectKey key, HasMetadata current, T next) {
+    private <T extends HasMetadata> T replace(ObjectKey key, Stored stored, T next) {
+        HasMetadata current = stored.object();
         keepStoreFields(next, current);
         var meta = next.getMetadata();
         var was = current.getMetadata();
         if (Objects.equals(next, current)) {
-            @SuppressWarnings("unchecked")
-            T unchanged = (T) json.clone(current);
-            return unchanged;
+            return copy(stored);
         }
         if (!Objects.equals(section(next, "spec"), section(current, "spec"))) {
             meta.setGeneration((was.getGeneration() == null ? 0 : was.getGeneration()) + 1);
@@ -275,20 +314,21 @@ public final class ObjectStore implements AutoCloseable {
         writeLock.lock();
         try {
             files.pathOf(key); // a key that cannot be a file is refused (INVALID), not reported absent
-            HasMetadata removed = objects.get(key);
+            Stored removed = stored(key);
             if (removed == null) {
                 return Optional.empty();
             }
             long rv = versions.next(); // reserved first: a failure to reserve deletes nothing
             files.delete(key);
-            objects.remove(key);
-            HasMetadata copy = json.clone(removed);
+            remove(key);
+            HasMetadata copy = copy(removed);
             copy.getMetadata().setResourceVersion(Long.toString(rv));
-            pending.add(new WatchEvent(WatchEvent.Type.DELETED, key, copy, rv));
+            String encoded = json.asJson(copy);
+            pending.add(new WatchEvent(WatchEvent.Type.DELETED, key, copy, rv, encoded));
             if (key.kind() == ResourceKind.EVENT) {
                 events.remove(key);
             }
-            return Optional.of(json.clone(copy));
+            return Optional.of(copy(new Stored(copy, encoded)));
         } finally {
             writeLock.unlock();
         }
@@ -297,16 +337,17 @@ public final class ObjectStore implements AutoCloseable {
     private <T extends HasMetadata> T commit(ObjectKey key, T object, WatchEvent.Type type) {
         long rv = versions.next(); // a failed write below burns the version: gaps are harmless, reuse is not
         object.getMetadata().setResourceVersion(Long.toString(rv));
-        files.write(key, json.asJson(object)); // durable before it is visible or acknowledged
-        objects.put(key, object);
-        pending.add(new WatchEvent(type, key, json.clone(object), rv));
-        return json.clone(object);
+        Stored stored = new Stored(object, json.asJson(object)); // one encoding for the file, the watchers and list answers
+        files.write(key, stored.json()); // durable before it is visible or acknowledged
+        put(key, stored);
+        pending.add(new WatchEvent(type, key, copy(stored), rv, stored.json()));
+        return copy(stored);
     }
 
     private void evictOldEvents() {
         while (events.size() >= maxEvents) {
             ObjectKey oldest = events.pollFirst();
-            if (objects.remove(oldest) != null) {
+            if (remove(oldest) != null) {
                 files.delete(oldest);
             }
         }

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Benchmarks the core's Kubernetes API (issue targets: list 10,000 pods ≤ 200 ms as JSON and as a Table; 100 watches
+# while 1,000 objects/s change, none lost, delivery lag p99 ≤ 100 ms; pods created through the API bound by the core's
+# scheduler on 5,000 nodes and seen bound by a watcher ≥ 2,000 pods/s). Starts the packaged core
+# (platform/target/quarkus-app) in a temporary state dir on free ports, plain HTTP on loopback, bearer token; the
+# seeding and the watch and bind clients are platform/src/test/java/dev/berth/platform/apiserver/bench/ApiServerBenchmark.java.
+#
+#   list : a core holding BENCH_PODS (10,000) Pods bound to a Node registered through the API (no kubelet runs them:
+#          nothing moves); wrk, 1 thread, 1 connection, BENCH_SECONDS each: the median of wrk's latency distribution is
+#          the server time of one list on loopback (request sent → last byte read), JSON then Table.
+#   watch: the same core; BENCH_WATCHERS (100) watches of ConfigMaps while 32 writers PATCH ConfigMaps at BENCH_RATE (1,000)/s
+#          for BENCH_SECONDS; lag = request sent → event line read by a watcher (the write's own latency included).
+#   bind : a fresh core; the 3 virtual nodes cordoned, BENCH_NODES (5,000) Nodes registered through the API (Ready, no
+#          kubelet, as upstream's scheduler_perf), BENCH_BIND_PODS (10,000) pending Pods POSTed by 16 clients; first POST
+#          → last pod seen bound by a watcher. The pods never start (no kubelet serves those nodes): what is measured is
+#          the API, the store, the scheduling controller and the watch, not container start-up.
+#
+# The state dir is on tmpfs (/dev/shm) unless BENCH_STATE_ROOT says otherwise: the store fsyncs every write (file and
+# directory), and on this VM's disk that alone is ≈ 260 fsyncs/s — it would measure the disk, not the API. Run once
+# with BENCH_STATE_ROOT=/var/tmp to see the durable figure. BENCH_JFR=1 records each core with JFR into target/bench-apiserver/.
+#
+#   ci/bench-apiserver.sh                       # list, watch, bind
+#   PARTS="list" BENCH_PODS=1000 ci/bench-apiserver.sh
+source "$(dirname "$0")/lib.sh"
+cd "$BERTH_ROOT"
+
+PARTS=${PARTS:-list watch bind}
+PODS=${BENCH_PODS:-10000}
+SECONDS_EACH=${BENCH_SECONDS:-10}
+WATCHERS=${BENCH_WATCHERS:-100}
+RATE=${BENCH_RATE:-1000}
+NODES=${BENCH_NODES:-5000}
+BIND_PODS=${BENCH_BIND_PODS:-10000}
+HEAP=${BENCH_CORE_HEAP:-1g}
+APP=${BENCH_APP:-platform/target/quarkus-app}
+OUT="$BERTH_ROOT/platform/target/bench-apiserver"
+ensure_java
+command -v wrk >/dev/null || apt_install wrk
+mkdir -p "$OUT"
+if [ ! -f "$APP/quarkus-run.jar" ] || [ -n "${BENCH_REBUILD:-}" ]; then
+  say "building the core (./mvnw package -pl platform -am)"
+  ./mvnw -B -q package -DskipTests -DskipITs -pl platform -am
+fi
+say "compiling the benchmark client (platform test classes)"
+./mvnw -B -q ${BENCH_MAVEN_FLAGS:-} test-compile -pl platform
+CP="platform/target/test-classes:$APP/lib/main/*" # the client needs the JDK and Jackson only
+
+work=$(mktemp -d "${BENCH_STATE_ROOT:-/dev/shm}/berth-bench-apiserver.XXXXXX")
+core=""
+stop_core() {
+  [ -z "$core" ] || { kill "$core" 2>/dev/null || true; wait "$core" 2>/dev/null || true; }
+  core=""
+}
+trap 'stop_core; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_core NAME — a core with an empty state dir of its own; sets PORT and TOKEN_FILE.
+start_core() {
+  local name=$1
+  PORT=$(free_port)
+  TOKEN_FILE="$work/$name.token"
+  local jfr=()
+  [ -z "${BENCH_JFR:-}" ] || jfr=("-XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile")
+  BERTH_STREAMS_MAX_WATCHES_PER_USER=$((WATCHERS + 10)) BERTH_STATE_DIR="$work/$name" BERTH_AUTH_ADMIN_TOKEN_FILE="$TOKEN_FILE" QUARKUS_HTTP_PORT=$PORT BERTH_APISERVER_SECURE_PORT=$(free_port) \
+    java "-Xmx$HEAP" "${jfr[@]}" -jar "$APP/quarkus-run.jar" >"$OUT/$name-core.log" 2>&1 &
+  core=$!
+  wait_for_http "http://127.0.0.1:$PORT/q/health/ready" 120 || { tail -30 "$OUT/$name-core.log" >&2; die "the core did not start"; }
+}
+
+client() { java -Xmx1g -Dbench.bind.seconds="${BENCH_BIND_CAP:-300}" -cp "$CP" dev.berth.platform.apiserver.bench.ApiServerBenchmark "http://127.0.0.1:$PORT" "$TOKEN_FILE" "$@"; }
+
+# list_median ACCEPT LABEL — wrk's median latency of GET all pods in namespace bench.
+list_median() {
+  local accept=$1 label=$2 url="http://127.0.0.1:$PORT/api/v1/namespaces/bench/pods"
+  local items
+  items=$(curl -fsS -H "Authorization: Bearer $(cat "$TOKEN_FILE")" -H "Accept: $accept" "$url" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d.get("items", d.get("rows", []))))')
+  [ "$items" = "$PODS" ] || die "$label: expected $PODS items, got $items"
+  wrk -t1 -c1 -d"${SECONDS_EACH}s" --latency -H "Authorization: Bearer $(cat "$TOKEN_FILE")" -H "Accept: $accept" "$url" >"$OUT/wrk-$label.txt"
+  local median requests
+  median=$(awk '$1 == "50%" {print $2}' "$OUT/wrk-$label.txt")
+  requests=$(awk '/requests in/ {print $1}' "$OUT/wrk-$label.txt")
+  printf 'list %s pods as %s: median %s (%s requests in %ss, wrk -t1 -c1)\n' "$PODS" "$label" "$median" "$requests" "$SECONDS_EACH"
+}
+
+exec > >(tee "$OUT/result.txt") # not a pipeline: the core's pid must stay in this shell for the EXIT trap
+if [[ " $PARTS " == *" list "* || " $PARTS " == *" watch "* ]]; then
+  say "core 1: $PODS pods for list, then $WATCHERS watches at $RATE changes/s"
+  start_core list
+  client seed-list "$PODS"
+  if [[ " $PARTS " == *" list "* ]]; then
+    list_median "application/json" json
+    list_median "application/json;as=Table;g=meta.k8s.io;v=v1" table
+  fi
+  if [[ " $PARTS " == *" watch "* ]]; then
+    client watch "$WATCHERS" "$RATE" "$SECONDS_EACH"
+  fi
+  stop_core
+fi
+if [[ " $PARTS " == *" bind "* ]]; then
+  say "core 2: $NODES nodes, $BIND_PODS pods to bind"
+  start_core bind
+  client bind "$NODES" "$BIND_PODS" 16
+  stop_core
+fi
