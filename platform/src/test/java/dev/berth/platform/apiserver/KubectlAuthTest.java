@@ -49,6 +49,9 @@ class KubectlAuthTest {
     @Inject
     TokenFile tokens;
 
+    @Inject
+    dev.berth.platform.store.ObjectStore store;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -58,6 +61,9 @@ class KubectlAuthTest {
     void usersAndBindings() throws Exception {
         ca = Files.readString(ServingCertificate.certificateFile(ApiServer.certificateDir(CoreApiProfile.STATE)));
         assertThat(tokens.lookup(CoreApiTokens.ADMIN)).isPresent(); // the profile's file, converted from the former format on first read
+        if (store.get(new dev.berth.platform.model.ObjectKey(dev.berth.platform.model.ResourceKind.NAMESPACE, null, NS)).isEmpty()) {
+            store.create(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build());
+        }
         if (tokens.lookup(token("view")).isPresent()) {
             return;
         }

@@ -64,8 +64,8 @@ class DiscoveryDocumentsTest {
         APIGroup apps = read("/apis/apps/", "application/json", APIGroup.class);
 
         assertThat(list.getKind()).isEqualTo("APIGroupList");
-        assertThat(list.getGroups()).extracting(APIGroup::getName).containsExactly("apps", "events.k8s.io", "authorization.k8s.io", "autoscaling", "coordination.k8s.io", "rbac.authorization.k8s.io");
-        assertThat(list.getGroups().get(2).getPreferredVersion().getGroupVersion()).isEqualTo("autoscaling/v2");
+        assertThat(list.getGroups()).extracting(APIGroup::getName).containsExactly("apps", "events.k8s.io", "authorization.k8s.io", "autoscaling", "rbac.authorization.k8s.io", "coordination.k8s.io");
+        assertThat(list.getGroups().get(3).getPreferredVersion().getGroupVersion()).isEqualTo("autoscaling/v2");
         assertThat(apps.getKind()).isEqualTo("APIGroup");
         assertThat(apps.getVersions()).singleElement().satisfies(v -> {
             assertThat(v.getGroupVersion()).isEqualTo("apps/v1");

@@ -78,7 +78,7 @@ class ServedResourcesTest {
     void groupsComeInUpstreamOrderWithResourcesSortedByName() {
         Map<String, Map<String, List<ServedResource>>> groups = ServedResources.byGroupVersion(ServedResources.all());
 
-        assertThat(groups.keySet()).containsExactly("", "apps", "events.k8s.io", "authorization.k8s.io", "autoscaling", "coordination.k8s.io", "rbac.authorization.k8s.io");
+        assertThat(groups.keySet()).containsExactly("", "apps", "events.k8s.io", "authorization.k8s.io", "autoscaling", "rbac.authorization.k8s.io", "coordination.k8s.io");
         assertThat(groups.get("").get("v1")).extracting(ServedResource::plural).isSorted();
         assertThat(groups.get("apps").get("v1")).extracting(ServedResource::plural)
                 .containsExactly("controllerrevisions", "deployments", "replicasets", "statefulsets");

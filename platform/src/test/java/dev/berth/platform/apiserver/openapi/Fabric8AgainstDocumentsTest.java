@@ -44,7 +44,7 @@ class Fabric8AgainstDocumentsTest {
     @Test
     void readsGroupsAndResources() {
         assertThat(client.getApiGroups().getGroups()).extracting(APIGroup::getName).containsExactly("apps", "events.k8s.io", "authorization.k8s.io", "autoscaling",
-                "coordination.k8s.io", "rbac.authorization.k8s.io");
+                "rbac.authorization.k8s.io", "coordination.k8s.io");
         assertThat(client.getApiGroup("apps").getPreferredVersion().getGroupVersion()).isEqualTo("apps/v1");
         assertThat(client.getApiResources("apps/v1").getResources()).extracting(APIResource::getName)
                 .contains("deployments", "deployments/scale", "statefulsets/status");
