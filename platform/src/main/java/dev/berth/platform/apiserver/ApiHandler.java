@@ -326,16 +326,7 @@ final class ApiHandler implements Handler<RoutingContext> {
     private void list(RoutingContext ctx, RequestInfo info, ResourceKind kind, MultiMap query) {
         ResourceStorage.StoredPage page = storage.listStored(kind, info.namespace(), query.get("labelSelector"),
                 FieldSelector.parse(kind, query.get("fieldSelector")), limit(query), query.get("continue"));
-        Map<String, Object> list = new LinkedHashMap<>();
-        list.put("kind", kind.kind() + "List");
-        list.put("apiVersion", kind.apiVersion());
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("resourceVersion", Long.toString(page.resourceVersion()));
-        if (page.continueToken() != null) {
-            meta.put("continue", page.continueToken());
-            meta.put("remainingItemCount", page.remainingItemCount());
-        }
-        list.put("metadata", meta);
+        Map<String, Object> list = listHead(kind, page.resourceVersion(), page.continueToken(), page.remainingItemCount());
         if (wantsTable(ctx)) {
             List<HasMetadata> items = page.items().stream().map(ObjectStore.Stored::object).toList(); // read only: the printer changes nothing
             send(ctx, 200, tables.table(kind, items, includeObject(query), Long.toString(page.resourceVersion()), page.continueToken()));
@@ -354,22 +345,28 @@ final class ApiHandler implements Handler<RoutingContext> {
         ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body.toString());
     }
 
+    /** A list's kind, apiVersion and metadata (its resourceVersion and, when more pages follow, where to continue). */
+    private static Map<String, Object> listHead(ResourceKind kind, long resourceVersion, String continueToken, Long remainingItemCount) {
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("kind", kind.kind() + "List");
+        list.put("apiVersion", kind.apiVersion());
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("resourceVersion", Long.toString(resourceVersion));
+        if (continueToken != null) {
+            meta.put("continue", continueToken);
+            meta.put("remainingItemCount", remainingItemCount);
+        }
+        list.put("metadata", meta);
+        return list;
+    }
+
     /** A list of objects converted for the kind served (events.k8s.io's Events): encoded object by object. */
     private void list(RoutingContext ctx, ResourceKind kind, ResourceStorage.Page page, MultiMap query) {
         if (wantsTable(ctx)) {
             send(ctx, 200, tables.table(kind, page.items(), includeObject(query), Long.toString(page.resourceVersion()), page.continueToken()));
             return;
         }
-        Map<String, Object> list = new LinkedHashMap<>();
-        list.put("kind", kind.kind() + "List");
-        list.put("apiVersion", kind.apiVersion());
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("resourceVersion", Long.toString(page.resourceVersion()));
-        if (page.continueToken() != null) {
-            meta.put("continue", page.continueToken());
-            meta.put("remainingItemCount", page.remainingItemCount());
-        }
-        list.put("metadata", meta);
+        Map<String, Object> list = listHead(kind, page.resourceVersion(), page.continueToken(), page.remainingItemCount());
         list.put("items", new ArrayList<Object>(page.items()));
         send(ctx, 200, list);
     }
