@@ -81,7 +81,8 @@ class StreamsApiTest {
         assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
         readUntil(in, "started");
         assertThat(streams.open(OpenStreams.Stream.FOLLOW)).isEqualTo(1);
-        assertThat(followingThreads()).isEqualTo(idleWorkers + 1);
+        // the worker that sent "started" may still be flushing it when the client reads it: wait for it to poll again
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(followingThreads()).isEqualTo(idleWorkers + 1));
 
         client.close();
 
