@@ -1,7 +1,7 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.api.auth.Role;
-import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.LocalEngine;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,11 +31,11 @@ public class LogResource {
     /** How often a follow checks that its client is still connected (a write only fails once there is a line). */
     static final long CLIENT_CHECK_MS = 250;
 
-    private final Engine engine;
+    private final LocalEngine engine;
     private final OpenStreams streams;
     private final Vertx vertx;
 
-    public LogResource(Engine engine, OpenStreams streams, Vertx vertx) {
+    public LogResource(LocalEngine engine, OpenStreams streams, Vertx vertx) {
         this.engine = engine;
         this.streams = streams;
         this.vertx = vertx;

@@ -1,7 +1,7 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.api.auth.Role;
-import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.engine.NodeAction;
 import dev.berth.support.problem.Problem;
@@ -21,10 +21,10 @@ import java.util.Locale;
 @Produces(MediaType.APPLICATION_JSON)
 public class NodeResource {
 
-    private final Engine engine;
+    private final LocalEngine engine;
     private final KubernetesSerialization json;
 
-    public NodeResource(Engine engine, KubernetesSerialization json) {
+    public NodeResource(LocalEngine engine, KubernetesSerialization json) {
         this.engine = engine;
         this.json = json;
     }

@@ -5,7 +5,7 @@ import dev.berth.platform.api.auth.Role;
 import dev.berth.platform.api.manifest.ManifestReader;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.engine.ApplyResult;
-import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.model.ResourceKind;
@@ -32,19 +32,19 @@ import java.util.Map;
 
 /**
  * {@code /berth/v1}: apply, get, list, replace, delete and scale, Kubernetes-shaped. Manifests are read and validated
- * here (nothing is written if any document is wrong), then handed to the {@link Engine}, which validates what scale
+ * here (nothing is written if any document is wrong), then handed to the {@link LocalEngine}, which validates what scale
  * and rollout change with the same rules. Namespaces and names in the URL are checked by {@link RouteNames}.
  */
 @Path("/berth/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class ObjectResource {
 
-    private final Engine engine;
+    private final LocalEngine engine;
     private final ManifestReader reader;
     private final ManifestValidator validator;
     private final KubernetesSerialization json;
 
-    public ObjectResource(Engine engine, ManifestReader reader, ManifestValidator validator, KubernetesSerialization json) {
+    public ObjectResource(LocalEngine engine, ManifestReader reader, ManifestValidator validator, KubernetesSerialization json) {
         this.engine = engine;
         this.reader = reader;
         this.validator = validator;

@@ -1,7 +1,7 @@
 package dev.berth.platform.api;
 
 import dev.berth.platform.api.auth.Role;
-import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.metrics.ScrapeTargets;
 import dev.berth.platform.model.ResourceKind;
 import jakarta.annotation.security.RolesAllowed;
@@ -20,10 +20,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Path("/berth/v1/sd")
 public class ServiceDiscoveryResource {
 
-    private final Engine engine;
+    private final LocalEngine engine;
     private final int port;
 
-    public ServiceDiscoveryResource(Engine engine, @ConfigProperty(name = "quarkus.http.port") int port) {
+    public ServiceDiscoveryResource(LocalEngine engine, @ConfigProperty(name = "quarkus.http.port") int port) {
         this.engine = engine;
         this.port = port;
     }

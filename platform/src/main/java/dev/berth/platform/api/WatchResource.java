@@ -2,7 +2,7 @@ package dev.berth.platform.api;
 
 import dev.berth.platform.api.auth.ReadAccess;
 import dev.berth.platform.api.auth.Role;
-import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.WatchEvent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -33,12 +33,12 @@ public class WatchResource {
 
     private static final Logger LOG = Logger.getLogger(WatchResource.class);
 
-    private final Engine engine;
+    private final LocalEngine engine;
     private final KubernetesSerialization json;
     private final OpenStreams streams;
     private final Vertx vertx;
 
-    public WatchResource(Engine engine, KubernetesSerialization json, OpenStreams streams, Vertx vertx) {
+    public WatchResource(LocalEngine engine, KubernetesSerialization json, OpenStreams streams, Vertx vertx) {
         this.engine = engine;
         this.json = json;
         this.streams = streams;

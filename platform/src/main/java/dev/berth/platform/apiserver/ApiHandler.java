@@ -3,7 +3,7 @@ package dev.berth.platform.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.platform.api.OpenStreams;
 import dev.berth.platform.api.auth.TokenFile;
-import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.ObjectStore;
@@ -67,7 +67,7 @@ final class ApiHandler implements Handler<RoutingContext> {
     private final AccessReviews reviews;
     private final Escalation escalation;
 
-    ApiHandler(ResourceStorage storage, WatchCache cache, ObjectStore store, KubernetesSerialization json, TokenFile tokens, Engine engine,
+    ApiHandler(ResourceStorage storage, WatchCache cache, ObjectStore store, KubernetesSerialization json, TokenFile tokens, LocalEngine engine,
             OpenStreams streams, Vertx vertx, ApiDocuments documents, java.time.Clock clock, RbacAuthorizer authorizer) {
         this.storage = storage;
         this.json = json;

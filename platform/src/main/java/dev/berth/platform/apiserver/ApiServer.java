@@ -7,7 +7,7 @@ import dev.berth.platform.config.CoreConfig;
 import dev.berth.platform.apiserver.rbac.BootstrapReconciler;
 import dev.berth.platform.apiserver.rbac.RbacAuthorizer;
 import dev.berth.platform.apiserver.rbac.StoreRbacObjects;
-import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.runtime.GracefulDeletion;
 import dev.berth.platform.store.ObjectStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -45,7 +45,7 @@ public class ApiServer {
     private final Path certificateDir;
     private volatile HttpServer secureServer;
 
-    public ApiServer(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, TokenFile tokens, Engine engine,
+    public ApiServer(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, TokenFile tokens, LocalEngine engine,
             OpenStreams streams, Vertx vertx, Clock clock, CoreConfig config,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.port") int port) {
         this.cache = new WatchCache(store, config.streams().watchCacheSize());

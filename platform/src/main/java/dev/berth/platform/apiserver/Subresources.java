@@ -2,7 +2,7 @@ package dev.berth.platform.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.platform.api.OpenStreams;
-import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.model.Labels;
 import dev.berth.platform.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.Binding;
@@ -36,11 +36,11 @@ final class Subresources {
 
     private final ResourceStorage storage;
     private final KubernetesSerialization json;
-    private final Engine engine;
+    private final LocalEngine engine;
     private final OpenStreams streams;
     private final Vertx vertx;
 
-    Subresources(ResourceStorage storage, KubernetesSerialization json, Engine engine, OpenStreams streams, Vertx vertx) {
+    Subresources(ResourceStorage storage, KubernetesSerialization json, LocalEngine engine, OpenStreams streams, Vertx vertx) {
         this.storage = storage;
         this.json = json;
         this.engine = engine;

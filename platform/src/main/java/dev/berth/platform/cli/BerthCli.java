@@ -76,29 +76,32 @@ public final class BerthCli {
         System.exit(code);
     }
 
-    /** The engine every command talks to: the local core over HTTP, or a Kubernetes cluster. */
+    /**
+     * The engine every command talks to, through the Kubernetes API either way: the core on this machine (with the
+     * token {@code berth up} wrote), or a Kubernetes cluster.
+     */
     Engine engine() {
         return switch (engineName) {
-            case "local" -> local();
+            case "local" -> KubernetesEngine.local(server, token());
             case "kubernetes" -> KubernetesEngine.connect(context);
             default -> throw new CommandLine.ParameterException(new CommandLine(new BerthCli()), "error: --engine must be local or kubernetes, not \"" + engineName + "\"");
         };
     }
 
-    /** The local core, for what only it has (berth up, searching shipped logs). */
-    RemoteEngine local() {
+    /** The core on this machine, for what starts it (berth up, a local pipeline run). */
+    Engine local() {
         if (!engineName.equals("local")) {
             throw new EngineException(400, "this needs the local engine (the core on this machine), not --engine " + engineName);
         }
-        String token = null;
+        return engine();
+    }
+
+    private String token() {
         try {
-            if (Files.exists(tokenFile)) {
-                token = Files.readString(tokenFile).strip();
-            }
+            return Files.exists(tokenFile) ? Files.readString(tokenFile).strip() : null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the token file " + tokenFile, e);
         }
-        return new RemoteEngine(server, token);
     }
 
     static ResourceKind kind(String name) {
@@ -143,22 +146,11 @@ public final class BerthCli {
             for (String f : files) {
                 manifests.append(read(f)).append("\n---\n");
             }
-            Engine engine = root.engine();
-            List<ApplyResult> results = engine instanceof RemoteEngine remote ? remote.apply(manifests.toString(), namespace, dryRun)
-                    : engine.apply(readAnyKind(manifests.toString()), namespace, dryRun);
+            List<ApplyResult> results = root.engine().apply(manifests.toString(), namespace, dryRun);
             for (ApplyResult r : results) {
                 out().println(r.line() + (dryRun ? " (dry run)" : ""));
             }
             return 0;
-        }
-
-        /** A real cluster takes any kind; the core's own reader names the field of a broken document. */
-        static List<HasMetadata> readAnyKind(String text) {
-            try {
-                return dev.berth.platform.api.manifest.ManifestReader.anyKind(JSON).read(text);
-            } catch (dev.berth.platform.api.manifest.ManifestException e) {
-                throw new EngineException(400, e.getMessage(), e.errors());
-            }
         }
 
         static String read(String f) throws IOException {
@@ -296,8 +288,7 @@ public final class BerthCli {
                 if (pod != null || follow || tail != null) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--search takes no pod, --follow or --tail");
                 }
-                LogLines.print(root.local().getJson("/berth/v1/logs?q=" + java.net.URLEncoder.encode(search, java.nio.charset.StandardCharsets.UTF_8)
-                        + "&limit=" + limit + (namespace == null ? "" : "&namespace=" + namespace)).path("lines"), System.out);
+                LogLines.print(root.engine().searchLogs(search, namespace, limit), System.out);
                 return 0;
             }
             if (pod == null) {

@@ -98,14 +98,14 @@ final class RolloutCommand {
             String name = name();
             Duration limit = Durations.parse(timeout);
             if (rollbackOnFailure) {
-                if (!(engine instanceof dev.berth.platform.engine.KubernetesEngine cluster)) {
+                if (engine.rollsBackItself()) {
                     spec.commandLine().getErr().println("error: --rollback-on-failure is for --engine kubernetes; the local engine rolls back by itself");
                     return 2;
                 }
                 var analysis = analysisPrometheus == null || analysisPrometheus.isBlank() ? null
                         : new dev.berth.platform.engine.PrometheusCanaryAnalysis(java.net.URI.create(analysisPrometheus),
                                 dev.berth.platform.engine.PrometheusCanaryAnalysis.SERVICE);
-                var verdict = new dev.berth.platform.cluster.RolloutSupervisor(cluster, dev.berth.platform.cluster.RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS, analysis)
+                var verdict = new dev.berth.platform.cluster.RolloutSupervisor(engine, dev.berth.platform.cluster.RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS, analysis)
                         .supervise(namespace, name, limit.isZero() ? Duration.ofDays(365) : limit, line -> {
                             out().println(line);
                             out().flush();

@@ -1,6 +1,7 @@
 package dev.berth.platform.cli;
 
 import dev.berth.platform.engine.ApplyResult;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
@@ -74,7 +75,7 @@ final class UpCommand implements Callable<Integer> {
                 return core.healthy() ? "" : null;
             });
         }
-        RemoteEngine engine = root.local();
+        Engine engine = root.local();
         Path kubeconfig = KubeconfigContext.defaultFile();
         // the Kubernetes API over TLS on the core's secure port, trusting the certificate the core made at its first start
         KubeconfigContext.write(kubeconfig, "https://127.0.0.1:" + apiPort,
@@ -115,7 +116,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** "" when all Ready, else a progress line ("payment-service 1/2, postgres 0/1"). */
-    private String readiness(RemoteEngine engine) {
+    private String readiness(Engine engine) {
         List<String> waiting = new ArrayList<>();
         int total = 0;
         List<ReplicaSet> sets = engine.list(ResourceKind.REPLICASET, namespace, null);
@@ -143,7 +144,7 @@ final class UpCommand implements Callable<Integer> {
         return waiting.isEmpty() ? "" : String.join(", ", waiting);
     }
 
-    private void printUrls(RemoteEngine engine) {
+    private void printUrls(Engine engine) {
         System.out.println();
         String orderUrl = null;
         for (Service s : engine.<Service>list(ResourceKind.SERVICE, namespace, null)) {

@@ -4,7 +4,7 @@ import dev.berth.platform.controller.Canary;
 import dev.berth.platform.controller.CanaryAnalysis;
 import dev.berth.platform.controller.DeploymentPlanner;
 import dev.berth.platform.engine.EngineChanges;
-import dev.berth.platform.engine.KubernetesEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.PrometheusCanaryAnalysis;
 import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.engine.RolloutStatus;
@@ -47,7 +47,7 @@ public final class RolloutSupervisor {
         public enum Outcome { COMPLETE, ROLLED_BACK, FAILED, TIMED_OUT }
     }
 
-    private final KubernetesEngine engine;
+    private final Engine engine;
     private final KubernetesClient client;
     private final int crashLoopRestarts;
     private final CanaryAnalysis analysis;
@@ -56,7 +56,7 @@ public final class RolloutSupervisor {
     public static final int DEFAULT_CRASH_LOOP_RESTARTS = 3;
 
     /** @param crashLoopRestarts restarts of one container of the new revision that count as crash-looping (≥ 1) */
-    public RolloutSupervisor(KubernetesEngine engine, int crashLoopRestarts) {
+    public RolloutSupervisor(Engine engine, int crashLoopRestarts) {
         this(engine, crashLoopRestarts, null);
     }
 
@@ -67,7 +67,7 @@ public final class RolloutSupervisor {
      * Kubernetes' RollingUpdate shifts the traffic). A failing verdict rolls back; after the rollout completes the
      * supervisor waits for one passing verdict, at most three step lengths (inconclusive then: complete, said so).
      */
-    public RolloutSupervisor(KubernetesEngine engine, int crashLoopRestarts, CanaryAnalysis analysis) {
+    public RolloutSupervisor(Engine engine, int crashLoopRestarts, CanaryAnalysis analysis) {
         this.analysis = analysis;
         if (crashLoopRestarts < 1) {
             throw new IllegalArgumentException("crashLoopRestarts must be at least 1, got " + crashLoopRestarts);

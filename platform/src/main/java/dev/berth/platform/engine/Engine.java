@@ -9,14 +9,32 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * What Berth does to a cluster, whichever cluster it is: this machine (the local engine, embedded in the
- * core), the core seen from the CLI over HTTP, or a real Kubernetes cluster. api, cli and pipeline only ever
- * see this interface.
+ * What Berth does to a cluster, whichever cluster it is: the core on this machine ("a cluster at 127.0.0.1:7070")
+ * or a real Kubernetes cluster, both through the Kubernetes API and the same fabric8 client ({@link KubernetesEngine}).
+ * The CLI and the pipeline only ever see this interface; what differs between the two clusters is asked of it
+ * ({@link #serviceAddress}, {@link #searchLogs}, {@link #rollsBackItself}, failing a node), never found out by type.
  *
  * <p>Objects are fabric8 Kubernetes objects. Failures are {@link EngineException}s carrying an HTTP-like
  * status and the field errors, so every caller reports them the same way.
  */
 public interface Engine {
+
+    /** The fabric8 client underneath, for what the verbs below do not cover (events, rollout supervision). */
+    io.fabric8.kubernetes.client.KubernetesClient client();
+
+    /**
+     * Where a Service answers from this machine: the core's local port for it, or a port-forward to a cluster (close
+     * the address to end it).
+     *
+     * @return empty when the Service has no address here
+     */
+    Optional<ServiceAddress> serviceAddress(String namespace, String service);
+
+    /** The newest shipped log lines matching a query string (Lucene syntax), as an array; only the local core ships logs. */
+    com.fasterxml.jackson.databind.JsonNode searchLogs(String query, String namespace, int limit);
+
+    /** Whether the cluster rolls failed rollouts back itself (the core does); otherwise Berth supervises them. */
+    boolean rollsBackItself();
 
     /**
      * Creates or updates objects (kubectl apply). All documents are checked before any is written.
@@ -25,6 +43,21 @@ public interface Engine {
      * @param dryRun           check only, write nothing
      */
     List<ApplyResult> apply(List<HasMetadata> objects, String defaultNamespace, boolean dryRun);
+
+    /**
+     * Manifests as text (YAML or JSON, any number of documents, any kind the cluster knows), as {@code berth apply -f}
+     * reads them; a document that cannot be read is refused (400, naming its field) before anything is written.
+     */
+    default List<ApplyResult> apply(String manifests, String defaultNamespace, boolean dryRun) {
+        List<HasMetadata> objects;
+        try {
+            objects = dev.berth.platform.api.manifest.ManifestReader.anyKind(new io.fabric8.kubernetes.client.utils.KubernetesSerialization())
+                    .read(manifests);
+        } catch (dev.berth.platform.api.manifest.ManifestException e) {
+            throw new EngineException(400, e.getMessage(), e.errors());
+        }
+        return apply(objects, defaultNamespace, dryRun);
+    }
 
     <T extends HasMetadata> Optional<T> get(ResourceKind kind, String namespace, String name);
 
@@ -62,6 +95,6 @@ public interface Engine {
      */
     io.fabric8.kubernetes.api.model.apps.Deployment rollout(String namespace, String name, RolloutAction action);
 
-    /** Cordon, uncordon, drain or fail a node (and recover a failed one). */
+    /** Cordon, uncordon, drain or (on the local core) fail a node and recover a failed one. */
     HasMetadata node(String name, NodeAction action);
 }

@@ -35,36 +35,72 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The {@link Engine} on a real Kubernetes cluster, through the fabric8 client: server-side apply with field manager
- * {@code berth} (a conflict with another manager is reported, never forced), reads, watches, scale, logs, and the
- * rollout verbs as kubectl performs them. The cluster is chosen the kubectl way: {@code KUBECONFIG} (or
- * {@code ~/.kube/config}) and its current context, a named context, or the pod's service account in-cluster.
+ * The one {@link Engine}: the Kubernetes API through the fabric8 client, whether the cluster is the core on this
+ * machine ({@link #local}) or a real one ({@link #connect}). Server-side apply with field manager {@code berth} (a
+ * conflict with another manager is reported, never forced), reads, watches, scale, logs, and the rollout verbs as
+ * kubectl performs them; what differs between the two is the {@link Site}.
  */
 public final class KubernetesEngine implements Engine, AutoCloseable {
 
     public static final String FIELD_MANAGER = "berth";
 
     private final KubernetesClient client;
+    private final Site site;
     private final KubernetesSerialization json = new KubernetesSerialization();
 
-    public KubernetesEngine(KubernetesClient client) {
+    public KubernetesEngine(KubernetesClient client, Site site) {
         this.client = client;
+        this.site = site;
     }
 
-    /** @param context a kubeconfig context; null for the current one (or the in-cluster service account) */
+    /** A real cluster behind this client. */
+    public KubernetesEngine(KubernetesClient client) {
+        this(client, new ClusterSite());
+    }
+
+    /**
+     * A real cluster, chosen the kubectl way: {@code KUBECONFIG} (or {@code ~/.kube/config}) and its current context,
+     * a named context, or the pod's service account in-cluster.
+     *
+     * @param context a kubeconfig context; null for the current one (or the in-cluster service account)
+     */
     public static KubernetesEngine connect(String context) {
         Config config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
         return new KubernetesEngine(new KubernetesClientBuilder().withConfig(config).build());
     }
 
-    /** The fabric8 client underneath, for what the Engine interface does not cover (events, supervision). */
+    /**
+     * The core on this machine, "a cluster at 127.0.0.1:7070": its Kubernetes API with the bearer token {@code berth up}
+     * wrote (plain HTTP on loopback), never the user's kubeconfig.
+     */
+    public static KubernetesEngine local(java.net.URI server, String token) {
+        Config config = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty()).withMasterUrl(server.toString()).withOauthToken(token)
+                .withNamespace(ObjectKey.DEFAULT_NAMESPACE).withRequestRetryBackoffLimit(0).build();
+        return new KubernetesEngine(new KubernetesClientBuilder().withConfig(config).build(), new LocalSite(server, token));
+    }
+
+    @Override
     public KubernetesClient client() {
         return client;
     }
 
     public String describeCluster() {
-        return client.getMasterUrl() + (client.getConfiguration().getCurrentContext() == null ? ""
-                : " (context " + client.getConfiguration().getCurrentContext().getName() + ")");
+        return site.describe(this);
+    }
+
+    @Override
+    public Optional<ServiceAddress> serviceAddress(String namespace, String service) {
+        return site.serviceAddress(this, namespace, service);
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.JsonNode searchLogs(String query, String namespace, int limit) {
+        return site.searchLogs(query, namespace, limit);
+    }
+
+    @Override
+    public boolean rollsBackItself() {
+        return site.rollsBackItself();
     }
 
     /**
@@ -307,20 +343,8 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
                 }
                 yield cordoned;
             }
-            case FAIL, RECOVER -> throw new EngineException(400, "nodes " + action.name().toLowerCase(java.util.Locale.ROOT)
-                    + " simulates a machine on the local engine; a real cluster's nodes are not Berth's to fail");
+            case FAIL, RECOVER -> site.failOrRecover(this, name, action);
         };
-    }
-
-    /** A port on 127.0.0.1 forwarded to a Service's first port (as {@code kubectl port-forward svc/NAME}); close it when done. */
-    public io.fabric8.kubernetes.client.LocalPortForward forward(String namespace, String service) {
-        io.fabric8.kubernetes.api.model.Service s = this.<io.fabric8.kubernetes.api.model.Service>get(ResourceKind.SERVICE, namespace, service)
-                .orElseThrow(() -> new EngineException(404, "services \"" + service + "\" not found in namespace " + namespace));
-        if (s.getSpec() == null || s.getSpec().getPorts() == null || s.getSpec().getPorts().isEmpty()) {
-            throw new EngineException(400, "service " + namespace + "/" + service + " has no port to forward");
-        }
-        int port = s.getSpec().getPorts().get(0).getPort();
-        return call(() -> client.services().inNamespace(namespace).withName(service).portForward(port));
     }
 
     @Override
@@ -348,18 +372,27 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         }
     }
 
-    /** Runs a client call; the API server's refusals become EngineExceptions with its status and message. */
-    private static <T> T call(java.util.function.Supplier<T> body) {
+    /**
+     * Runs a client call; the API server's refusals become EngineExceptions with its status, message and the fields
+     * at fault ({@code details.causes}).
+     */
+    static <T> T call(java.util.function.Supplier<T> body) {
         try {
             return body.get();
         } catch (KubernetesClientException e) {
             int code = e.getCode() == 0 ? 503 : e.getCode();
-            String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+            io.fabric8.kubernetes.api.model.Status status = e.getStatus();
+            String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
             if (code == 409 && message != null && message.contains("conflict")) {
                 message = message + " (Berth applies with field manager \"" + FIELD_MANAGER + "\" and never forces: resolve the conflict, "
                         + "e.g. remove the field from the other manager, then apply again)";
             }
-            throw new EngineException(code, message);
+            List<dev.berth.support.problem.Problem.FieldError> fields = new ArrayList<>();
+            if (status != null && status.getDetails() != null && status.getDetails().getCauses() != null) {
+                status.getDetails().getCauses().stream().filter(c -> c.getField() != null)
+                        .forEach(c -> fields.add(new dev.berth.support.problem.Problem.FieldError(c.getField(), c.getMessage())));
+            }
+            throw new EngineException(code, message, fields);
         }
     }
 }

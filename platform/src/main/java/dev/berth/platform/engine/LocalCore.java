@@ -184,7 +184,7 @@ public class LocalCore {
 
     @Produces
     @Singleton
-    Engine engine() {
+    LocalEngine engine() {
         return engine;
     }
 

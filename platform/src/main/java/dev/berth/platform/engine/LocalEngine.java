@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * itself on request (scale, replace, rollout) it validates with the same {@link ManifestValidator}.
  * Thread-safe.
  */
-public class LocalEngine implements Engine {
+public class LocalEngine {
 
     private final ObjectStore store;
     private final AppliedState applied;
@@ -59,7 +59,6 @@ public class LocalEngine implements Engine {
         this.logs = logs;
     }
 
-    @Override
     public List<ApplyResult> apply(List<HasMetadata> objects, String defaultNamespace, boolean dryRun) {
         List<HasMetadata> prepared = new ArrayList<>();
         for (HasMetadata o : objects) {
@@ -101,17 +100,14 @@ public class LocalEngine implements Engine {
         return results;
     }
 
-    @Override
     public <T extends HasMetadata> Optional<T> get(ResourceKind kind, String namespace, String name) {
         return store.get(new ObjectKey(kind, namespace, name));
     }
 
-    @Override
     public <T extends HasMetadata> List<T> list(ResourceKind kind, String namespace, String labelSelector) {
         return store.list(kind, namespace, selector(labelSelector));
     }
 
-    @Override
     public <T extends HasMetadata> T update(T object) {
         ResourceKind kind = ResourceKind.of(object).orElseThrow(() -> new EngineException(400, "unsupported kind " + object.getKind()));
         if (!kind.applicable()) {
@@ -125,7 +121,6 @@ public class LocalEngine implements Engine {
         }
     }
 
-    @Override
     public boolean delete(ResourceKind kind, String namespace, String name) {
         if (!kind.applicable()) {
             throw new EngineException(403, kind.kind() + " objects are managed by the core; delete their owner instead");
@@ -133,7 +128,6 @@ public class LocalEngine implements Engine {
         return store.delete(new ObjectKey(kind, namespace, name)).isPresent();
     }
 
-    @Override
     public HasMetadata scale(ResourceKind kind, String namespace, String name, int replicas) {
         ObjectKey key = new ObjectKey(kind, namespace, name);
         try {
@@ -156,7 +150,6 @@ public class LocalEngine implements Engine {
                 List.of(new Problem.FieldError("kind", "must be deployment or statefulset")));
     }
 
-    @Override
     public AutoCloseable watch(ResourceKind kind, String namespace, String labelSelector, Consumer<WatchEvent> listener) {
         LabelSelector selector = selector(labelSelector);
         return store.watch(k -> k.kind() == kind && (namespace == null || k.namespace().equals(namespace) || !kind.namespaced()),
@@ -167,7 +160,6 @@ public class LocalEngine implements Engine {
                 });
     }
 
-    @Override
     public InputStream logs(String namespace, String pod, Integer tailLines, boolean follow) {
         ObjectKey key = new ObjectKey(ResourceKind.POD, namespace, pod);
         Pod found = store.<Pod>get(key).orElseThrow(() -> new EngineException(404, "pod " + key.namespace() + "/" + pod + " not found"));
@@ -177,12 +169,10 @@ public class LocalEngine implements Engine {
                 () -> store.<Pod>get(key).map(p -> p.getMetadata().getUid().equals(uid)).orElse(false));
     }
 
-    @Override
     public HasMetadata node(String name, NodeAction action) {
         return nodes.apply(name, action);
     }
 
-    @Override
     public Deployment rollout(String namespace, String name, RolloutAction action) {
         ObjectKey key = new ObjectKey(ResourceKind.DEPLOYMENT, namespace, name);
         Deployment current = store.<Deployment>get(key).orElseThrow(() -> new EngineException(404, "deployment \"" + name + "\" not found"));

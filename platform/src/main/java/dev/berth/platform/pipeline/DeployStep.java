@@ -5,7 +5,6 @@ import dev.berth.platform.controller.DeploymentPlanner;
 import dev.berth.platform.engine.ApplyResult;
 import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineChanges;
-import dev.berth.platform.engine.KubernetesEngine;
 import dev.berth.platform.engine.PrometheusCanaryAnalysis;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
@@ -88,11 +87,11 @@ final class DeployStep implements Step {
     }
 
     static Deployment followRollout(StageContext context, Engine engine, String ns, String name) throws InterruptedException {
-        if (engine instanceof KubernetesEngine cluster) {
+        if (!engine.rollsBackItself()) {
             // on a cluster Berth supervises: a deadline exceeded or a crash-looping new revision is rolled back here
             // with BERTH_ANALYSIS_PROMETHEUS_URL (the cluster's Prometheus), a Deployment's canary thresholds are judged too
             String prometheus = context.environment().get("BERTH_ANALYSIS_PROMETHEUS_URL");
-            RolloutSupervisor.Verdict verdict = new RolloutSupervisor(cluster, RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS,
+            RolloutSupervisor.Verdict verdict = new RolloutSupervisor(engine, RolloutSupervisor.DEFAULT_CRASH_LOOP_RESTARTS,
                     prometheus == null || prometheus.isBlank() ? null
                             : new PrometheusCanaryAnalysis(java.net.URI.create(prometheus), PrometheusCanaryAnalysis.SERVICE))
                     .supervise(ns, name, Duration.ofHours(1), context::say);

@@ -3,7 +3,7 @@ package dev.berth.platform.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.platform.engine.Engine;
-import dev.berth.platform.engine.KubernetesEngine;
+import dev.berth.platform.engine.ServiceAddress;
 import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.engine.ServiceRouting;
 import dev.berth.platform.model.ResourceKind;
@@ -126,21 +126,16 @@ final class VerifyStep implements Step {
 
         /** @return null when not required and the Service has no address here */
         String url(String name, boolean required) {
-            if (engine instanceof KubernetesEngine k) {
-                var forward = k.forward(namespace, name);
-                forwards.add(forward);
-                return "http://127.0.0.1:" + forward.getLocalPort();
-            }
-            Service s = engine.<Service>get(ResourceKind.SERVICE, namespace, name).orElse(null);
-            String port = s == null || s.getMetadata().getAnnotations() == null ? null : s.getMetadata().getAnnotations().get(ServiceRouting.LOCAL_PORT_ANNOTATION);
-            if (port == null) {
+            java.util.Optional<ServiceAddress> address = engine.serviceAddress(namespace, name);
+            if (address.isEmpty()) {
                 if (required) {
                     throw new StepFailedException("service " + namespace + "/" + name + " has no local port (" + ServiceRouting.LOCAL_PORT_ANNOTATION
                             + "); give its address as with.url (BERTH_VERIFY_URL)");
                 }
                 return null;
             }
-            return "http://127.0.0.1:" + port;
+            forwards.add(address.get());
+            return address.get().url();
         }
 
         @Override

@@ -98,7 +98,7 @@ class KubernetesCliTest {
         assertThat(out.toString()).contains("FailedScheduling", "0/3 nodes are available: 3 Insufficient cpu.");
 
         assertThat(berth("--engine", "kubernetes", "--context", "mock", "logs", "--search", "error")).isNotZero();
-        assertThat(err.toString()).contains("this needs the local engine");
+        assertThat(err.toString()).contains("log search reads the logs the local core shipped");
         assertThat(berth("--engine", "nomad", "get", "pods")).isNotZero();
     }
 }

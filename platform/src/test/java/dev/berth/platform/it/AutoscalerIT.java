@@ -2,7 +2,7 @@ package dev.berth.platform.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.testapp.TestImages;
 import io.fabric8.kubernetes.api.model.Event;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class AutoscalerIT {
 
     static CoreUnderTest core;
-    static RemoteEngine admin;
+    static Engine admin;
     static Workloads w;
 
     @BeforeAll

@@ -2,7 +2,7 @@ package dev.berth.platform.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
@@ -27,7 +27,7 @@ class CanaryPrometheusIT {
 
     static PrometheusProcess prometheus;
     static CoreUnderTest core;
-    static RemoteEngine admin;
+    static Engine admin;
     static String image;
     static Workloads w;
 

@@ -3,7 +3,7 @@ package dev.berth.platform.it;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.testing.ServiceProcess;
 import io.fabric8.kubernetes.api.model.Event;
@@ -71,11 +71,11 @@ final class CoreUnderTest implements AutoCloseable {
         return this;
     }
 
-    RemoteEngine as(String token) {
-        return new RemoteEngine(URI.create(process.url()), token);
+    Engine as(String token) {
+        return dev.berth.platform.engine.KubernetesEngine.local(URI.create(process.url()), token);
     }
 
-    RemoteEngine admin() {
+    Engine admin() {
         return as(ADMIN);
     }
 
@@ -103,7 +103,7 @@ final class CoreUnderTest implements AutoCloseable {
     String diagnostics(String namespace) {
         StringBuilder out = new StringBuilder("\n--- core diagnostics, namespace ").append(namespace).append(" ---\n");
         try {
-            RemoteEngine admin = admin();
+            Engine admin = admin();
             for (Pod p : admin.<Pod>list(ResourceKind.POD, namespace, null)) {
                 out.append("pod ").append(p.getMetadata().getName()).append(" node=").append(p.getSpec().getNodeName())
                         .append(" phase=").append(p.getStatus() == null ? null : p.getStatus().getPhase()).append('\n');

@@ -4,7 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.model.PodStatuses;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.WatchEvent;
@@ -51,7 +51,7 @@ class ExitedReplicaIT {
         assertThat(manifest).contains("periodSeconds: 120");
         try (CoreUnderTest core = new CoreUnderTest("exited-replica", Map.of())) {
             core.start();
-            RemoteEngine admin = core.admin();
+            Engine admin = core.admin();
             admin.apply(manifest, "default", false);
             core.converge("default", Duration.ofMinutes(1), () -> assertThat(readyAddresses(admin.<Endpoints>get(ResourceKind.ENDPOINTS, "default", "exited")
                     .orElseThrow())).hasSize(2));

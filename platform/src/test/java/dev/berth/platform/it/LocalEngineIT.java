@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.engine.NodeAction;
 import dev.berth.platform.model.HostPorts;
@@ -43,7 +43,7 @@ class LocalEngineIT {
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static CoreUnderTest core;
-    static RemoteEngine admin;
+    static Engine admin;
     static String image;
 
     @BeforeAll

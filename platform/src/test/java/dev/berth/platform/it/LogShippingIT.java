@@ -170,11 +170,9 @@ class LogShippingIT {
         });
 
         // berth logs --search reads them back through the core; a query Elasticsearch cannot parse is the caller's error
-        JsonNode found = core.admin().getJson("/berth/v1/logs?q=" + java.net.URLEncoder.encode("kubernetes.pod.name:" + name
-                + " AND tags:berth_plain_text", java.nio.charset.StandardCharsets.UTF_8) + "&namespace=default");
-        assertThat(found.path("lines")).extracting(l -> l.path("message").asText()).contains("this line is not JSON");
-        assertThatThrownBy(() -> core.admin().getJson("/berth/v1/logs?q=" + java.net.URLEncoder.encode("message:(unclosed",
-                java.nio.charset.StandardCharsets.UTF_8)))
+        JsonNode found = core.admin().searchLogs("kubernetes.pod.name:" + name + " AND tags:berth_plain_text", "default", 100);
+        assertThat(found).extracting(l -> l.path("message").asText()).contains("this line is not JSON");
+        assertThatThrownBy(() -> core.admin().searchLogs("message:(unclosed", null, 100))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.status()).isEqualTo(400))
                 .hasMessageContaining("cannot run the query");
     }

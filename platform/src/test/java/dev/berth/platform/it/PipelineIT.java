@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.pipeline.PipelineDefinition;
 import dev.berth.platform.pipeline.PipelineRunner;
@@ -42,7 +42,7 @@ class PipelineIT {
         PipelineDefinition definition = kitPipeline(work);
         try (CoreUnderTest core = new CoreUnderTest("pipeline", Map.of())) {
             core.start();
-            RemoteEngine admin = core.admin();
+            Engine admin = core.admin();
 
             RunReport first = run(definition, admin, work, Map.of());
             assertThat(first.succeeded()).as(describe(first)).isTrue();
@@ -164,15 +164,15 @@ class PipelineIT {
         assertThat(Files.readAllLines(work.resolve("runs.txt"))).last().isEqualTo("order-service payment-service");
     }
 
-    static RunReport run(PipelineDefinition definition, RemoteEngine engine, Path artifacts, Map<String, String> env) throws Exception {
+    static RunReport run(PipelineDefinition definition, Engine engine, Path artifacts, Map<String, String> env) throws Exception {
         return run(definition, engine, ROOT, artifacts, env, "manifests");
     }
 
-    static RunReport run(PipelineDefinition definition, RemoteEngine engine, Path root, Path artifacts, Map<String, String> env) throws Exception {
+    static RunReport run(PipelineDefinition definition, Engine engine, Path root, Path artifacts, Map<String, String> env) throws Exception {
         return run(definition, engine, root, artifacts, env, null);
     }
 
-    static RunReport run(PipelineDefinition definition, RemoteEngine engine, Path root, Path artifacts, Map<String, String> env, String from)
+    static RunReport run(PipelineDefinition definition, Engine engine, Path root, Path artifacts, Map<String, String> env, String from)
             throws Exception {
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.remove("BERTH_OVERLAY");

@@ -4,7 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
@@ -98,7 +98,7 @@ class RealServicesIT {
                 r -> r.statusCode() == 201 && r.body().contains("\"status\":\"PAID\""));
     }
 
-    static RolloutStatus rolloutStatus(RemoteEngine admin, String name) {
+    static RolloutStatus rolloutStatus(Engine admin, String name) {
         Deployment d = admin.<Deployment>get(ResourceKind.DEPLOYMENT, "berth", name).orElseThrow();
         List<ReplicaSet> owned = admin.<ReplicaSet>list(ResourceKind.REPLICASET, "berth", null).stream().filter(rs -> Owners.isOwnedBy(rs, d)).toList();
         return RolloutStatus.of(d, owned);
@@ -106,7 +106,7 @@ class RealServicesIT {
 
     /** A new revision of order-service rolls out (maxSurge 1, maxUnavailable 0) while orders keep coming: none fails. */
     static void rollingUpdateOfOrderServiceUnderLoad(CoreUnderTest core, int port) throws InterruptedException {
-        RemoteEngine admin = core.admin();
+        Engine admin = core.admin();
         try (ServiceLoad load = placeOrders(port)) {
             await().atMost(30, SECONDS).until(() -> load.succeeded() >= 5);
             admin.rollout("berth", "order-service", new RolloutAction.Restart());
@@ -128,7 +128,7 @@ class RealServicesIT {
      * itself, the old revision serves throughout, and every order placed meanwhile is PAID.
      */
     static void brokenPaymentRevisionIsRolledBack(CoreUnderTest core, int port) throws InterruptedException {
-        RemoteEngine admin = core.admin();
+        Engine admin = core.admin();
         try (ServiceLoad load = placeOrders(port)) {
             await().atMost(30, SECONDS).until(() -> load.succeeded() >= 5);
             Deployment payment = admin.<Deployment>get(ResourceKind.DEPLOYMENT, "berth", "payment-service").orElseThrow();

@@ -3,7 +3,7 @@ package dev.berth.platform.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.it.RetryingOrderClients.PlacedOrder;
 import dev.berth.platform.model.PodStatuses;
 import dev.berth.platform.model.ResourceKind;
@@ -60,7 +60,7 @@ class ReplicaChaosIT {
         String registry = System.getenv().getOrDefault("BERTH_REGISTRY", "127.0.0.1:5000");
         try (CoreUnderTest core = new CoreUnderTest("replica-chaos", Map.of("BERTH_REGISTRY_INSECURE", registry))) {
             core.start();
-            RemoteEngine admin = core.admin();
+            Engine admin = core.admin();
             admin.apply(manifests, "berth", false);
             core.converge("berth", Duration.ofMinutes(3), () -> {
                 for (Deployment d : admin.<Deployment>list(ResourceKind.DEPLOYMENT, "berth", null)) {
@@ -137,7 +137,7 @@ class ReplicaChaosIT {
         }
     }
 
-    static int localPort(RemoteEngine admin, String namespace, String service) {
+    static int localPort(Engine admin, String namespace, String service) {
         return Integer.parseInt(admin.<Service>get(ResourceKind.SERVICE, namespace, service).orElseThrow()
                 .getMetadata().getAnnotations().get("berth.dev/local-port"));
     }
@@ -155,7 +155,7 @@ class ReplicaChaosIT {
      * loaded machine), the kill waits for it, up to {@link #KILL_EVERY} × 2, rather than taking the Service's last
      * Ready replica — that would be an outage of the whole Service, a different test.
      */
-    static void killOne(RemoteEngine admin, String app, List<Kill> kills) {
+    static void killOne(Engine admin, String app, List<Kill> kills) {
         long deadline = System.nanoTime() + KILL_EVERY.multipliedBy(2).toNanos();
         while (readyReplicas(admin, app) < 2 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
@@ -169,7 +169,7 @@ class ReplicaChaosIT {
                 }));
     }
 
-    private static long readyReplicas(RemoteEngine admin, String app) {
+    private static long readyReplicas(Engine admin, String app) {
         return admin.<Pod>list(ResourceKind.POD, "berth", "app.kubernetes.io/name=" + app).stream().filter(PodStatuses::isReady).count();
     }
 

@@ -4,7 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.controller.DeploymentConditions;
 import dev.berth.platform.controller.RolloutHistory;
 import dev.berth.platform.engine.RolloutAction;
@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RolloutIT {
 
     static CoreUnderTest core;
-    static RemoteEngine admin;
+    static Engine admin;
     static String image;
 
     @BeforeAll

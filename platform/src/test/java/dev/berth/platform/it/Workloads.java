@@ -4,7 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.cli.RemoteEngine;
+import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.PodStatuses;
@@ -32,7 +32,7 @@ final class Workloads {
         this.image = image;
     }
 
-    RemoteEngine admin() {
+    Engine admin() {
         return core.admin();
     }
 
