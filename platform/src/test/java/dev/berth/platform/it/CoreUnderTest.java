@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.platform.engine.Engine;
+import dev.berth.platform.engine.KubernetesEngine;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.testing.ServiceProcess;
 import io.fabric8.kubernetes.api.model.Event;
@@ -38,6 +39,8 @@ final class CoreUnderTest implements AutoCloseable {
     final Path state;
     final ServiceProcess process;
     final int proxyRangeStart;
+    /** One fabric8 client per token, as a user keeps one kubeconfig context; closed with the core */
+    private final Map<String, KubernetesEngine> clients = new HashMap<>();
 
     CoreUnderTest(String name, Map<String, String> extraEnv) {
         try {
@@ -71,8 +74,8 @@ final class CoreUnderTest implements AutoCloseable {
         return this;
     }
 
-    Engine as(String token) {
-        return dev.berth.platform.engine.KubernetesEngine.local(URI.create(process.url()), token);
+    synchronized Engine as(String token) {
+        return clients.computeIfAbsent(token, t -> KubernetesEngine.local(URI.create(process.url()), t));
     }
 
     Engine admin() {
@@ -151,6 +154,10 @@ final class CoreUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            clients.values().forEach(KubernetesEngine::close);
+            clients.clear();
+        }
         process.stop();
         replicaProcesses().forEach(ProcessHandle::destroyForcibly);
     }

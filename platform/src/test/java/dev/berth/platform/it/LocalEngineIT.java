@@ -314,7 +314,11 @@ class LocalEngineIT {
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.status()).isEqualTo(401));
         assertThatThrownBy(() -> core.as("not-a-valid-token-at-all").list(ResourceKind.POD, null, null))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.status()).isEqualTo(401));
-        assertThat(core.as(CoreUnderTest.VIEWER).list(ResourceKind.NODE, null, null)).hasSize(3);
+        assertThat(core.as(CoreUnderTest.VIEWER).list(ResourceKind.POD, "default", null)).isNotNull();
+        // Kubernetes' view role reads a namespace's objects, not the cluster's nodes
+        assertThatThrownBy(() -> core.as(CoreUnderTest.VIEWER).list(ResourceKind.NODE, null, null))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThat(core.as(CoreUnderTest.ADMIN).list(ResourceKind.NODE, null, null)).hasSize(3);
         assertThatThrownBy(() -> core.as(CoreUnderTest.VIEWER).apply(Manifests.testApp("viewer", image, 1, "100m", null), "default", false))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThatThrownBy(() -> core.as(CoreUnderTest.DEPLOYER).node("node-1", NodeAction.CORDON))

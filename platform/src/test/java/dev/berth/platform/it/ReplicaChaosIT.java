@@ -1,6 +1,7 @@
 package dev.berth.platform.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.platform.engine.Engine;
@@ -89,6 +90,10 @@ class ReplicaChaosIT {
                 lastKill = kills.stream().map(Kill::at).max(Comparator.naturalOrder()).orElseThrow();
                 placed = clients.stop().orders();
                 clientsStopped = Instant.now();
+                // the last kill may come after the clients' time is up: keep watching until its Endpoints change
+                // arrives (or the readiness probe would have noticed it anyway, which the assertion below refuses)
+                await().atMost(READINESS_PROBE_NOTICES).pollInterval(Duration.ofMillis(100))
+                        .untilAsserted(() -> assertThat(kills).allSatisfy(kill -> assertThat(kill.leftEndpoints()).as(kill.pod()).isNotEmpty()));
             } finally {
                 killer.shutdownNow();
             }
