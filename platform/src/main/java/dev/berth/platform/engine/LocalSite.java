@@ -2,8 +2,15 @@ package dev.berth.platform.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.platform.runtime.VirtualNodes;
 import dev.berth.support.problem.Problem;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -15,15 +22,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
  * The core on this machine: Services answer on the local port the core gives each ({@link ServiceRouting}), nodes are
  * simulated and can be failed, shipped logs can be searched, and the core's deployment controller rolls failed
- * rollouts back itself. Berth's own operations are the core's endpoints under {@code /berth/v1}.
+ * rollouts back itself. Log search is the core's endpoint {@code /berth/v1/logs}; the rest is the Kubernetes API.
  */
 public final class LocalSite implements Site {
 
@@ -39,10 +47,41 @@ public final class LocalSite implements Site {
         this.token = token;
     }
 
+    /**
+     * A node fails the way Kubernetes sees a dead machine: its Ready condition turns False (written through the Node's
+     * {@code status} subresource, as the node lifecycle controller does), and the core's kubelet, which runs the
+     * virtual nodes, kills their replicas and marks them lost. Recover writes Ready back. The change is recorded as an
+     * Event on the Node, so {@code kubectl describe node} says who failed it and when.
+     */
     @Override
     public HasMetadata failOrRecover(KubernetesEngine engine, String node, NodeAction action) {
-        return json.unmarshal(send(request("/berth/v1/nodes/" + URLEncoder.encode(node, StandardCharsets.UTF_8) + "/"
-                + action.name().toLowerCase(Locale.ROOT)).POST(HttpRequest.BodyPublishers.noBody()).build()));
+        boolean fail = action == NodeAction.FAIL;
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        NodeCondition ready = new NodeConditionBuilder().withType("Ready").withStatus(fail ? "False" : "True")
+                .withReason(fail ? "NodeFailed" : "KubeletReady")
+                .withMessage(fail ? "berth nodes fail: the node is considered dead" : "kubelet is posting ready status")
+                .withLastHeartbeatTime(now).withLastTransitionTime(now).build();
+        var client = engine.client();
+        Node changed = KubernetesEngine.call(() -> client.nodes().withName(node).editStatus(n -> {
+            if (!"true".equals(n.getMetadata().getLabels() == null ? null : n.getMetadata().getLabels().get(VirtualNodes.VIRTUAL_LABEL))) {
+                throw new EngineException(400, "node " + node + " is not one of the core's virtual nodes: only those can be failed");
+            }
+            List<NodeCondition> conditions = new ArrayList<>(n.getStatus().getConditions() == null ? List.of() : n.getStatus().getConditions());
+            conditions.removeIf(c -> "Ready".equals(c.getType()));
+            conditions.add(ready);
+            n.getStatus().setConditions(conditions);
+            return n;
+        }));
+        Event event = new EventBuilder()
+                .withNewMetadata().withGenerateName(node + ".").withNamespace("default").endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node").withName(node)
+                        .withUid(changed.getMetadata().getUid()).build())
+                .withType(fail ? "Warning" : "Normal").withReason(fail ? "NodeNotReady" : "NodeReady")
+                .withMessage("Node " + node + (fail ? " failed (berth nodes fail)" : " recovered (berth nodes recover)"))
+                .withNewSource().withComponent("berth").endSource()
+                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1).build();
+        KubernetesEngine.call(() -> client.v1().events().inNamespace("default").resource(event).create());
+        return changed;
     }
 
     @Override

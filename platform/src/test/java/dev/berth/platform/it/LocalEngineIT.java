@@ -184,7 +184,12 @@ class LocalEngineIT {
                 assertThat(ready).noneMatch(p -> victim.equals(p.getSpec().getNodeName()));
             });
             Node node = admin.<Node>get(ResourceKind.NODE, null, victim).orElseThrow();
-            assertThat(node.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False"));
+            assertThat(node.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False")
+                    && c.getReason().equals("NodeFailed"));
+            // what kubectl describe node lists under Events
+            assertThat(admin.<Event>list(ResourceKind.EVENT, "default", null))
+                    .anyMatch(e -> victim.equals(e.getInvolvedObject().getName()) && "Node".equals(e.getInvolvedObject().getKind())
+                            && "NodeNotReady".equals(e.getReason()) && "Warning".equals(e.getType()));
         } finally {
             admin.node(victim, NodeAction.RECOVER);
         }
