@@ -147,6 +147,28 @@ class KubectlTest {
         assertThat(kubectl("delete", "namespace", ns).exit()).isZero();
     }
 
+    @Test
+    void aNodeFailsAndRecoversThroughItsStatusAsBerthNodesFailDoes() throws Exception {
+        String ready = "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"%s\",\"reason\":\"%s\"}]}}";
+        // the edit role (this context's user) may not write a node's status; an admin may
+        Result denied = kubectl("patch", "node", "node-3", "--subresource=status", "-p", ready.formatted("False", "NodeFailed"));
+        assertThat(denied.exit()).isNotZero();
+        assertThat(denied.lines()).anyMatch(l -> l.contains("Forbidden") && l.contains("nodes/status"));
+        try {
+            assertThat(kubectl("--token", CoreApiTokens.ADMIN, "patch", "node", "node-3", "--subresource=status", "-p",
+                    ready.formatted("False", "NodeFailed")).lines()).containsExactly("node/node-3 patched");
+            assertThat(status("node-3")).isEqualTo("NotReady");
+        } finally {
+            assertThat(kubectl("--token", CoreApiTokens.ADMIN, "patch", "node", "node-3", "--subresource=status", "-p",
+                    ready.formatted("True", "KubeletReady")).lines()).containsExactly("node/node-3 patched");
+        }
+        assertThat(status("node-3")).isEqualTo("Ready");
+    }
+
+    private String status(String node) throws Exception {
+        return kubectl("--token", CoreApiTokens.ADMIN, "get", "node", node, "--no-headers").lines().get(0).split("\\s+")[1];
+    }
+
     private String image() throws Exception {
         return kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}").lines().get(0);
     }
