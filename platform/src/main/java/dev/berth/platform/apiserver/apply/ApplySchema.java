@@ -1,13 +1,11 @@
 package dev.berth.platform.apiserver.apply;
 
-import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.berth.platform.apiserver.patch.PatchMeta;
 import dev.berth.platform.apiserver.patch.PatchSchema;
+import dev.berth.platform.model.ModelProperties;
 import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
@@ -23,10 +21,8 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.TopologySelectorTerm;
 import io.fabric8.kubernetes.api.model.TypedLocalObjectReference;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The structure apply needs of the served kinds, as structured-merge-diff reads it from kube-apiserver's OpenAPI:
@@ -59,9 +55,7 @@ public final class ApplySchema {
             TypedLocalObjectReference.class, ConfigMapKeySelector.class, SecretKeySelector.class, ObjectFieldSelector.class,
             ResourceFieldSelector.class, NodeSelector.class, NodeSelectorTerm.class, TopologySelectorTerm.class);
 
-    private final ObjectMapper mapper = new ObjectMapper();
     private final PatchSchema patchSchema;
-    private final Map<JavaType, Map<String, JavaType>> properties = new ConcurrentHashMap<>();
 
     public ApplySchema(PatchSchema patchSchema) {
         this.patchSchema = patchSchema;
@@ -74,7 +68,7 @@ public final class ApplySchema {
 
     /** The type of a whole object of this model class. */
     public Type root(Class<?> kind) {
-        return new Type(mapper.constructType(kind), ListType.ATOMIC);
+        return new Type(ModelProperties.type(kind), ListType.ATOMIC);
     }
 
     /** A type with nothing known about it: upstream's deduced type (maps merge, lists are atomic). */
@@ -104,7 +98,7 @@ public final class ApplySchema {
             if (type.isMapLikeType()) {
                 return new Type(type.getContentType(), ListType.ATOMIC);
             }
-            JavaType fieldType = isBean(type) ? propertiesOf(type).get(name) : null;
+            JavaType fieldType = ModelProperties.isModel(type) ? ModelProperties.of(type).get(name) : null;
             if (fieldType == null) {
                 return deduced();
             }
@@ -122,7 +116,7 @@ public final class ApplySchema {
 
         /** Whether a struct at this position declares field {@code name} (a map's keys are not declared). */
         public boolean declares(String name) {
-            return type != null && isBean(type) && propertiesOf(type).containsKey(name);
+            return type != null && ModelProperties.isModel(type) && ModelProperties.of(type).containsKey(name);
         }
 
         /** Whether a map at this position is owned and replaced whole. */
@@ -146,23 +140,5 @@ public final class ApplySchema {
         return patchSchema.find(owner, property).filter(PatchMeta::merges)
                 .map(m -> m.mergeKey().isEmpty() ? ListType.SET : ListType.map(m.mergeKey()))
                 .orElse(ListType.ATOMIC);
-    }
-
-    private Map<String, JavaType> propertiesOf(JavaType bean) {
-        return properties.computeIfAbsent(bean, t -> {
-            BeanDescription description = mapper.getDeserializationConfig().introspect(t);
-            Map<String, JavaType> byName = new HashMap<>();
-            for (BeanPropertyDefinition p : description.findProperties()) {
-                byName.put(p.getName(), p.getPrimaryType());
-            }
-            return Map.copyOf(byName);
-        });
-    }
-
-    // the fabric8 model classes; not JDK values, containers or untyped trees
-    private static boolean isBean(JavaType type) {
-        Class<?> raw = type.getRawClass();
-        return !type.isContainerType() && !type.isPrimitive() && !type.isEnumType() && raw != Object.class
-                && !raw.getName().startsWith("java.") && !JsonNode.class.isAssignableFrom(raw);
     }
 }
