@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.ObjectFieldSelector;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ReplicationControllerSpec;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
@@ -30,7 +31,8 @@ import java.util.Set;
  * The field types come from Jackson's introspection of the fabric8 model classes; the list types from the
  * {@code patchStrategy=merge}/{@code patchMergeKey} tags of {@link PatchSchema} (upstream's schema conversion does
  * the same when a field has no {@code x-kubernetes-list-type}), corrected by {@link #LIST_TYPES} where upstream's
- * {@code +listType}/{@code +listMapKey} differ; every other list is atomic. A field the model does not know (an
+ * {@code +listType}/{@code +listMapKey} differ; every other list is atomic. Atomic structs and maps are
+ * {@link #ATOMIC_STRUCTS} and {@link #ATOMIC_MAPS}. A field the model does not know (an
  * extra property, a custom resource) is typed as upstream's deduced type: maps merge, lists are atomic.
  *
  * <p>Thread-safe; introspection results are cached.
@@ -54,6 +56,13 @@ public final class ApplySchema {
     static final Set<Class<?>> ATOMIC_STRUCTS = Set.of(LabelSelector.class, LocalObjectReference.class, ObjectReference.class,
             TypedLocalObjectReference.class, ConfigMapKeySelector.class, SecretKeySelector.class, ObjectFieldSelector.class,
             ResourceFieldSelector.class, NodeSelector.class, NodeSelectorTerm.class, TopologySelectorTerm.class);
+
+    /**
+     * Map fields tagged {@code +mapType=atomic} (k8s.io/api {@code core/v1/types.go}): a pod's node selector and the
+     * label selectors of a Service and a ReplicationController are owned and replaced whole, as atomic structs are.
+     */
+    static final Map<Class<?>, Set<String>> ATOMIC_MAPS = Map.of(PodSpec.class, Set.of("nodeSelector"), ServiceSpec.class, Set.of("selector"),
+            ReplicationControllerSpec.class, Set.of("selector"));
 
     private final PatchSchema patchSchema;
 
@@ -84,10 +93,16 @@ public final class ApplySchema {
 
         private final JavaType type;
         private final ListType list;
+        private final boolean atomicField;
 
         private Type(JavaType type, ListType list) {
+            this(type, list, false);
+        }
+
+        private Type(JavaType type, ListType list, boolean atomicField) {
             this.type = type;
             this.list = list;
+            this.atomicField = atomicField;
         }
 
         /** The type of field {@code name} of a map or struct at this position. */
@@ -103,7 +118,7 @@ public final class ApplySchema {
                 return deduced();
             }
             return new Type(fieldType, fieldType.isCollectionLikeType() || fieldType.isArrayType()
-                    ? listType(type.getRawClass(), name) : ListType.ATOMIC);
+                    ? listType(type.getRawClass(), name) : ListType.ATOMIC, atomicField(type.getRawClass(), name));
         }
 
         /** The type of the items of a list at this position. */
@@ -121,13 +136,22 @@ public final class ApplySchema {
 
         /** Whether a map at this position is owned and replaced whole. */
         public boolean atomicMap() {
-            return type != null && ATOMIC_STRUCTS.contains(type.getRawClass());
+            return atomicField || type != null && ATOMIC_STRUCTS.contains(type.getRawClass());
         }
 
         /** How a list at this position merges. */
         public ListType list() {
             return list;
         }
+    }
+
+    private static boolean atomicField(Class<?> owner, String property) {
+        for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
+            if (ATOMIC_MAPS.getOrDefault(c, Set.of()).contains(property)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ListType listType(Class<?> owner, String property) {
