@@ -198,8 +198,7 @@ final class RolloutCommand {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 return 1;
             }
-            String currentHash = PodTemplates.hash(d.getSpec().getTemplate(), BerthCli.JSON);
-            if (currentHash.equals(dev.berth.platform.controller.DeploymentPlanner.hashOf(target.replicaSet()))) {
+            if (PodTemplates.equalIgnoreHash(target.replicaSet().getSpec().getTemplate(), d.getSpec().getTemplate(), BerthCli.JSON)) {
                 out().println("deployment.apps/" + d.getMetadata().getName() + " skipped rollback (current template already matches revision "
                         + target.number() + ")");
                 return 0;

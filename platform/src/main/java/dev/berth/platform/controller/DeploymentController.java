@@ -62,7 +62,7 @@ public final class DeploymentController implements Reconciler {
                 .filter(rs -> Owners.isOwnedBy(rs, d)).toList();
         String hash = PodTemplates.hash(d.getSpec().getTemplate(), json);
         Instant now = clock.instant();
-        Optional<ReplicaSet> newRs = owned.stream().filter(rs -> hash.equals(DeploymentPlanner.hashOf(rs))).findFirst();
+        Optional<ReplicaSet> newRs = PodTemplates.findNewReplicaSet(d, owned, json);
         Optional<RevisionSignals.Failure> failure = newRs
                 .map(rs -> RevisionSignals.failure(ReplicaSetController.ownedPods(store, rs), RevisionSignals.Thresholds.of(d), now))
                 .orElse(Optional.empty());
@@ -80,7 +80,7 @@ public final class DeploymentController implements Reconciler {
                 inconclusiveUntil.remove(key);
             }
         }
-        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, hash, failure, verdict, now);
+        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, new DeploymentPlanner.NewReplicaSet(hash, newRs), failure, verdict, now);
         boolean rolledBack = false;
         for (DeploymentPlanner.Action action : plan.actions()) {
             if (action instanceof DeploymentPlanner.Action.RollBack r) {

@@ -70,23 +70,29 @@ public final class DeploymentPlanner {
     }
 
     /**
-     * @param owned            the ReplicaSets the Deployment controls
-     * @param templateHash     hash of the Deployment's current pod template
-     * @param newPodsFailure   what {@link RevisionSignals} found wrong with the pods of the ReplicaSet of that hash
+     * The ReplicaSet of the Deployment's current pod template: the one {@link PodTemplates#findNewReplicaSet} found
+     * among those it owns, or none yet, to be created under the template's hash.
      */
-    public static Plan plan(Deployment d, List<ReplicaSet> owned, String templateHash, Optional<RevisionSignals.Failure> newPodsFailure, Instant now) {
-        return plan(d, owned, templateHash, newPodsFailure, Optional.empty(), now);
+    public record NewReplicaSet(String templateHash, Optional<ReplicaSet> existing) {}
+
+    /**
+     * @param owned            the ReplicaSets the Deployment controls
+     * @param template         which of them has the Deployment's current pod template, and that template's hash
+     * @param newPodsFailure   what {@link RevisionSignals} found wrong with the pods of that ReplicaSet
+     */
+    public static Plan plan(Deployment d, List<ReplicaSet> owned, NewReplicaSet template, Optional<RevisionSignals.Failure> newPodsFailure, Instant now) {
+        return plan(d, owned, template, newPodsFailure, Optional.empty(), now);
     }
 
     /**
      * @param verdict the canary analysis of the step under way, when {@link Canary#analysisDue} said one was due
      */
-    public static Plan plan(Deployment d, List<ReplicaSet> owned, String templateHash, Optional<RevisionSignals.Failure> newPodsFailure,
+    public static Plan plan(Deployment d, List<ReplicaSet> owned, NewReplicaSet template, Optional<RevisionSignals.Failure> newPodsFailure,
             Optional<Canary.Verdict> verdict, Instant now) {
         int desired = desired(d);
-        Optional<ReplicaSet> newRs = owned.stream().filter(rs -> templateHash.equals(hashOf(rs))).findFirst();
-        List<ReplicaSet> old = owned.stream().filter(rs -> !templateHash.equals(hashOf(rs)))
-                .sorted(Comparator.comparingLong(DeploymentPlanner::revision)).toList();
+        String templateHash = template.templateHash();
+        Optional<ReplicaSet> newRs = template.existing();
+        List<ReplicaSet> old = oldReplicaSets(owned, newRs).stream().sorted(Comparator.comparingLong(DeploymentPlanner::revision)).toList();
         List<Action> actions = new ArrayList<>();
         boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
         boolean recreate = recreate(d);
@@ -135,6 +141,11 @@ public final class DeploymentPlanner {
         boolean created = actions.stream().anyMatch(a -> a instanceof Action.CreateReplicaSet);
         boolean stepped = actions.stream().anyMatch(a -> a instanceof Action.SetCanary);
         return new Plan(actions, status(d, newRs, old, created, stepped, templateHash, actions, rolledBackFor, now));
+    }
+
+    /** Upstream's {@code FindOldReplicaSets} (all of them): every owned ReplicaSet but the new one, in their order. */
+    static List<ReplicaSet> oldReplicaSets(List<ReplicaSet> owned, Optional<ReplicaSet> newRs) {
+        return owned.stream().filter(rs -> newRs.isEmpty() || !name(rs).equals(name(newRs.get()))).toList();
     }
 
     /** {@code rolloutRolling}: grow the new ReplicaSet if the surge allows, else shrink old ones if availability allows. */

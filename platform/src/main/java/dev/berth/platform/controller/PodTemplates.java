@@ -1,33 +1,51 @@
 package dev.berth.platform.controller;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.platform.model.Owners;
+import dev.berth.platform.model.SemanticEquality;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Pods from templates, and the template hash that names ReplicaSets. Pure (names are random). */
+/**
+ * Pods from templates, the template hash that names ReplicaSets, and which ReplicaSet has a Deployment's template.
+ * Pure (names are random).
+ */
 public final class PodTemplates {
 
     /** The label that ties a ReplicaSet and its pods to one template version, as Kubernetes names it. */
     public static final String TEMPLATE_HASH_LABEL = "pod-template-hash";
     private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
+    /** {@code ReplicaSetsByCreationTimestamp}: oldest first, the name breaking ties; no timestamp is the oldest. */
+    static final Comparator<ReplicaSet> BY_CREATION = Comparator
+            .comparing((ReplicaSet rs) -> rs.getMetadata().getCreationTimestamp() == null ? Instant.MIN
+                    : Instant.parse(rs.getMetadata().getCreationTimestamp()))
+            .thenComparing(rs -> rs.getMetadata().getName());
+
     private PodTemplates() {}
 
     /**
-     * A short, stable, DNS-safe hash of a pod template (FNV-1a over its JSON, Kubernetes' safe alphabet). Nulls and
-     * empty objects and lists are left out first: Go holds no difference between an absent struct and an empty one,
-     * so a template that went through a Go client (kubectl's {@code rollout undo} sends {@code resources: {}} and
-     * {@code creationTimestamp: null}) is the same template, as upstream's {@code EqualIgnoreHash} finds it. A template
-     * without such fields hashes as before.
+     * A short, stable, DNS-safe hash of a pod template (FNV-1a over its JSON, Kubernetes' safe alphabet): the name of
+     * the ReplicaSet created for it. Nulls and empty objects and lists are left out first, so that a template back
+     * from a Go client ({@code resources: {}}, {@code creationTimestamp: null}) keeps its name. Which ReplicaSet has a
+     * template is {@link #equalIgnoreHash}'s to say, not the hash's.
      */
     public static String hash(PodTemplateSpec template, KubernetesSerialization json) {
         com.fasterxml.jackson.databind.JsonNode tree = json.convertValue(template, com.fasterxml.jackson.databind.JsonNode.class);
@@ -57,6 +75,33 @@ public final class PodTemplates {
                 children.remove();
             }
         }
+    }
+
+    /**
+     * Upstream's {@code EqualIgnoreHash}: whether two pod templates are semantically equal
+     * ({@link SemanticEquality}) once the {@code pod-template-hash} label is left out of both. Neither is changed.
+     */
+    public static boolean equalIgnoreHash(PodTemplateSpec a, PodTemplateSpec b, KubernetesSerialization json) {
+        return Objects.equals(withoutHash(a, json), withoutHash(b, json));
+    }
+
+    /**
+     * Upstream's {@code FindNewReplicaSet}: of {@code owned}, the ReplicaSet whose template equals the Deployment's
+     * ({@link #equalIgnoreHash}); of several, the oldest by creation timestamp, then name.
+     */
+    public static Optional<ReplicaSet> findNewReplicaSet(Deployment d, List<ReplicaSet> owned, KubernetesSerialization json) {
+        JsonNode template = withoutHash(d.getSpec().getTemplate(), json);
+        return owned.stream().sorted(BY_CREATION)
+                .filter(rs -> Objects.equals(withoutHash(rs.getSpec().getTemplate(), json), template))
+                .findFirst();
+    }
+
+    private static JsonNode withoutHash(PodTemplateSpec template, KubernetesSerialization json) {
+        JsonNode tree = json.convertValue(template, JsonNode.class);
+        if (tree.path("metadata").path("labels") instanceof ObjectNode labels) {
+            labels.remove(TEMPLATE_HASH_LABEL);
+        }
+        return SemanticEquality.canonical(tree, PodTemplateSpec.class);
     }
 
     public static String randomSuffix() {

@@ -126,9 +126,54 @@ class ServerSideApplyTest {
     }
 
     private io.fabric8.kubernetes.client.http.HttpResponse<String> send(String url, String body) throws Exception {
+        return send("PATCH", "application/apply-patch+yaml", url, body);
+    }
+
+    private io.fabric8.kubernetes.client.http.HttpResponse<String> send(String method, String contentType, String url, String body) throws Exception {
         var http = client.getHttpClient();
-        return http.sendAsync(http.newHttpRequestBuilder().uri(url).method("PATCH", "application/apply-patch+yaml", body).build(), String.class)
+        return http.sendAsync(http.newHttpRequestBuilder().uri(url).method(method, contentType, body).build(), String.class)
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void kubectlsServerSideApplyTakesOverWhatItsClientSideApplySetAsUpstreamsLastAppliedManager() throws Exception {
+        String configMaps = client.getMasterUrl() + "api/v1/namespaces/" + NS + "/configmaps";
+        String settings = configMaps + "/settings";
+        // what kubectl apply sends to create: the object carrying its configuration, written as kubectl-client-side-apply
+        String configuration = "{\"apiVersion\":\"v1\",\"data\":{\"level\":\"info\",\"mode\":\"test\"},\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"annotations\":{},\"name\":\"settings\",\"namespace\":\"" + NS + "\"}}";
+        String created = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\",\"annotations\":"
+                + "{\"kubectl.kubernetes.io/last-applied-configuration\":" + client.getKubernetesSerialization().asJson(configuration) + "}},"
+                + "\"data\":{\"level\":\"info\",\"mode\":\"test\"}}";
+        assertThat(send("POST", "application/json", configMaps + "?fieldManager=kubectl-client-side-apply", created).code()).isEqualTo(201);
+
+        String same = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: test\n  level: info\n";
+        assertThat(send(settings + "?fieldManager=kubectl", same).code()).as("the same configuration server-side").isEqualTo(200);
+
+        // a value the client-side apply set, still as it set it: kubectl's apply takes the field over instead of conflicting
+        var upgraded = send(settings + "?fieldManager=kubectl", same.replace("mode: test", "mode: prod"));
+        assertThat(upgraded.code()).as(upgraded.body()).isEqualTo(200);
+        ConfigMap live = client.configMaps().withName("settings").get();
+        assertThat(live.getData()).containsExactlyInAnyOrderEntriesOf(Map.of("mode", "prod", "level", "info"));
+        assertThat(fieldsOf(live, "kubectl")).contains("f:mode").contains("f:level");
+        assertThat(fieldsOf(live, "kubectl-client-side-apply")).doesNotContain("f:mode").contains("f:level");
+
+        // any other manager still conflicts: only kubectl upgrades
+        var other = send(settings + "?fieldManager=other", same.replace("level: info", "level: debug"));
+        assertThat(other.code()).isEqualTo(409);
+        assertThat(other.body()).contains("conflict with \\\"kubectl-client-side-apply\\\"").contains(".data.level");
+
+        // a value changed since the last apply by someone else is no longer the client-side apply's: the conflict stays
+        assertThat(send("PATCH", "application/merge-patch+json", settings + "?fieldManager=editor", "{\"data\":{\"level\":\"debug\"}}").code())
+                .isEqualTo(200);
+        var drifted = send(settings + "?fieldManager=kubectl", same.replace("mode: test", "mode: prod").replace("level: info", "level: warn"));
+        assertThat(drifted.code()).isEqualTo(409);
+        assertThat(drifted.body()).contains("Apply failed with 1 conflict: conflict with \\\"editor\\\"").contains(".data.level");
+    }
+
+    private static String fieldsOf(ConfigMap object, String manager) {
+        return object.getMetadata().getManagedFields().stream().filter(m -> m.getManager().equals(manager)).findFirst().orElseThrow()
+                .getFieldsV1().getAdditionalProperties().toString();
     }
 
     @Test

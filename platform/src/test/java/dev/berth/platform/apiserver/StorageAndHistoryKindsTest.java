@@ -10,6 +10,7 @@ import dev.berth.platform.cli.KubeconfigContext;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -207,6 +208,68 @@ class StorageAndHistoryKindsTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(kubectl("rollout", "history", "deployment/web").lines().stream()
                 .map(String::stripTrailing).toList()).containsExactly("deployment.apps/web", "REVISION  CHANGE-CAUSE", "2         <none>", "3         <none>"));
         ok("delete", "deployment", "web");
+    }
+
+    @Test
+    void undoToTheFirstRevisionAfterARestartReusesItsReplicaSet() throws Exception {
+        // kubectl sends revision 1's template back as Go serialises it; the controller finds its ReplicaSet by
+        // EqualIgnoreHash and makes it revision 3 instead of creating another
+        Path deployment = write("deploy", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: shop
+                spec:
+                  replicas: 1
+                  selector:
+                    matchLabels: {app: shop}
+                  template:
+                    metadata:
+                      labels: {tier: front, app: shop}
+                      annotations: {prometheus.io/scrape: "true"}
+                    spec:
+                      nodeName: no-kubelet
+                      volumes:
+                      - name: tmp
+                        emptyDir: {}
+                      containers:
+                      - name: app
+                        image: 127.0.0.1:5000/shop:1
+                        ports: [{containerPort: 8080, name: http}]
+                        env:
+                        - name: NS
+                          valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+                        resources:
+                          requests: {cpu: 250m, memory: 256Mi}
+                          limits: {cpu: "1", memory: 384Mi}
+                        readinessProbe:
+                          httpGet: {path: /q/health/ready, port: 8080}
+                          initialDelaySeconds: 0
+                        volumeMounts: [{name: tmp, mountPath: /tmp, readOnly: false}]
+                """);
+        ok("apply", "-f", deployment.toString());
+        KubernetesClient client = client();
+        String first = await().atMost(Duration.ofSeconds(20)).until(() -> replicaSets(client, "shop"), l -> l.size() == 1).get(0).getMetadata().getName();
+        ok("rollout", "restart", "deployment/shop");
+        await().atMost(Duration.ofSeconds(20)).until(() -> replicaSets(client, "shop"), l -> l.size() == 2);
+
+        assertThat(kubectl("rollout", "undo", "deployment/shop", "--to-revision=1").lines()).containsExactly("deployment.apps/shop rolled back");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ReplicaSet reused = client.apps().replicaSets().withName(first).get();
+            assertThat(reused.getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", "3")
+                    .containsEntry("deployment.kubernetes.io/revision-history", "1");
+            assertThat(reused.getSpec().getReplicas()).isEqualTo(1);
+        });
+        assertThat(replicaSets(client, "shop")).hasSize(2);
+        assertThat(kubectl("rollout", "undo", "deployment/shop", "--to-revision=3").lines())
+                .containsExactly("deployment.apps/shop skipped rollback (current template already matches revision 3)");
+        ok("delete", "deployment", "shop");
+    }
+
+    private static List<ReplicaSet> replicaSets(KubernetesClient client, String deployment) {
+        return client.apps().replicaSets().list().getItems().stream()
+                .filter(rs -> rs.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals(deployment))).toList();
     }
 
     @Test

@@ -42,7 +42,8 @@ class CanaryTest {
     static final ReplicaSet STABLE = DeploymentPlannerTest.rs("old", 1, 4, 4, 4, true);
 
     static List<Action> plan(ReplicaSet canary, Optional<Canary.Verdict> verdict) {
-        return DeploymentPlanner.plan(canaryDeployment(), List.of(STABLE, canary), "new", Optional.empty(), verdict, NOW).actions();
+        List<ReplicaSet> owned = List.of(STABLE, canary);
+        return DeploymentPlanner.plan(canaryDeployment(), owned, DeploymentPlannerTest.current(owned, "new"), Optional.empty(), verdict, NOW).actions();
     }
 
     @Test

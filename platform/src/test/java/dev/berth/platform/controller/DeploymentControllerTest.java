@@ -7,18 +7,22 @@ import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.EventRecorder;
 import dev.berth.platform.store.ObjectStore;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -69,6 +73,76 @@ class DeploymentControllerTest {
         String after = renumbered.getMetadata().getAnnotations().get(DeploymentPlanner.REVISION_HISTORY_ANNOTATION);
         assertThat(after).hasSizeLessThanOrEqualTo(RolloutHistory.MAX_REVISION_HISTORY_CHARS).endsWith(",539,540,541");
         assertThat(after).isEqualTo(history.substring(history.indexOf(",23,") + 1) + ",541"); // 1 to 22 dropped, oldest first
+    }
+
+    @Test
+    void aTemplateChangedBackReusesItsReplicaSetAsTheNewestRevision() {
+        // A, then B, then A again as a Go client writes it back (kubectl rollout undo): its value fields at their
+        // zero value left out, labels in another order, a quantity in another unit
+        Deployment d = store.create(new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("default").endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
+                .withTemplate(templateA(true)).endSpec().build());
+        controller.reconcile(ObjectKey.of(d));
+        ReplicaSet a = only(owned(d));
+        assertThat(a.getMetadata().getAnnotations()).containsEntry(DeploymentPlanner.REVISION_ANNOTATION, "1");
+
+        setTemplate(d, template("web:2"));
+        controller.reconcile(ObjectKey.of(d));
+        assertThat(owned(d)).hasSize(2);
+        scale(a.getMetadata().getName(), 0); // the rollout to B completed
+        ReplicaSet b = owned(d).stream().filter(rs -> !rs.getMetadata().getName().equals(a.getMetadata().getName())).findFirst().orElseThrow();
+        scale(b.getMetadata().getName(), 2);
+
+        setTemplate(d, templateA(false));
+        controller.reconcile(ObjectKey.of(d));
+        ReplicaSet reused = store.<ReplicaSet>get(ObjectKey.of(a)).orElseThrow();
+        assertThat(owned(d)).hasSize(2);
+        assertThat(reused.getMetadata().getUid()).isEqualTo(a.getMetadata().getUid());
+        assertThat(reused.getMetadata().getAnnotations()).containsEntry(DeploymentPlanner.REVISION_ANNOTATION, "3")
+                .containsEntry(DeploymentPlanner.REVISION_HISTORY_ANNOTATION, "1");
+
+        controller.reconcile(ObjectKey.of(d));
+        assertThat(store.<ReplicaSet>get(ObjectKey.of(a)).orElseThrow().getSpec().getReplicas()).as("scaled up by the surge").isEqualTo(1);
+        assertThat(owned(d)).extracting(rs -> rs.getMetadata().getUid()).containsExactlyInAnyOrder(a.getMetadata().getUid(), b.getMetadata().getUid());
+    }
+
+    /** Template A as kubectl apply sends it ({@code asApplied}) or as a Go client writes it back. */
+    static PodTemplateSpec templateA(boolean asApplied) {
+        PodTemplateSpecBuilder t = new PodTemplateSpecBuilder().withNewMetadata()
+                .addToLabels(asApplied ? Map.of("app", "web") : Map.of("tier", "front"))
+                .addToLabels(asApplied ? Map.of("tier", "front") : Map.of("app", "web")).endMetadata();
+        return t.withNewSpec().addNewContainer().withName("app").withImage("web:1")
+                .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString(8080)).endHttpGet()
+                    .withInitialDelaySeconds(asApplied ? 0 : null).withPeriodSeconds(5).endReadinessProbe()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").withReadOnly(asApplied ? false : null).endVolumeMount()
+                .withNewResources().addToLimits("memory", new Quantity(asApplied ? "0.5Gi" : "512Mi")).endResources()
+                .endContainer()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec().build();
+    }
+
+    void setTemplate(Deployment d, PodTemplateSpec template) {
+        store.<Deployment>mutate(ObjectKey.of(d), x -> {
+            x.getSpec().setTemplate(template);
+            return x;
+        });
+    }
+
+    void scale(String replicaSet, int replicas) {
+        store.<ReplicaSet>mutate(new ObjectKey(ResourceKind.REPLICASET, "default", replicaSet), rs -> {
+            rs.getSpec().setReplicas(replicas);
+            rs.setStatus(new ReplicaSetStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas).withAvailableReplicas(replicas).build());
+            return rs;
+        });
+    }
+
+    List<ReplicaSet> owned(Deployment d) {
+        return store.<ReplicaSet>list(ResourceKind.REPLICASET, "default", null).stream().filter(rs -> Owners.isOwnedBy(rs, d)).toList();
+    }
+
+    static ReplicaSet only(List<ReplicaSet> sets) {
+        assertThat(sets).hasSize(1);
+        return sets.get(0);
     }
 
     static PodTemplateSpec template(String image) {

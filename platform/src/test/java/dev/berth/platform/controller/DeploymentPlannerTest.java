@@ -59,24 +59,33 @@ class DeploymentPlannerTest {
                 .build();
     }
 
+    /** The ReplicaSet of the current template: in these tests a ReplicaSet's hash label names its template. */
+    static DeploymentPlanner.NewReplicaSet current(List<ReplicaSet> owned, String hash) {
+        return new DeploymentPlanner.NewReplicaSet(hash, owned.stream().filter(rs -> hash.equals(DeploymentPlanner.hashOf(rs))).findFirst());
+    }
+
+    static DeploymentPlanner.Plan plan(Deployment d, List<ReplicaSet> owned, String hash, Optional<RevisionSignals.Failure> failure, Instant now) {
+        return DeploymentPlanner.plan(d, owned, current(owned, hash), failure, now);
+    }
+
     @Test
     void aConvergedDeploymentTakesNoAction() {
         Deployment d = deployment(3, "1", "0");
         List<ReplicaSet> owned = List.of(rs("old", 1, 0, 0, 0, true), rs("new", 2, 3, 3, 3, true));
-        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, "new", HEALTHY, NOW);
+        DeploymentPlanner.Plan plan = plan(d, owned, "new", HEALTHY, NOW);
         assertThat(plan.actions()).isEmpty();
         assertThat(plan.rolling()).isFalse();
         assertThat(condition(plan.status(), "Progressing").getReason()).isEqualTo("NewReplicaSetAvailable");
         assertThat(condition(plan.status(), "Available").getStatus()).isEqualTo("True");
         // the status it wrote is stable: planning again on it changes nothing
         d.setStatus(plan.status());
-        assertThat(DeploymentPlanner.plan(d, owned, "new", HEALTHY, NOW.plusSeconds(30)).status()).isEqualTo(plan.status());
+        assertThat(plan(d, owned, "new", HEALTHY, NOW.plusSeconds(30)).status()).isEqualTo(plan.status());
     }
 
     @Test
     void aNewTemplateGetsANewReplicaSetAsTheNextRevisionWithinTheSurge() {
         Deployment d = deployment(3, "1", "0");
-        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, List.of(rs("a", 4, 3, 3, 3, true), rs("b", 2, 0, 0, 0, true)), "c", HEALTHY, NOW);
+        DeploymentPlanner.Plan plan = plan(d, List.of(rs("a", 4, 3, 3, 3, true), rs("b", 2, 0, 0, 0, true)), "c", HEALTHY, NOW);
         assertThat(plan.actions()).containsExactly(new Action.CreateReplicaSet("c", 5, 1));
         assertThat(condition(plan.status(), "Progressing").getReason()).isEqualTo("NewReplicaSetCreated");
         assertThat(plan.rolling()).isTrue();
@@ -93,7 +102,7 @@ class DeploymentPlannerTest {
         cluster.sets.add(rs("old", 1, desired, desired, desired, true));
         int passes = 0;
         while (passes++ < 200) {
-            DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, cluster.snapshot(), "new", HEALTHY, NOW.plusSeconds(passes));
+            DeploymentPlanner.Plan plan = plan(d, cluster.snapshot(), "new", HEALTHY, NOW.plusSeconds(passes));
             d.setStatus(plan.status());
             assertThat(plan.actions().size()).as("one step per pass").isLessThanOrEqualTo(cluster.sets.size() + 1);
             if (plan.actions().stream().anyMatch(a -> a instanceof Action.MarkComplete)) {
@@ -116,7 +125,7 @@ class DeploymentPlannerTest {
         // 3 old pods, 1 of them unavailable, 1 new available: 3 available = the minimum, yet the unavailable old one may go
         Deployment d = deployment(3, "1", "0");
         List<ReplicaSet> owned = List.of(rs("old", 1, 3, 3, 2, true), rs("new", 2, 1, 1, 1, false));
-        assertThat(DeploymentPlanner.plan(d, owned, "new", HEALTHY, NOW).actions()).containsExactly(new Action.Scale("web-old", 2));
+        assertThat(plan(d, owned, "new", HEALTHY, NOW).actions()).containsExactly(new Action.Scale("web-old", 2));
     }
 
     @Test
@@ -124,11 +133,11 @@ class DeploymentPlannerTest {
         Deployment d = deployment(3, null, null);
         d.getSpec().getStrategy().setType("Recreate");
         d.getSpec().getStrategy().setRollingUpdate(null);
-        assertThat(DeploymentPlanner.plan(d, List.of(rs("old", 1, 3, 3, 3, true)), "new", HEALTHY, NOW).actions())
+        assertThat(plan(d, List.of(rs("old", 1, 3, 3, 3, true)), "new", HEALTHY, NOW).actions())
                 .containsExactly(new Action.Scale("web-old", 0));
-        assertThat(DeploymentPlanner.plan(d, List.of(rs("old", 1, 0, 2, 2, true)), "new", HEALTHY, NOW).actions())
+        assertThat(plan(d, List.of(rs("old", 1, 0, 2, 2, true)), "new", HEALTHY, NOW).actions())
                 .as("old pods still stopping").isEmpty();
-        assertThat(DeploymentPlanner.plan(d, List.of(rs("old", 1, 0, 0, 0, true)), "new", HEALTHY, NOW).actions())
+        assertThat(plan(d, List.of(rs("old", 1, 0, 0, 0, true)), "new", HEALTHY, NOW).actions())
                 .containsExactly(new Action.CreateReplicaSet("new", 2, 3));
     }
 
@@ -138,12 +147,12 @@ class DeploymentPlannerTest {
         Deployment d = deployment(4, null, null);
         d.getSpec().getStrategy().setType("Recreate");
         d.getSpec().getStrategy().setRollingUpdate(null);
-        DeploymentPlanner.Plan threeOfFour = DeploymentPlanner.plan(d, List.of(rs("new", 1, 4, 4, 3, false)), "new", HEALTHY, NOW);
+        DeploymentPlanner.Plan threeOfFour = plan(d, List.of(rs("new", 1, 4, 4, 3, false)), "new", HEALTHY, NOW);
         assertThat(threeOfFour.actions()).isEmpty();
         assertThat(condition(threeOfFour.status(), "Available").getStatus()).isEqualTo("False");
         assertThat(condition(threeOfFour.status(), "Available").getReason()).isEqualTo("MinimumReplicasUnavailable");
         assertThat(threeOfFour.status().getUnavailableReplicas()).isEqualTo(1);
-        DeploymentPlanner.Plan all = DeploymentPlanner.plan(d, List.of(rs("new", 1, 4, 4, 4, false)), "new", HEALTHY, NOW);
+        DeploymentPlanner.Plan all = plan(d, List.of(rs("new", 1, 4, 4, 4, false)), "new", HEALTHY, NOW);
         assertThat(condition(all.status(), "Available").getStatus()).isEqualTo("True");
     }
 
@@ -151,17 +160,17 @@ class DeploymentPlannerTest {
     void aPausedDeploymentStartsNoRolloutAndSaysSo() {
         Deployment d = deployment(3, "1", "0");
         d.getSpec().setPaused(true);
-        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, List.of(rs("old", 1, 3, 3, 3, true)), "new", HEALTHY, NOW);
+        DeploymentPlanner.Plan plan = plan(d, List.of(rs("old", 1, 3, 3, 3, true)), "new", HEALTHY, NOW);
         assertThat(plan.actions()).isEmpty();
         assertThat(condition(plan.status(), "Progressing")).extracting(DeploymentCondition::getStatus, DeploymentCondition::getReason)
                 .containsExactly("Unknown", "DeploymentPaused");
         // a paused rollout half-way stays where it is
         List<ReplicaSet> halfway = List.of(rs("old", 1, 2, 2, 2, true), rs("new", 2, 2, 2, 2, false));
-        assertThat(DeploymentPlanner.plan(d, halfway, "new", HEALTHY, NOW).actions()).isEmpty();
+        assertThat(plan(d, halfway, "new", HEALTHY, NOW).actions()).isEmpty();
         // resumed: the rollout goes on, and the condition says it was resumed
         d.setStatus(plan.status());
         d.getSpec().setPaused(null);
-        DeploymentPlanner.Plan resumed = DeploymentPlanner.plan(d, halfway, "new", HEALTHY, NOW);
+        DeploymentPlanner.Plan resumed = plan(d, halfway, "new", HEALTHY, NOW);
         assertThat(resumed.actions()).containsExactly(new Action.Scale("web-old", 1));
         assertThat(condition(resumed.status(), "Progressing").getReason()).isEqualTo("DeploymentResumed");
     }
@@ -170,7 +179,7 @@ class DeploymentPlannerTest {
     void undoToAnOldTemplateReusesItsReplicaSetAsTheNewestRevision() {
         Deployment d = deployment(2, "1", "0");
         List<ReplicaSet> owned = List.of(rs("a", 1, 0, 0, 0, true), rs("b", 2, 2, 2, 2, true));
-        assertThat(DeploymentPlanner.plan(d, owned, "a", HEALTHY, NOW).actions()).containsExactly(new Action.Renumber("web-a", 3));
+        assertThat(plan(d, owned, "a", HEALTHY, NOW).actions()).containsExactly(new Action.Renumber("web-a", 3));
     }
 
     @Test
@@ -178,7 +187,7 @@ class DeploymentPlannerTest {
         Deployment d = deployment(1, "1", "0");
         d.getSpec().setRevisionHistoryLimit(1);
         List<ReplicaSet> owned = List.of(rs("a", 1, 0, 0, 0, true), rs("b", 2, 0, 0, 0, true), rs("c", 3, 0, 0, 0, true), rs("d", 4, 1, 1, 1, true));
-        assertThat(DeploymentPlanner.plan(d, owned, "d", HEALTHY, NOW).actions())
+        assertThat(plan(d, owned, "d", HEALTHY, NOW).actions())
                 .containsExactly(new Action.DeleteReplicaSet("web-a"), new Action.DeleteReplicaSet("web-b"));
     }
 
@@ -187,7 +196,7 @@ class DeploymentPlannerTest {
         Deployment d = deployment(2, "1", "0");
         List<ReplicaSet> owned = List.of(rs("a", 1, 0, 0, 0, true), rs("b", 2, 2, 2, 2, true), rs("c", 3, 1, 1, 0, false));
         var failure = Optional.of(new RevisionSignals.Failure("CrashLooping", "container app of pod web-c-x restarted 2 times"));
-        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, owned, "c", failure, NOW);
+        DeploymentPlanner.Plan plan = plan(d, owned, "c", failure, NOW);
         assertThat(plan.actions()).containsExactly(new Action.RollBack("web-b", 2, 3, failure.get()));
         DeploymentCondition degraded = condition(plan.status(), "Degraded");
         assertThat(degraded.getStatus()).isEqualTo("True");
@@ -199,7 +208,7 @@ class DeploymentPlannerTest {
     void withNoGoodRevisionTheDeploymentIsDegradedAndKeepsTrying() {
         Deployment d = deployment(2, "1", "0");
         var failure = Optional.of(new RevisionSignals.Failure("Unready", "never ready"));
-        DeploymentPlanner.Plan plan = DeploymentPlanner.plan(d, List.of(rs("a", 1, 2, 2, 0, false)), "a", failure, NOW);
+        DeploymentPlanner.Plan plan = plan(d, List.of(rs("a", 1, 2, 2, 0, false)), "a", failure, NOW);
         assertThat(plan.actions()).noneMatch(a -> a instanceof Action.RollBack);
         assertThat(condition(plan.status(), "Degraded").getMessage()).contains("nothing to roll back to");
     }
@@ -210,7 +219,7 @@ class DeploymentPlannerTest {
         d.getMetadata().setAnnotations(Map.of(RevisionSignals.AUTO_ROLLBACK_ANNOTATION, "false"));
         List<ReplicaSet> owned = List.of(rs("b", 2, 2, 2, 2, true), rs("c", 3, 1, 1, 0, false));
         var failure = Optional.of(new RevisionSignals.Failure("CrashLooping", "x"));
-        assertThat(DeploymentPlanner.plan(d, owned, "c", failure, NOW).actions()).noneMatch(a -> a instanceof Action.RollBack);
+        assertThat(plan(d, owned, "c", failure, NOW).actions()).noneMatch(a -> a instanceof Action.RollBack);
     }
 
     @Test
@@ -221,9 +230,9 @@ class DeploymentPlannerTest {
         d.setStatus(status(3, 1, 2, 2, new DeploymentConditionBuilder().withType("Progressing").withStatus("True")
                 .withReason("ReplicaSetUpdated").withLastUpdateTime(NOW.minusSeconds(20).toString()).withLastTransitionTime(NOW.minusSeconds(40).toString())
                 .build()));
-        assertThat(DeploymentPlanner.plan(d, owned, "c", HEALTHY, NOW).actions()).as("within the deadline").isEmpty();
+        assertThat(plan(d, owned, "c", HEALTHY, NOW).actions()).as("within the deadline").isEmpty();
         // 31 s without progress: the condition says ProgressDeadlineExceeded and the plan rolls back
-        DeploymentPlanner.Plan late = DeploymentPlanner.plan(d, owned, "c", HEALTHY, NOW.plusSeconds(11));
+        DeploymentPlanner.Plan late = plan(d, owned, "c", HEALTHY, NOW.plusSeconds(11));
         assertThat(late.actions()).singleElement().isInstanceOfSatisfying(Action.RollBack.class,
                 r -> assertThat(r.why().reason()).isEqualTo("ProgressDeadlineExceeded"));
     }
@@ -236,7 +245,7 @@ class DeploymentPlannerTest {
                 .build()));
         // one more new pod became ready since the last status
         List<ReplicaSet> owned = List.of(rs("b", 2, 2, 2, 2, true), rs("c", 3, 1, 1, 1, false));
-        DeploymentCondition progressing = condition(DeploymentPlanner.plan(d, owned, "c", HEALTHY, NOW).status(), "Progressing");
+        DeploymentCondition progressing = condition(plan(d, owned, "c", HEALTHY, NOW).status(), "Progressing");
         assertThat(progressing.getLastUpdateTime()).isEqualTo(NOW.toString());
         assertThat(progressing.getLastTransitionTime()).isEqualTo(NOW.minusSeconds(900).toString());
     }
@@ -248,11 +257,11 @@ class DeploymentPlannerTest {
                 .withReason("CrashLooping").withLastTransitionTime(NOW.minusSeconds(300).toString()).withLastUpdateTime(NOW.minusSeconds(300).toString())
                 .build()));
         List<ReplicaSet> owned = List.of(rs("b", 2, 0, 0, 0, true), rs("d", 4, 1, 1, 1, false)); // "d" created 596 s ago: before the rollback
-        assertThat(condition(DeploymentPlanner.plan(d, owned, "d", HEALTHY, NOW).status(), "Degraded").getStatus()).isEqualTo("True");
+        assertThat(condition(plan(d, owned, "d", HEALTHY, NOW).status(), "Degraded").getStatus()).isEqualTo("True");
         ReplicaSet fresh = rs("e", 5, 1, 1, 1, false);
         fresh.getMetadata().setCreationTimestamp(NOW.minusSeconds(60).toString());
         owned = List.of(rs("b", 2, 0, 0, 0, true), fresh);
-        assertThat(condition(DeploymentPlanner.plan(d, owned, "e", HEALTHY, NOW).status(), "Degraded").getStatus()).isEqualTo("False");
+        assertThat(condition(plan(d, owned, "e", HEALTHY, NOW).status(), "Degraded").getStatus()).isEqualTo("False");
     }
 
     private static DeploymentStatus status(int replicas, int updated, int ready, int available, DeploymentCondition... conditions) {

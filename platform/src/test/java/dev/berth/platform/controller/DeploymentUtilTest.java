@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The Deployment arithmetic against kube-controller-manager's own tables,
  * {@code pkg/controller/deployment/util/deployment_util_test.go}; each row names the upstream case.
  *
- * <p>Not transcribed, because Berth does not model what they test: TestEqualIgnoreHash,
- * TestEqualIgnoreHashAndDroppedFields, TestFindNewReplicaSet and TestFindOldReplicaSets (Berth finds a revision's
- * ReplicaSet by its pod-template-hash label alone, it never compares templates); TestMinAvailable (Berth has no
+ * TestEqualIgnoreHash, TestFindNewReplicaSet and TestFindOldReplicaSets are {@link NewReplicaSetTest}'s.
+ *
+ * <p>Not transcribed, because Berth does not model what they test: TestMinAvailable (Berth has no
  * MinAvailable; the Available condition is desired − MaxUnavailable, as upstream's calculateStatus);
  * TestGetReplicaSetFraction and TestReplicasAnnotationsNeedUpdate (proportional scaling of a rollout through the
  * desired-replicas/max-replicas annotations); the terminating-replica counts of TestGetReplicaCountForReplicaSets
@@ -113,7 +113,7 @@ class DeploymentUtilTest {
         // upstream's "recreate - to depReplicas" (3 desired, new 1 → 3): Berth's recreateStep grows the new
         // ReplicaSet straight to desired once the old pods are gone (the old one of 5 is scaled down first)
         Deployment d = recreate(3);
-        List<Action> actions = DeploymentPlanner.plan(d, List.of(DeploymentPlannerTest.rs("old", 1, 0, 0, 0, true),
+        List<Action> actions = DeploymentPlannerTest.plan(d, List.of(DeploymentPlannerTest.rs("old", 1, 0, 0, 0, true),
                 DeploymentPlannerTest.rs("new", 2, 1, 1, 1, false)), "new", Optional.empty(), NOW).actions();
         assertThat(actions).containsExactly(new Action.Scale("web-new", 3));
     }
@@ -193,7 +193,7 @@ class DeploymentUtilTest {
         }
         assertThat(DeploymentPlanner.total(owned)).isEqualTo(count);
         // the Deployment's status.replicas is the actual count (its template matches none of them here)
-        DeploymentStatus status = DeploymentPlanner.plan(DeploymentPlannerTest.deployment(1, "1", "0"), owned, "other", Optional.empty(), NOW).status();
+        DeploymentStatus status = DeploymentPlannerTest.plan(DeploymentPlannerTest.deployment(1, "1", "0"), owned, "other", Optional.empty(), NOW).status();
         assertThat(status.getReplicas()).isEqualTo(actual);
     }
 

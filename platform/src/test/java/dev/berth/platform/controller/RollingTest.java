@@ -32,7 +32,7 @@ class RollingTest {
         List<ReplicaSet> owned = List.of(DeploymentPlannerTest.rs("old", 1, oldReplicas, oldReplicas, 0, true),
                 DeploymentPlannerTest.rs("new", 2, newReplicas, newReplicas, 0, false));
 
-        List<Action> actions = DeploymentPlanner.plan(d, owned, "new", Optional.empty(), DeploymentPlannerTest.NOW).actions();
+        List<Action> actions = DeploymentPlannerTest.plan(d, owned, "new", Optional.empty(), DeploymentPlannerTest.NOW).actions();
 
         List<Action> onNew = actions.stream().filter(a -> a instanceof Action.Scale s && s.replicaSet().equals("web-new")).toList();
         assertThat(onNew).isEqualTo(expectedNew == null ? List.of() : List.of(new Action.Scale("web-new", expectedNew)));
@@ -53,7 +53,7 @@ class RollingTest {
         List<ReplicaSet> owned = List.of(DeploymentPlannerTest.rs("old", 1, oldReplicas, oldReplicas, oldReady, true),
                 DeploymentPlannerTest.rs("new", 2, newReplicas, newReplicas, newReady, false));
 
-        List<Action> actions = DeploymentPlanner.plan(d, owned, "new", Optional.empty(), DeploymentPlannerTest.NOW).actions();
+        List<Action> actions = DeploymentPlannerTest.plan(d, owned, "new", Optional.empty(), DeploymentPlannerTest.NOW).actions();
 
         assertThat(actions).isEqualTo(expectedOld == null ? List.of() : List.of(new Action.Scale("web-old", expectedOld)));
     }

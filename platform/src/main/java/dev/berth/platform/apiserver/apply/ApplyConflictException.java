@@ -12,7 +12,12 @@ import java.util.stream.Collectors;
 public final class ApplyConflictException extends RuntimeException {
 
     /** One field another manager owns: the manager as upstream prints it and the field's path. */
-    public record Conflict(String manager, String field) {
+    public record Conflict(String manager, FieldPath path) {
+        /** The path as upstream prints it: {@code .spec.replicas}. */
+        public String field() {
+            return path.toString();
+        }
+
         /** The cause's message: {@code conflict with "kubectl" using apps/v1}. */
         public String message() {
             return "conflict with " + manager;

@@ -1,13 +1,11 @@
 package dev.berth.platform.apiserver.apply;
 
-import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.berth.platform.apiserver.patch.PatchMeta;
 import dev.berth.platform.apiserver.patch.PatchSchema;
+import dev.berth.platform.model.ModelProperties;
 import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
@@ -18,15 +16,14 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.ObjectFieldSelector;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ReplicationControllerSpec;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.TopologySelectorTerm;
 import io.fabric8.kubernetes.api.model.TypedLocalObjectReference;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The structure apply needs of the served kinds, as structured-merge-diff reads it from kube-apiserver's OpenAPI:
@@ -34,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The field types come from Jackson's introspection of the fabric8 model classes; the list types from the
  * {@code patchStrategy=merge}/{@code patchMergeKey} tags of {@link PatchSchema} (upstream's schema conversion does
  * the same when a field has no {@code x-kubernetes-list-type}), corrected by {@link #LIST_TYPES} where upstream's
- * {@code +listType}/{@code +listMapKey} differ; every other list is atomic. A field the model does not know (an
+ * {@code +listType}/{@code +listMapKey} differ; every other list is atomic. Atomic structs and maps are
+ * {@link #ATOMIC_STRUCTS} and {@link #ATOMIC_MAPS}. A field the model does not know (an
  * extra property, a custom resource) is typed as upstream's deduced type: maps merge, lists are atomic.
  *
  * <p>Thread-safe; introspection results are cached.
@@ -59,9 +57,14 @@ public final class ApplySchema {
             TypedLocalObjectReference.class, ConfigMapKeySelector.class, SecretKeySelector.class, ObjectFieldSelector.class,
             ResourceFieldSelector.class, NodeSelector.class, NodeSelectorTerm.class, TopologySelectorTerm.class);
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    /**
+     * Map fields tagged {@code +mapType=atomic} (k8s.io/api {@code core/v1/types.go}): a pod's node selector and the
+     * label selectors of a Service and a ReplicationController are owned and replaced whole, as atomic structs are.
+     */
+    static final Map<Class<?>, Set<String>> ATOMIC_MAPS = Map.of(PodSpec.class, Set.of("nodeSelector"), ServiceSpec.class, Set.of("selector"),
+            ReplicationControllerSpec.class, Set.of("selector"));
+
     private final PatchSchema patchSchema;
-    private final Map<JavaType, Map<String, JavaType>> properties = new ConcurrentHashMap<>();
 
     public ApplySchema(PatchSchema patchSchema) {
         this.patchSchema = patchSchema;
@@ -74,7 +77,7 @@ public final class ApplySchema {
 
     /** The type of a whole object of this model class. */
     public Type root(Class<?> kind) {
-        return new Type(mapper.constructType(kind), ListType.ATOMIC);
+        return new Type(ModelProperties.type(kind), ListType.ATOMIC);
     }
 
     /** A type with nothing known about it: upstream's deduced type (maps merge, lists are atomic). */
@@ -90,10 +93,16 @@ public final class ApplySchema {
 
         private final JavaType type;
         private final ListType list;
+        private final boolean atomicField;
 
         private Type(JavaType type, ListType list) {
+            this(type, list, false);
+        }
+
+        private Type(JavaType type, ListType list, boolean atomicField) {
             this.type = type;
             this.list = list;
+            this.atomicField = atomicField;
         }
 
         /** The type of field {@code name} of a map or struct at this position. */
@@ -104,12 +113,12 @@ public final class ApplySchema {
             if (type.isMapLikeType()) {
                 return new Type(type.getContentType(), ListType.ATOMIC);
             }
-            JavaType fieldType = isBean(type) ? propertiesOf(type).get(name) : null;
+            JavaType fieldType = ModelProperties.isModel(type) ? ModelProperties.of(type).get(name) : null;
             if (fieldType == null) {
                 return deduced();
             }
             return new Type(fieldType, fieldType.isCollectionLikeType() || fieldType.isArrayType()
-                    ? listType(type.getRawClass(), name) : ListType.ATOMIC);
+                    ? listType(type.getRawClass(), name) : ListType.ATOMIC, atomicField(type.getRawClass(), name));
         }
 
         /** The type of the items of a list at this position. */
@@ -122,18 +131,27 @@ public final class ApplySchema {
 
         /** Whether a struct at this position declares field {@code name} (a map's keys are not declared). */
         public boolean declares(String name) {
-            return type != null && isBean(type) && propertiesOf(type).containsKey(name);
+            return type != null && ModelProperties.isModel(type) && ModelProperties.of(type).containsKey(name);
         }
 
         /** Whether a map at this position is owned and replaced whole. */
         public boolean atomicMap() {
-            return type != null && ATOMIC_STRUCTS.contains(type.getRawClass());
+            return atomicField || type != null && ATOMIC_STRUCTS.contains(type.getRawClass());
         }
 
         /** How a list at this position merges. */
         public ListType list() {
             return list;
         }
+    }
+
+    private static boolean atomicField(Class<?> owner, String property) {
+        for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
+            if (ATOMIC_MAPS.getOrDefault(c, Set.of()).contains(property)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ListType listType(Class<?> owner, String property) {
@@ -146,23 +164,5 @@ public final class ApplySchema {
         return patchSchema.find(owner, property).filter(PatchMeta::merges)
                 .map(m -> m.mergeKey().isEmpty() ? ListType.SET : ListType.map(m.mergeKey()))
                 .orElse(ListType.ATOMIC);
-    }
-
-    private Map<String, JavaType> propertiesOf(JavaType bean) {
-        return properties.computeIfAbsent(bean, t -> {
-            BeanDescription description = mapper.getDeserializationConfig().introspect(t);
-            Map<String, JavaType> byName = new HashMap<>();
-            for (BeanPropertyDefinition p : description.findProperties()) {
-                byName.put(p.getName(), p.getPrimaryType());
-            }
-            return Map.copyOf(byName);
-        });
-    }
-
-    // the fabric8 model classes; not JDK values, containers or untyped trees
-    private static boolean isBean(JavaType type) {
-        Class<?> raw = type.getRawClass();
-        return !type.isContainerType() && !type.isPrimitive() && !type.isEnumType() && raw != Object.class
-                && !raw.getName().startsWith("java.") && !JsonNode.class.isAssignableFrom(raw);
     }
 }

@@ -17,7 +17,9 @@ import java.util.Objects;
  * <ul>
  * <li>{@link #apply}: server-side apply. The configuration merges into the live object; what the manager applied
  * before and applies no more is removed unless another manager owns it; a field another manager owns and the
- * configuration changes is a conflict unless {@code force} takes it over; an equal value is owned by both.</li>
+ * configuration changes is a conflict unless {@code force} takes it over; an equal value is owned by both.
+ * {@code kubectl}'s first server-side apply takes over what its client-side applies set
+ * ({@link ClientSideApplyUpgrade}).</li>
  * <li>{@link #update}: any other write (create, update, patch, a status write) — the fields it changed become the
  * writer's and are taken from every other manager; managers left with nothing are dropped.</li>
  * </ul>
@@ -62,6 +64,22 @@ public final class FieldManager {
      * @throws IllegalArgumentException if the configuration sets managedFields or a list item lacks its key
      */
     public ObjectNode apply(ObjectNode live, ObjectNode applied, Class<?> kind, String manager, boolean force, FieldSet ignored) {
+        try {
+            return applyAs(live, applied, kind, manager, force, ignored);
+        } catch (ApplyConflictException e) {
+            if (!ClientSideApplyUpgrade.KUBECTL.equals(manager)) {
+                throw e;
+            }
+            List<ApplyConflictException.Conflict> left = ClientSideApplyUpgrade.unexplained(e.conflicts(), live,
+                    applied.path("apiVersion").asText(), schema.root(kind));
+            if (!left.isEmpty()) {
+                throw left.size() == e.conflicts().size() ? e : new ApplyConflictException(left);
+            }
+            return applyAs(live, applied, kind, manager, true, ignored); // every conflict is the client-side apply's
+        }
+    }
+
+    private ObjectNode applyAs(ObjectNode live, ObjectNode applied, Class<?> kind, String manager, boolean force, FieldSet ignored) {
         JsonNode appliedManaged = applied.path("metadata").get("managedFields");
         if (appliedManaged != null && !appliedManaged.isNull() && !appliedManaged.isEmpty()) {
             throw new IllegalArgumentException("metadata.managedFields must be nil");
@@ -96,7 +114,7 @@ public final class FieldManager {
         boolean changed = !Values.equal(before, result);
         if (changed) {
             managed.times.put(id, now());
-            if ("kubectl".equals(manager)) {
+            if (ClientSideApplyUpgrade.KUBECTL.equals(manager)) {
                 keepLastApplied(result, applied);
             }
         }
@@ -175,7 +193,7 @@ public final class FieldManager {
                 continue;
             }
             for (FieldPath p : e.getValue().fields().intersection(changed).paths()) {
-                conflicts.add(new ApplyConflictException.Conflict(ManagedFields.describe(e.getKey()), p.toString()));
+                conflicts.add(new ApplyConflictException.Conflict(ManagedFields.describe(e.getKey()), p));
             }
         }
         if (!force && !conflicts.isEmpty()) {

@@ -1,17 +1,13 @@
 package dev.berth.platform.apiserver.patch;
 
-import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import dev.berth.platform.model.ModelProperties;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a strategic merge patch needs to know about a type: for each field, its {@link PatchMeta} (if the Go type
@@ -27,11 +23,9 @@ public final class PatchSchema {
 
     private static final PatchSchema KUBERNETES = new PatchSchema(KubernetesPatchMeta.ENTRIES, KubernetesPatchMeta.API_VERSIONS);
 
-    private final ObjectMapper mapper = new ObjectMapper();
     private final List<PatchMeta> entries;
     private final Map<Class<?>, Map<String, PatchMeta>> byType = new HashMap<>();
     private final Set<String> apiVersions;
-    private final Map<JavaType, Map<String, JavaType>> properties = new ConcurrentHashMap<>();
 
     /**
      * @param entries the tagged fields
@@ -77,7 +71,7 @@ public final class PatchSchema {
     }
 
     JavaType typeOf(Class<?> type) {
-        return mapper.constructType(type);
+        return ModelProperties.type(type);
     }
 
     /** The value type and tags of {@code property} inside a value of type {@code owner} ({@code null}: unknown). */
@@ -88,25 +82,14 @@ public final class PatchSchema {
         if (owner.isMapLikeType()) {
             return new Field(owner.getContentType(), null);
         }
-        if (!isBean(owner)) {
+        if (!ModelProperties.isModel(owner)) {
             return Field.UNKNOWN;
         }
-        return new Field(propertiesOf(owner).get(property), find(owner.getRawClass(), property).orElse(null));
-    }
-
-    private Map<String, JavaType> propertiesOf(JavaType bean) {
-        return properties.computeIfAbsent(bean, t -> {
-            BeanDescription description = mapper.getDeserializationConfig().introspect(t);
-            Map<String, JavaType> byName = new HashMap<>();
-            for (BeanPropertyDefinition p : description.findProperties()) {
-                byName.put(p.getName(), p.getPrimaryType());
-            }
-            return Map.copyOf(byName);
-        });
+        return new Field(ModelProperties.of(owner).get(property), find(owner.getRawClass(), property).orElse(null));
     }
 
     private void check(PatchMeta meta) {
-        JavaType type = propertiesOf(typeOf(meta.type())).get(meta.property());
+        JavaType type = ModelProperties.of(typeOf(meta.type())).get(meta.property());
         if (type == null) {
             throw new IllegalArgumentException(name(meta) + ": " + meta.type().getName() + " has no JSON property " + meta.property());
         }
@@ -114,20 +97,13 @@ public final class PatchSchema {
             return;
         }
         JavaType element = Field.elementOf(type);
-        if (meta.mergeKey().isEmpty() == isBean(element)) {
+        if (meta.mergeKey().isEmpty() == ModelProperties.isModel(element)) {
             throw new IllegalArgumentException(name(meta) + ": a merged list " + (meta.mergeKey().isEmpty()
                     ? "of objects needs a merge key" : "of " + element.getRawClass().getSimpleName() + " cannot have one"));
         }
-        if (!meta.mergeKey().isEmpty() && !propertiesOf(element).containsKey(meta.mergeKey())) {
+        if (!meta.mergeKey().isEmpty() && !ModelProperties.of(element).containsKey(meta.mergeKey())) {
             throw new IllegalArgumentException(name(meta) + ": its elements have no merge key property " + meta.mergeKey());
         }
-    }
-
-    // the fabric8 model classes and tests' own types; not JDK values, containers or untyped trees
-    private static boolean isBean(JavaType type) {
-        Class<?> raw = type.getRawClass();
-        return !type.isContainerType() && !type.isPrimitive() && !type.isEnumType() && raw != Object.class
-                && !raw.getName().startsWith("java.") && !JsonNode.class.isAssignableFrom(raw);
     }
 
     private static String name(PatchMeta meta) {

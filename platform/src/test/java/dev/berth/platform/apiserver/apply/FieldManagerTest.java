@@ -99,7 +99,7 @@ class FieldManagerTest {
                 .isInstanceOf(ApplyConflictException.class)
                 .hasMessage("Apply failed with 1 conflict: conflict with \"kube-controller-manager\" using apps/v1: .spec.replicas")
                 .satisfies(e -> assertThat(((ApplyConflictException) e).conflicts()).containsExactly(
-                        new ApplyConflictException.Conflict("\"kube-controller-manager\" using apps/v1", ".spec.replicas")));
+                        new ApplyConflictException.Conflict("\"kube-controller-manager\" using apps/v1", FieldPath.of("spec", "replicas"))));
 
         ObjectNode forced = fields.apply(current, again, Deployment.class, "kubectl", true, STATUS);
         assertThat(forced.at("/spec/replicas").asInt()).isEqualTo(2);
