@@ -7,7 +7,6 @@ import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.config.CoreConfig;
 import dev.berth.platform.controller.NamespaceController;
-import dev.berth.platform.controller.RolloutMetrics;
 import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.store.ObjectStore;
 import io.fabric8.kubernetes.api.model.Status;
@@ -93,7 +92,7 @@ public final class ApiOverStore implements AutoCloseable {
         this.store = new ObjectStore(storeDir, JSON, Clock.systemUTC(), 100);
         NamespaceController.ensureSystemNamespaces(store);
         ManifestValidator validator = ManifestValidator.withMaxReplicas(MAX_REPLICAS);
-        LocalEngine engine = new LocalEngine(store, JSON, null, null, new RolloutMetrics(new SimpleMeterRegistry()), validator);
+        LocalEngine engine = new LocalEngine(store, null, null); // no nodes, no log files: pods' logs are StreamsApiTest's
         Router router = Router.router(vertx);
         this.server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
         TokenFile tokens = new TokenFile(root.resolve("tokens"));
