@@ -40,14 +40,14 @@ echo "  median: start-up $(printf '%s\n' "${startup[@]}" | median) s, RSS $(prin
 
 api /q/health/ready >/dev/null 2>&1 || "$BERTH_ROOT/berth" up --detach
 
-pod_json() { api "/berth/v1/namespaces/berth/pods/$1"; }
+pod_json() { api "/api/v1/namespaces/berth/pods/$1"; }
 restarts() { pod_json "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["status"]["containerStatuses"][0].get("restartCount",0))'; }
 ready() { pod_json "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(any(c["type"]=="Ready" and c["status"]=="True" for c in p["status"].get("conditions",[])))'; }
 pid_of() { pod_json "$1" | python3 -c 'import json,sys,re; p=json.load(sys.stdin); print(re.match(r"berth://(\d+)@", p["status"]["containerStatuses"][0]["containerID"]).group(1))'; }
 
 say "2/3 crash recovery: kill -9 each of 4 fresh order-service replicas once (a first crash restarts at once)"
 berth scale deployment/order-service --replicas 4 -n berth >/dev/null
-until [ "$(api "/berth/v1/namespaces/berth/deployments/order-service" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status",{}).get("readyReplicas",0))')" = 4 ]; do sleep 0.5; done
+until [ "$(api "/apis/apps/v1/namespaces/berth/deployments/order-service" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status",{}).get("readyReplicas",0))')" = 4 ]; do sleep 0.5; done
 detect=() readyt=() own=()
 for i in 1 2 3 4; do
   # the replica restarted least: repeated crashes of one replica back off (CrashLoopBackOff), as they should
@@ -68,7 +68,7 @@ berth scale deployment/order-service --replicas 2 -n berth >/dev/null
 
 say "3/3 node failure: fail the node of an order-service replica (3 runs)"
 all_ready() {
-  api "/berth/v1/deployments?namespace=berth" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(all(x.get("status",{}).get("readyReplicas",0)==x["spec"]["replicas"] for x in d["items"]))'
+  api "/apis/apps/v1/namespaces/berth/deployments" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(all(x.get("status",{}).get("readyReplicas",0)==x["spec"]["replicas"] for x in d["items"]))'
 }
 nodefail=()
 for i in 1 2 3; do

@@ -56,15 +56,18 @@ echo "  median: $(printf '%s\n' "${failed[@]}" | median) failed of $(printf '%s\
 
 [ "${PARTS:-12}" = 1 ] && exit 0
 say "2/2 broken payment-service revision (readiness never UP) → automatic rollback ($RUNS runs)"
-add_env() { # the Deployment with one more env var on its first container, PUT back with its resourceVersion
-  api /berth/v1/namespaces/berth/deployments/payment-service | python3 -c '
+DEPLOYMENT=/apis/apps/v1/namespaces/berth/deployments/payment-service
+add_env() { # one more env var on the first container: a JSON merge patch of the containers (a list is replaced whole),
+  # based on the resourceVersion read (409 if the Deployment changed meanwhile)
+  api "$DEPLOYMENT" | python3 -c '
 import json,sys
-d=json.load(sys.stdin); d.pop("status",None)
-d["spec"]["template"]["spec"]["containers"][0].setdefault("env",[]).append({"name":"PAYMENT_CHAOS_UNREADY","value":"true"})
-print(json.dumps(d))' | api /berth/v1/namespaces/berth/deployments/payment-service -X PUT -H 'Content-Type: application/json' --data-binary @- >/dev/null
+d=json.load(sys.stdin); containers=d["spec"]["template"]["spec"]["containers"]
+containers[0].setdefault("env",[]).append({"name":"PAYMENT_CHAOS_UNREADY","value":"true"})
+print(json.dumps({"metadata":{"resourceVersion":d["metadata"]["resourceVersion"]},"spec":{"template":{"spec":{"containers":containers}}}}))' \
+    | api "$DEPLOYMENT" -X PATCH -H 'Content-Type: application/merge-patch+json' --data-binary @- >/dev/null
 }
 unhealthy_new() { # an Unhealthy (readiness) event of a payment-service pod created after $1 (epoch seconds)
-  api "/berth/v1/events?namespace=berth" | python3 -c '
+  api /api/v1/namespaces/berth/events | python3 -c '
 import json,sys,datetime
 since=float(sys.argv[1])
 for e in json.load(sys.stdin)["items"]:
@@ -74,7 +77,7 @@ for e in json.load(sys.stdin)["items"]:
         if t>=since-1: print(o); break' "$1"
 }
 back_and_whole() {
-  api /berth/v1/namespaces/berth/deployments/payment-service | python3 -c '
+  api "$DEPLOYMENT" | python3 -c '
 import json,sys
 d=json.load(sys.stdin); s=d.get("status",{}); env=d["spec"]["template"]["spec"]["containers"][0].get("env",[])
 ok=not any(e["name"]=="PAYMENT_CHAOS_UNREADY" for e in env) and s.get("replicas")==s.get("availableReplicas")==s.get("updatedReplicas")==d["spec"]["replicas"]

@@ -12,16 +12,16 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Every route's namespace and object names checked once, before any resource method runs: path parameters
- * {@code {namespace}}, {@code {name}} and {@code {pod}} and the {@code ?namespace=} query parameter. A namespace is a
- * DNS-1123 label, a name a DNS-1123 subdomain (the widest of the kinds' formats; the kind's own is checked where
- * the key is made, {@link dev.berth.platform.model.ObjectKey}). Anything else is a 400 naming the parameter, so no
- * value such as {@code /etc} or {@code ../..} reaches the engine. Thread-safe.
+ * The names in every {@code /berth/v1} route checked once, before any resource method runs: the path parameter
+ * {@code {name}} (a node's) and the {@code ?namespace=} query parameter (of the log search). A namespace is a DNS-1123
+ * label, a name a DNS-1123 subdomain (the widest of the kinds' formats; the kind's own is checked where the key is
+ * made, {@link dev.berth.platform.model.ObjectKey}). Anything else is a 400 naming the parameter, so no value such as
+ * {@code /etc} or {@code ../..} reaches the engine. (The Kubernetes API checks its own, where it makes keys.)
+ * Thread-safe.
  */
 public class RouteNames {
 
-    private static final Map<String, NameFormat> PATH_PARAMETERS = Map.of(
-            "namespace", NameFormat.DNS1123_LABEL, "name", NameFormat.DNS1123_SUBDOMAIN, "pod", NameFormat.DNS1123_SUBDOMAIN);
+    private static final Map<String, NameFormat> PATH_PARAMETERS = Map.of("name", NameFormat.DNS1123_SUBDOMAIN);
 
     @ServerRequestFilter
     public Optional<Response> check(UriInfo uri) {

@@ -33,7 +33,6 @@ public class ServiceDiscoveryResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.Names.DISCOVERY)
     public List<ScrapeTargets.TargetGroup> prometheus() {
-        return ScrapeTargets.of(engine.list(ResourceKind.POD, null, null), engine.list(ResourceKind.NODE, null, null),
-                engine.list(ResourceKind.REPLICASET, null, null), port);
+        return ScrapeTargets.of(engine.list(ResourceKind.POD), engine.list(ResourceKind.NODE), engine.list(ResourceKind.REPLICASET), port);
     }
 }

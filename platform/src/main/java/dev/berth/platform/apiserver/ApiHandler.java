@@ -489,11 +489,25 @@ final class ApiHandler implements Handler<RoutingContext> {
         if (body == null || body.length() == 0) {
             throw ApiException.badRequest("the request has no body: an object of kind " + kind.kind() + " is required");
         }
+        String text = body.toString();
+        HasMetadata object;
         try {
-            return json.unmarshal(body.toString(), kind.type());
+            object = text.stripLeading().startsWith("{") ? json.unmarshal(text, kind.type()) : yamlObject(text, kind);
+        } catch (ApiException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw ApiException.badRequest("the body cannot be read as a " + kind.kind() + ": " + rootMessage(e));
         }
+        if (object == null) { // a YAML body of comments only
+            throw ApiException.badRequest("the body holds no object: an object of kind " + kind.kind() + " is required");
+        }
+        return object;
+    }
+
+    /** A YAML body, read within the YAML parser's limits ({@link ServerSideApply#yaml}); null when it holds no document. */
+    private HasMetadata yamlObject(String text, ResourceKind kind) {
+        JsonNode tree = ServerSideApply.yaml(text);
+        return tree == null || tree.isNull() || tree.isMissingNode() ? null : json.convertValue(tree, kind.type());
     }
 
     /**

@@ -132,8 +132,9 @@ public final class ResourceStorage {
         if (kind.namespaced()) {
             checkNamespaceLifecycle(kind, namespace, meta.getName());
         }
-        HasMetadata prepared = track(kind, null, strategy.prepareForCreate(kind, body), manager, false, null);
-        validate(kind, prepared);
+        HasMetadata defaulted = strategy.prepareForCreate(kind, body);
+        validate(kind, defaulted); // before its fields are recorded, which needs a well-formed object: a refusal names the field
+        HasMetadata prepared = track(kind, null, defaulted, manager, false, null);
         if (dryRun) {
             if (store.get(key(kind, namespace, prepared.getMetadata().getName())).isPresent()) {
                 throw ApiException.alreadyExists(ApiResources.resource(kind), prepared.getMetadata().getName());

@@ -46,15 +46,24 @@ final class ServerSideApply {
     /** The applied configuration: one YAML (or JSON) object. */
     static ObjectNode configuration(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
-        JsonNode tree;
-        try {
-            tree = body == null || body.length() == 0 ? null : YAML.readTree(body.toString());
-        } catch (IOException e) {
-            throw ApiException.badRequest("error decoding YAML: " + ApiHandler.rootMessage(e));
-        }
+        JsonNode tree = body == null || body.length() == 0 ? null : yaml(body.toString());
         if (tree == null || !tree.isObject()) {
             throw ApiException.badRequest("the applied configuration is not an object");
         }
         return (ObjectNode) tree;
+    }
+
+    /**
+     * A YAML document as a tree, within the YAML parser's limits on nesting, aliases and size (what a body built to
+     * exhaust the parser's stack or the heap meets first); null for a document of comments only.
+     *
+     * @throws ApiException 400 for what is not YAML or exceeds the limits
+     */
+    static JsonNode yaml(String document) {
+        try {
+            return YAML.readTree(document);
+        } catch (IOException e) {
+            throw ApiException.badRequest("error decoding YAML: " + ApiHandler.rootMessage(e));
+        }
     }
 }

@@ -7,13 +7,12 @@ import java.util.Locale;
 
 /**
  * {@code berth_rollouts_total{namespace, deployment}}: rollouts started (a new or an earlier revision becomes the
- * Deployment's current one), and {@code berth_rollbacks_total{namespace, deployment, reason}}: rollbacks, reason
- * {@code manual} for {@code rollout undo}, else the automatic rollback's reason in kebab case ({@code crash-looping},
- * {@code unready}, {@code analysis-failed}, {@code progress-deadline-exceeded}). Thread-safe.
+ * Deployment's current one), and {@code berth_rollbacks_total{namespace, deployment, reason}}: automatic rollbacks, by
+ * their reason in kebab case ({@code crash-looping}, {@code unready}, {@code analysis-failed},
+ * {@code progress-deadline-exceeded}). A {@code kubectl rollout undo} is a change of the template like any other: a
+ * rollout. Thread-safe.
  */
 public final class RolloutMetrics {
-
-    public static final String MANUAL = "manual";
 
     private final MeterRegistry registry;
 
@@ -27,7 +26,7 @@ public final class RolloutMetrics {
                 .register(registry).increment();
     }
 
-    /** @param reason {@link #MANUAL} or a condition reason such as {@code CrashLooping} */
+    /** @param reason a condition reason such as {@code CrashLooping} */
     public void rolledBack(Deployment d, String reason) {
         Counter.builder("berth.rollbacks").description("Rollbacks, manual or automatic, by Deployment and reason")
                 .tags("namespace", d.getMetadata().getNamespace(), "deployment", d.getMetadata().getName(), "reason", kebab(reason))

@@ -1,7 +1,6 @@
 package dev.berth.platform.engine;
 
 import dev.berth.platform.api.auth.TokenFile;
-import dev.berth.platform.api.manifest.ManifestReader;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.config.CoreConfig;
 import dev.berth.platform.store.EventRecorder;
@@ -48,12 +47,6 @@ public class CoreBeans {
     @Singleton
     TokenFile tokens(CoreConfig config) {
         return new TokenFile(config.auth().tokensFile().orElse(config.stateDir().resolve("tokens")));
-    }
-
-    @Produces
-    @Singleton
-    ManifestReader reader(KubernetesSerialization json) {
-        return new ManifestReader(json);
     }
 
     @Produces

@@ -1,7 +1,6 @@
 package dev.berth.platform.engine;
 
 import dev.berth.platform.api.auth.TokenFile;
-import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.config.CoreConfig;
 import dev.berth.platform.controller.AutoscalerController;
 import dev.berth.platform.controller.CanaryAnalysis;
@@ -135,8 +134,7 @@ public class LocalCore {
         this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
         this.scheduling = new ControllerLoop("scheduler", scheduler);
         this.logSearch = elasticsearch == null ? null : new LogSearch(elasticsearch.client(), config.logs().indexPrefix());
-        this.engine = new LocalEngine(store, json, new NodeOperations(store, termination, events, clock), new LogFiles(dirs, logStarts), rollouts,
-                ManifestValidator.withMaxReplicas(config.limits().maxReplicas()));
+        this.engine = new LocalEngine(store, new NodeOperations(store, termination, events, clock), new LogFiles(dirs, logStarts));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

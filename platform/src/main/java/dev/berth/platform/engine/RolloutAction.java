@@ -13,14 +13,4 @@ public sealed interface RolloutAction {
 
     /** Back to revision {@code toRevision}, or with 0 to the previous one. */
     record Undo(long toRevision) implements RolloutAction {}
-
-    static RolloutAction parse(String verb, long toRevision) {
-        return switch (verb) {
-            case "pause" -> new Pause();
-            case "resume" -> new Resume();
-            case "restart" -> new Restart();
-            case "undo" -> new Undo(toRevision);
-            default -> throw new IllegalArgumentException("unknown rollout action \"" + verb + "\": pause, resume, restart or undo");
-        };
-    }
 }

@@ -20,9 +20,9 @@ import java.util.Map;
  */
 public class CoreApiProfile implements QuarkusTestProfile {
 
-    static final int MAX_WATCHES = 3;
-    static final int MAX_WATCHES_PER_USER = 2;
-    static final int MAX_FOLLOWS_PER_USER = 2;
+    public static final int MAX_WATCHES = 3;
+    public static final int MAX_WATCHES_PER_USER = 2;
+    public static final int MAX_FOLLOWS_PER_USER = 2;
     public static final int WATCH_CACHE_SIZE = 50;
 
     public static final Path STATE = createState();
@@ -30,12 +30,17 @@ public class CoreApiProfile implements QuarkusTestProfile {
     private static Path createState() {
         try {
             Path state = Files.createDirectories(Path.of("target", "api-test-state", Long.toString(System.nanoTime())).toAbsolutePath());
-            Files.writeString(state.resolve("tokens"), String.join("\n", ADMIN + " admin test-admin", DEPLOYER + " deployer ci",
-                    VIEWER + " viewer ops", OTHER_VIEWER + " viewer dev", DISCOVERY + " discovery prometheus", SHORT_ADMIN + " admin too-short", ""));
+            writeTokens(state.resolve("tokens"));
             return state;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The {@link CoreApiTokens} in the core's former token file format, which the core converts when it first reads it. */
+    public static void writeTokens(Path file) throws IOException {
+        Files.writeString(file, String.join("\n", ADMIN + " admin test-admin", DEPLOYER + " deployer ci",
+                VIEWER + " viewer ops", OTHER_VIEWER + " viewer dev", DISCOVERY + " discovery prometheus", SHORT_ADMIN + " admin too-short", ""));
     }
 
     @Override

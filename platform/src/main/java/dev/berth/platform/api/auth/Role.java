@@ -8,24 +8,23 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The roles of the private {@code /berth/v1} endpoints ({@code @RolesAllowed}), each including the ones below it:
- * discovery lists Pods and reads the Prometheus service discovery; viewer reads every object except Secrets; deployer
- * also reads Secrets, applies, scales, deletes and rolls out workloads; admin also operates nodes and the core itself.
- * A caller's roles are derived from what RBAC allows it (see {@code apiserver.rbac.EndpointRoles}). They were also the
+ * The roles of the core's own {@code /berth/v1} endpoints ({@code @RolesAllowed}), each including the ones below it:
+ * discovery reads the Prometheus service discovery; viewer also searches the shipped logs; admin also operates nodes.
+ * A deployer needs nothing more there than a viewer (its writes are the Kubernetes API's, authorized by RBAC). A
+ * caller's roles are derived from what RBAC allows it (see {@code apiserver.rbac.EndpointRoles}). They were also the
  * roles of the core's former token file format; a token converted from it is put in the role's {@link #group()}, which
  * the bootstrap policy binds to the matching ClusterRole.
  */
 public enum Role {
     DISCOVERY(Set.of(Names.DISCOVERY), "berth:discovery"),
     VIEWER(Set.of(Names.DISCOVERY, Names.VIEWER), "berth:viewers"),
-    DEPLOYER(Set.of(Names.DISCOVERY, Names.VIEWER, Names.DEPLOYER), "berth:deployers"),
-    ADMIN(Set.of(Names.DISCOVERY, Names.VIEWER, Names.DEPLOYER, Names.ADMIN), TokenFile.MASTERS_GROUP);
+    DEPLOYER(Set.of(Names.DISCOVERY, Names.VIEWER), "berth:deployers"),
+    ADMIN(Set.of(Names.DISCOVERY, Names.VIEWER, Names.ADMIN), TokenFile.MASTERS_GROUP);
 
     /** Role names for {@code @RolesAllowed}. */
     public static final class Names {
         public static final String DISCOVERY = "discovery";
         public static final String VIEWER = "viewer";
-        public static final String DEPLOYER = "deployer";
         public static final String ADMIN = "admin";
 
         private Names() {}

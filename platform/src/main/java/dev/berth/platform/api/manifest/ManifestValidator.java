@@ -68,6 +68,9 @@ public final class ManifestValidator {
     }
 
     /**
+     * Validates the documents of one file together, naming each field with its document
+     * ({@code document[1].spec.replicas}) and refusing an object the file names twice.
+     *
      * @throws ManifestException listing every problem of every document
      */
     public void validate(List<HasMetadata> objects) {
@@ -89,8 +92,8 @@ public final class ManifestValidator {
     }
 
     /**
-     * Validates one object about to be written by any path other than apply (replace, scale, rollout), with the same
-     * rules; the fields are named without a document prefix ({@code spec.replicas}).
+     * Validates one object about to be written (every write of the Kubernetes API: create, update, patch, apply,
+     * scale), with the same rules; the fields are named without a document prefix ({@code spec.replicas}).
      *
      * @throws ManifestException listing every problem
      */

@@ -112,10 +112,8 @@ public final class AppsV1Defaults {
             spec.setRevisionHistoryLimit(10);
         }
         PodDefaults.setDefaultsPodTemplate(spec.getTemplate());
-        if (spec.getVolumeClaimTemplates() != null) {
-            for (PersistentVolumeClaim claim : spec.getVolumeClaimTemplates()) {
-                VolumeDefaults.setDefaultsPersistentVolumeClaim(claim);
-            }
+        for (PersistentVolumeClaim claim : PodDefaults.orEmpty(spec.getVolumeClaimTemplates())) {
+            VolumeDefaults.setDefaultsPersistentVolumeClaim(claim);
         }
     }
 

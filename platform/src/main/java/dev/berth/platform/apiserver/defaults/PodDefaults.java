@@ -211,7 +211,11 @@ public final class PodDefaults {
             if (r.getRequests() == null) {
                 r.setRequests(new LinkedHashMap<>());
             }
-            r.getLimits().forEach((name, limit) -> r.getRequests().putIfAbsent(name, new Quantity(limit.getAmount(), limit.getFormat())));
+            r.getLimits().forEach((name, limit) -> {
+                if (limit != null) { // a null quantity is the validator's to refuse
+                    r.getRequests().putIfAbsent(name, new Quantity(limit.getAmount(), limit.getFormat()));
+                }
+            });
         }
     }
 
@@ -229,7 +233,11 @@ public final class PodDefaults {
         return value == null || value == 0;
     }
 
+    /**
+     * The elements of {@code list} to default: none when it is unset, and not its null elements (a {@code null} in a
+     * list of objects, which Go's decoding would make a zero value), which are the validator's to refuse.
+     */
     static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
+        return list == null ? List.of() : list.stream().filter(java.util.Objects::nonNull).toList();
     }
 }

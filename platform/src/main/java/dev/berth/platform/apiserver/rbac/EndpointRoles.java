@@ -6,11 +6,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The roles of the private {@code /berth/v1} endpoints ({@link Role}), derived from what RBAC allows a caller in
- * every namespace (a ClusterRoleBinding): {@code admin} who may update nodes ({@code cluster-admin}); {@code deployer}
- * who may create deployments ({@code edit}, {@code admin}); {@code viewer} who may list deployments ({@code view});
- * {@code discovery} who may list pods ({@code berth:prometheus}). Each role brings the lesser ones, as before.
- * Thread-safe.
+ * The roles of the core's own {@code /berth/v1} endpoints ({@link Role}), derived from what RBAC allows a caller in
+ * every namespace (a ClusterRoleBinding): {@code admin} who may update nodes ({@code cluster-admin}); {@code viewer}
+ * who may list deployments ({@code view}, and so {@code edit} and {@code admin}); {@code discovery} who may list pods
+ * ({@code berth:prometheus}). Each role brings the lesser ones. Thread-safe.
  */
 public final class EndpointRoles {
 
@@ -24,9 +23,6 @@ public final class EndpointRoles {
         Set<String> roles = new HashSet<>();
         if (may(caller, "update", "", "nodes")) {
             roles.addAll(Role.ADMIN.grants());
-        }
-        if (may(caller, "create", "apps", "deployments")) {
-            roles.addAll(Role.DEPLOYER.grants());
         }
         if (may(caller, "list", "apps", "deployments")) {
             roles.addAll(Role.VIEWER.grants());

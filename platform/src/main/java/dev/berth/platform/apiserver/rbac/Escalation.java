@@ -39,7 +39,8 @@ public final class Escalation {
         if (user.groups().contains(MASTERS)) {
             return;
         }
-        String name = object.getMetadata().getName();
+        // a body without metadata is the storage's to refuse (422 naming metadata.name), not a failure here
+        String name = object.getMetadata() == null || object.getMetadata().getName() == null ? "" : object.getMetadata().getName();
         if (object instanceof Role r) {
             role(user, "roles", namespace, name, r.getRules());
         } else if (object instanceof ClusterRole r) {

@@ -1,10 +1,13 @@
-package dev.berth.platform.api;
+package dev.berth.platform.apiserver;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.berth.platform.api.CoreApiProfile;
+import dev.berth.platform.api.CoreApiTokens;
+import dev.berth.platform.api.OpenStreams;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.ObjectStore;
@@ -30,14 +33,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Log follows and watches over real sockets: a client that disconnects ends its stream and frees its slot (and the
- * follow's worker thread) although the pod writes nothing more; beyond the caps a new stream is answered 429.
+ * The Kubernetes API's log follows ({@code pods/{name}/log?follow=true}) and watches ({@code ?watch=true}) over real
+ * sockets: a client that disconnects ends its stream and frees its slot (and the follow's worker thread) although the
+ * pod writes nothing more and no event comes; beyond the caps a new stream is answered 429 TooManyRequests.
  */
 @QuarkusTest
 @TestProfile(CoreApiProfile.class)
 class StreamsApiTest {
 
     static final String POD = "quiet";
+    /** Watches of a namespace nothing is ever written to: after the head, no event ever comes. */
+    static final String CONFIGMAPS_WATCH = "/api/v1/namespaces/streams-quiet/configmaps?watch=true";
+    static final String PODS_WATCH = "/api/v1/namespaces/streams-quiet/pods?watch=true";
+    static final String FOLLOW = "/api/v1/namespaces/default/pods/" + POD + "/log?follow=true";
 
     @Inject
     OpenStreams streams;
@@ -76,7 +84,7 @@ class StreamsApiTest {
     @Test
     void aFollowEndsAndReleasesItsThreadWhenTheClientDisconnects() throws IOException {
         int idleWorkers = followingThreads();
-        Socket client = open("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER);
+        Socket client = open(FOLLOW, CoreApiTokens.VIEWER);
         BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
         assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
         readUntil(in, "started");
@@ -96,35 +104,35 @@ class StreamsApiTest {
     void followsBeyondThePerTokenCapAreRefusedAndAClosedOneFreesItsSlot() throws IOException {
         List<Socket> follows = new ArrayList<>();
         for (int i = 0; i < CoreApiProfile.MAX_FOLLOWS_PER_USER; i++) {
-            follows.add(established("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER));
+            follows.add(established(FOLLOW, CoreApiTokens.VIEWER));
         }
-        given().auth().oauth2(CoreApiTokens.VIEWER).get("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true").then()
-                .statusCode(429).contentType("application/problem+json").body("status", equalTo(429))
-                .body("detail", equalTo("this token already has 2 open log follows; close one or try again later"));
+        given().auth().oauth2(CoreApiTokens.VIEWER).get(FOLLOW).then()
+                .statusCode(429).body("kind", equalTo("Status")).body("reason", equalTo("TooManyRequests"))
+                .body("message", equalTo("this token already has 2 open log follows; close one or try again later"));
         // another token has its own share; a plain read is no follow
-        established("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.OTHER_VIEWER);
-        given().auth().oauth2(CoreApiTokens.VIEWER).get("/berth/v1/namespaces/default/pods/" + POD + "/log").then().statusCode(200);
+        established(FOLLOW, CoreApiTokens.OTHER_VIEWER);
+        given().auth().oauth2(CoreApiTokens.VIEWER).get("/api/v1/namespaces/default/pods/" + POD + "/log").then().statusCode(200);
 
         follows.get(0).close();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(streams.open(OpenStreams.Stream.FOLLOW)).isEqualTo(2));
-        established("/berth/v1/namespaces/default/pods/" + POD + "/log?follow=true", CoreApiTokens.VIEWER);
+        established(FOLLOW, CoreApiTokens.VIEWER);
     }
 
     @Test
     void watchesBeyondTheCapsAreRefusedAndAClosedOneFreesItsSlot() throws IOException {
-        Socket first = established("/berth/v1/watch/configmaps", CoreApiTokens.VIEWER);
-        established("/berth/v1/watch/pods", CoreApiTokens.VIEWER);
-        given().auth().oauth2(CoreApiTokens.VIEWER).get("/berth/v1/watch/configmaps").then()
-                .statusCode(429).contentType("application/problem+json")
-                .body("detail", equalTo("this token already has 2 open watches; close one or try again later"));
-        established("/berth/v1/watch/pods", CoreApiTokens.OTHER_VIEWER);
+        Socket first = established(CONFIGMAPS_WATCH, CoreApiTokens.VIEWER);
+        established(PODS_WATCH, CoreApiTokens.VIEWER);
+        given().auth().oauth2(CoreApiTokens.VIEWER).get(CONFIGMAPS_WATCH).then()
+                .statusCode(429).body("reason", equalTo("TooManyRequests"))
+                .body("message", equalTo("this token already has 2 open watches; close one or try again later"));
+        established(PODS_WATCH, CoreApiTokens.OTHER_VIEWER);
         assertThat(streams.open(OpenStreams.Stream.WATCH)).isEqualTo(CoreApiProfile.MAX_WATCHES);
-        given().auth().oauth2(CoreApiTokens.DEPLOYER).get("/berth/v1/watch/pods").then()
-                .statusCode(429).body("detail", equalTo("the core already serves 3 watches; close one or try again later"));
+        given().auth().oauth2(CoreApiTokens.DEPLOYER).get(PODS_WATCH).then()
+                .statusCode(429).body("message", equalTo("the core already serves 3 watches; close one or try again later"));
 
         first.close(); // no event comes: the slot must still be given back
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(streams.open(OpenStreams.Stream.WATCH)).isEqualTo(2));
-        established("/berth/v1/watch/pods", CoreApiTokens.DEPLOYER);
+        established(PODS_WATCH, CoreApiTokens.DEPLOYER);
     }
 
     /** Worker threads blocked in a follow (waiting for lines in the log file). */

@@ -1,7 +1,8 @@
-package dev.berth.platform.api.bench;
+package dev.berth.platform.apiserver.bench;
 
-import dev.berth.platform.api.ApiOverStore;
-import dev.berth.platform.api.ManifestFuzzer;
+import dev.berth.platform.api.CoreApiTokens;
+import dev.berth.platform.apiserver.ApiOverStore;
+import dev.berth.platform.apiserver.ManifestFuzzer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -23,10 +24,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The apply path under the fuzz corpus: {@code ObjectResource.apply} over a real {@code LocalEngine} and store (one
- * fsynced file per write), fed the {@link ManifestFuzzer}'s requests in turn. The counters give manifests/s accepted
- * and refused and the 500s (what the core's mappers would not turn into a 4xx: must stay 0); the trial prints the
- * heap's high-water mark. Run with {@code ci/bench-apply.sh} (under the core's 256 MB heap).
+ * The Kubernetes API's create and apply paths under the fuzz corpus: {@link ApiOverStore}'s API over HTTP in this JVM
+ * over a real store (one fsynced file per write), fed the {@link ManifestFuzzer}'s requests in turn, each document
+ * sent where kubectl would send it ({@link ManifestFuzzer.Write}), POSTs and server-side applies alternately. The
+ * counters give documents/s accepted and refused and the 500s (must stay 0); the trial prints the heap's high-water
+ * mark (server and client together). Run with {@code ci/bench-apply.sh} (under the core's 256 MB heap).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -61,6 +63,11 @@ public class ApplyBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("apply-bench");
         core = new ApiOverStore(dir.resolve("core"));
+        ApiOverStore.Answer namespace = core.send("POST", "/api/v1/namespaces", CoreApiTokens.ADMIN, "application/yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: berth}\n");
+        if (namespace.code() != 201) {
+            throw new IllegalStateException("namespace berth not created: " + namespace.body());
+        }
         ManifestFuzzer fuzzer = new ManifestFuzzer(20261203L, dir.resolve("outside"));
         requests = new ArrayList<>();
         for (int i = 0; i < CORPUS; i++) {
@@ -71,27 +78,26 @@ public class ApplyBenchmark {
 
     @Benchmark
     public void apply(Outcomes outcomes) {
-        ManifestFuzzer.Request r = requests.get(next++ % requests.size());
-        try {
-            core.api.apply(r.body(), r.namespace(), r.dryRun());
-            outcomes.accepted++;
-        } catch (RuntimeException e) {
-            try {
-                ApiOverStore.refusal(e);
+        int n = next++;
+        ManifestFuzzer.Request r = requests.get(n % requests.size());
+        for (String document : r.documents()) {
+            ManifestFuzzer.Write write = ManifestFuzzer.Write.of(document, r, n % 2 == 0);
+            ApiOverStore.Answer answer = core.send(write.method(), write.path(), CoreApiTokens.ADMIN, write.contentType(), document);
+            if (answer.code() < 400) {
+                outcomes.accepted++;
+            } else if (answer.code() < 500) {
                 outcomes.refused++;
-            } catch (RuntimeException unexpected) {
+            } else {
                 outcomes.serverErrors++;
                 if (firstServerError == null) {
-                    java.io.StringWriter trace = new java.io.StringWriter();
-                    unexpected.printStackTrace(new java.io.PrintWriter(trace));
-                    firstServerError = trace + "\nnamespace " + r.namespace() + ", dryRun " + r.dryRun() + ":\n" + r.body();
+                    firstServerError = answer.body() + "\n" + write.method() + " " + write.path() + ":\n" + document;
                 }
             }
         }
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
+    public void tearDown() throws Exception {
         long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         System.out.printf("%nheap high-water mark (sum of the heap pools' peaks): %d MiB of %d MiB max; outside written: %s%n",
                 peak >> 20, Runtime.getRuntime().maxMemory() >> 20, Files.exists(dir.resolve("outside")));
