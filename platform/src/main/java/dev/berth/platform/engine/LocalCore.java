@@ -37,7 +37,6 @@ import dev.berth.platform.runtime.LogRotation;
 import dev.berth.platform.runtime.LogRotationPolicy;
 import dev.berth.platform.runtime.LogStartOffsets;
 import dev.berth.platform.runtime.ShippedLogs;
-import dev.berth.platform.runtime.NodeOperations;
 import dev.berth.platform.runtime.PodDirectories;
 import dev.berth.platform.runtime.ReplicaLedger;
 import dev.berth.platform.runtime.VirtualNodes;
@@ -134,7 +133,7 @@ public class LocalCore {
         this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
         this.scheduling = new ControllerLoop("scheduler", scheduler);
         this.logSearch = elasticsearch == null ? null : new LogSearch(elasticsearch.client(), config.logs().indexPrefix());
-        this.engine = new LocalEngine(store, new NodeOperations(store, termination, events, clock), new LogFiles(dirs, logStarts));
+        this.engine = new LocalEngine(store, new LogFiles(dirs, logStarts));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

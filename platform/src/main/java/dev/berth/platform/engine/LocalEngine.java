@@ -3,7 +3,6 @@ package dev.berth.platform.engine;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.runtime.LogFiles;
-import dev.berth.platform.runtime.NodeOperations;
 import dev.berth.platform.store.ObjectStore;
 import dev.berth.platform.store.StoreException;
 import dev.berth.support.problem.Problem;
@@ -15,18 +14,16 @@ import java.util.List;
 /**
  * The embedded engine: this machine as a small cluster. Objects are written through the Kubernetes API (the
  * {@code apiserver} package) into the {@link ObjectStore}; the controllers, scheduler and kubelet react to them. What
- * the engine does on request is what Kubernetes has no object for: a pod's log files, the virtual nodes' operations,
- * every object of a kind for the Prometheus service discovery. Thread-safe.
+ * the engine does on request is what Kubernetes has no object for: a pod's log files and every object of a kind for the
+ * Prometheus service discovery. Thread-safe.
  */
 public class LocalEngine {
 
     private final ObjectStore store;
-    private final NodeOperations nodes;
     private final LogFiles logs;
 
-    public LocalEngine(ObjectStore store, NodeOperations nodes, LogFiles logs) {
+    public LocalEngine(ObjectStore store, LogFiles logs) {
         this.store = store;
-        this.nodes = nodes;
         this.logs = logs;
     }
 
@@ -42,10 +39,6 @@ public class LocalEngine {
         String uid = found.getMetadata().getUid();
         return logs.open(key.namespace(), pod, container, tailLines, follow,
                 () -> store.<Pod>get(key).map(p -> p.getMetadata().getUid().equals(uid)).orElse(false));
-    }
-
-    public HasMetadata node(String name, NodeAction action) {
-        return nodes.apply(name, action);
     }
 
     /** The store's refusal as the core's own endpoints answer it (404, 409, or 400 naming the field). */

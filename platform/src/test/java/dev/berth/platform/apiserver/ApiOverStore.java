@@ -92,7 +92,7 @@ public final class ApiOverStore implements AutoCloseable {
         this.store = new ObjectStore(storeDir, JSON, Clock.systemUTC(), 100);
         NamespaceController.ensureSystemNamespaces(store);
         ManifestValidator validator = ManifestValidator.withMaxReplicas(MAX_REPLICAS);
-        LocalEngine engine = new LocalEngine(store, null, null); // no nodes, no log files: pods' logs are StreamsApiTest's
+        LocalEngine engine = new LocalEngine(store, null); // no log files: pods' logs are StreamsApiTest's
         Router router = Router.router(vertx);
         this.server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
         TokenFile tokens = new TokenFile(root.resolve("tokens"));

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * The roles of the core's own {@code /berth/v1} endpoints ({@code @RolesAllowed}), each including the ones below it:
- * discovery reads the Prometheus service discovery; viewer also searches the shipped logs; admin also operates nodes.
- * A deployer needs nothing more there than a viewer (its writes are the Kubernetes API's, authorized by RBAC). A
+ * discovery reads the Prometheus service discovery; viewer also searches the shipped logs; admin has nothing more
+ * there (nodes are operated through the Kubernetes API). A deployer needs nothing more there than a viewer (its writes are the Kubernetes API's, authorized by RBAC). A
  * caller's roles are derived from what RBAC allows it (see {@code apiserver.rbac.EndpointRoles}). They were also the
  * roles of the core's former token file format; a token converted from it is put in the role's {@link #group()}, which
  * the bootstrap policy binds to the matching ClusterRole.
