@@ -91,6 +91,8 @@ public final class Kubelet implements AutoCloseable {
         try {
             times.sample(deps.dirs().logFiles());
             lastSampleFailure = null;
+        } catch (java.nio.channels.ClosedByInterruptException stopping) {
+            Thread.currentThread().interrupt(); // the kubelet is closing
         } catch (java.io.IOException | RuntimeException e) {
             if (!e.toString().equals(lastSampleFailure)) { // a scheduled task that throws is never run again
                 LOG.warnf(e, "recording when replica log lines were written failed; trying again every %s", LogTimes.RESOLUTION);

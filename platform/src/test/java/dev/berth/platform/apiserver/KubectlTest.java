@@ -48,9 +48,13 @@ class KubectlTest {
         kubeconfig = Files.createTempDirectory("kubeconfig").resolve("config");
         String ca = Files.readString(ServingCertificate.certificateFile(ApiServer.certificateDir(CoreApiProfile.STATE)));
         KubeconfigContext.write(kubeconfig, "https://127.0.0.1:" + server.securePort(), ca, CoreApiTokens.DEPLOYER, NS);
+        assertThat(applyNamespace(NS).lines()).containsAnyOf("namespace/" + NS + " created", "namespace/" + NS + " unchanged");
+    }
+
+    private Result applyNamespace(String ns) throws Exception {
         Path namespace = Files.createTempFile("namespace", ".yaml");
-        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NS + "\n");
-        assertThat(kubectl("apply", "-f", namespace.toString()).lines()).containsAnyOf("namespace/" + NS + " created", "namespace/" + NS + " unchanged");
+        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
+        return kubectl("apply", "-f", namespace.toString());
     }
 
     @Test
@@ -136,9 +140,7 @@ class KubectlTest {
     @Test
     void logsWithTimestampsSinceLimitBytesAndPrevious() throws Exception {
         String ns = "kubectl-logs";
-        Path namespace = Files.createTempFile("namespace", ".yaml");
-        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
-        assertThat(kubectl("apply", "-f", namespace.toString()).exit()).isZero();
+        assertThat(applyNamespace(ns).exit()).isZero();
         if (store.get(new ObjectKey(ResourceKind.NODE, null, "kubectl-logs-node")).isEmpty()) {
             store.create(new NodeBuilder().withNewMetadata().withName("kubectl-logs-node").endMetadata().build()); // no kubelet of the core's
         }
@@ -172,9 +174,7 @@ class KubectlTest {
     @Test
     void fieldValidationStrictWarnIgnore() throws Exception {
         String ns = "kubectl-fields";
-        Path namespace = Files.createTempFile("namespace", ".yaml");
-        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
-        assertThat(kubectl("apply", "-f", namespace.toString()).exit()).isZero();
+        assertThat(applyNamespace(ns).exit()).isZero();
         Path manifest = Files.createTempFile("odd", ".yaml");
         Files.writeString(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\ndatta:\n  mode: test\ndata:\n  mode: real\n");
 
