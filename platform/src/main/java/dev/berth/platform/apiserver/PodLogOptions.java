@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,9 +52,13 @@ record PodLogOptions(String container, boolean follow, boolean previous, Long si
         return causes;
     }
 
-    /** What the kubelet reads with ({@code NewLogOptions}), {@code sinceSeconds} counted back from {@code now}. */
+    /**
+     * What the kubelet reads with ({@code NewLogOptions}), {@code sinceSeconds} counted back from {@code now};
+     * {@code sinceTime} in whole seconds, as kube-apiserver passes it on ({@code LogLocation} formats it RFC 3339).
+     */
     LogOptions kubelet(Instant now) {
-        return LogOptions.of(tailLines, limitBytes, sinceSeconds, sinceTime, follow, timestamps, previous, now);
+        Instant since = sinceTime == null ? null : sinceTime.truncatedTo(ChronoUnit.SECONDS);
+        return LogOptions.of(tailLines, limitBytes, sinceSeconds, since, follow, timestamps, previous, now);
     }
 
     private static boolean bool(MultiMap q, String name) {

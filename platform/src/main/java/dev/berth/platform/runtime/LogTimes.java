@@ -147,10 +147,13 @@ public final class LogTimes {
         }
     }
 
-    /** The last record of an index on disk (a restart resumes from it). */
+    /** The last record of an index on disk (a restart resumes from it); a record a crash left half written is cut off. */
     private static Last load(Path index) throws IOException {
-        try (FileChannel ch = FileChannel.open(index, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(index, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long count = ch.size() / RECORD;
+            if (ch.size() % RECORD != 0) {
+                ch.truncate(count * RECORD);
+            }
             if (count == 0) {
                 return new Last(0, Long.MIN_VALUE, 0);
             }
@@ -183,7 +186,8 @@ public final class LogTimes {
     /** The index of the log at this path with this inode. */
     Path indexOf(Path log, long inode) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(log.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            byte[] path = log.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(path);
             return dir.resolve(inode + "-" + HexFormat.of().formatHex(digest, 0, 8) + ".times");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
@@ -222,8 +226,8 @@ public final class LogTimes {
 
     /**
      * The times of one log's lines, asked in ascending order of their ends. A line the sampler has not seen yet (it
-     * was written within the last resolution) gets the log's mtime now, also an upper bound. Not thread-safe: one
-     * reader's.
+     * was written within the last resolution) gets the log's mtime now, also an upper bound. One reader's; only
+     * {@link #close()} may come from another thread.
      */
     public final class Cursor implements AutoCloseable {
         private final Path log;
@@ -247,7 +251,7 @@ public final class LogTimes {
         public synchronized Instant timeOf(long end) {
             try {
                 if (closed) {
-                    return instant(lastNanos == Long.MIN_VALUE ? nanos(Instant.EPOCH) : lastNanos);
+                    return last();
                 }
                 do {
                     while (next < count) {
@@ -269,7 +273,12 @@ public final class LogTimes {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the times of " + log, e);
             }
-            return instant(lastNanos == Long.MIN_VALUE ? nanos(Instant.EPOCH) : lastNanos);
+            return last();
+        }
+
+        /** The last time given (the epoch before any). */
+        private Instant last() {
+            return lastNanos == Long.MIN_VALUE ? Instant.EPOCH : instant(lastNanos);
         }
 
         /** Whether records came in since (appended, or the index was compacted into a new file). */
