@@ -72,7 +72,7 @@ final class ApiHandler implements Handler<RoutingContext> {
         this.storage = storage;
         this.json = json;
         this.tokens = tokens;
-        this.subresources = new Subresources(storage, json, engine, streams, vertx);
+        this.subresources = new Subresources(storage, json, engine, streams, vertx, clock);
         this.watches = new WatchStreams(storage, cache, json, streams, vertx);
         this.vertx = vertx;
         this.documents = documents;

@@ -24,7 +24,11 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,13 +43,15 @@ final class Subresources {
     private final LocalEngine engine;
     private final OpenStreams streams;
     private final Vertx vertx;
+    private final Clock clock;
 
-    Subresources(ResourceStorage storage, KubernetesSerialization json, LocalEngine engine, OpenStreams streams, Vertx vertx) {
+    Subresources(ResourceStorage storage, KubernetesSerialization json, LocalEngine engine, OpenStreams streams, Vertx vertx, Clock clock) {
         this.storage = storage;
         this.json = json;
         this.engine = engine;
         this.streams = streams;
         this.vertx = vertx;
+        this.clock = clock;
     }
 
     /** @param patch for a PATCH, the request's patch (of the Scale, for {@code scale}); null otherwise */
@@ -141,30 +147,22 @@ final class Subresources {
         send(ctx, 201, new StatusBuilder().withStatus("Success").withCode(201).build());
     }
 
-    /** {@code GET pods/{name}/log}: the container's output; {@code follow} streams until the client or the pod goes. */
+    /**
+     * {@code GET pods/{name}/log}: the container's output with the options of {@link PodLogOptions}, checked in
+     * kube-apiserver's order — decoded (400), validated (422), the pod (404), its container (400), then what the kubelet
+     * refuses (400: no previous instance); {@code follow} streams until the client or the instance goes.
+     */
     private void log(RoutingContext ctx, Caller caller, RequestInfo info) {
-        MultiMap q = ctx.queryParams();
+        PodLogOptions options = PodLogOptions.fromQuery(ctx.queryParams());
+        List<ApiException.FieldCause> invalid = options.validate();
+        if (!invalid.isEmpty()) {
+            throw ApiException.invalid("PodLogOptions", ApiResources.resource(ResourceKind.POD), info.name(), invalid);
+        }
         Pod pod = (Pod) storage.get(ResourceKind.POD, info.namespace(), info.name());
-        String container = q.get("container");
-        String first = pod.getSpec().getContainers().get(0).getName();
-        if (container != null && !container.equals(first)) {
-            throw ApiException.badRequest("container " + container + " is not valid for pod " + info.name());
-        }
-        if ("true".equals(q.get("previous"))) {
-            throw ApiException.badRequest("previous terminated container \"" + first + "\" in pod \"" + info.name() + "\" not found");
-        }
-        boolean follow = "true".equals(q.get("follow"));
-        Integer tail = null;
-        if (q.get("tailLines") != null) {
-            try {
-                tail = Integer.parseInt(q.get("tailLines"));
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("tailLines: invalid value \"" + q.get("tailLines") + "\"");
-            }
-        }
-        OpenStreams.Slot slot = follow ? streams.open(OpenStreams.Stream.FOLLOW, caller.name()) : null;
+        String container = container(pod, options.container());
         HttpServerResponse response = ctx.response();
-        try (InputStream in = engine.logs(info.namespace(), info.name(), tail, follow); AutoCloseable s = slot) {
+        try (InputStream in = engine.logs(info.namespace(), info.name(), container, options.kubelet(clock.instant()));
+                AutoCloseable slot = options.follow() ? streams.open(OpenStreams.Stream.FOLLOW, caller.name()) : null) {
             response.setChunked(true).putHeader("Content-Type", "text/plain").setStatusCode(200);
             response.closeHandler(v -> closeQuietly(in));
             byte[] buf = new byte[16 * 1024];
@@ -182,6 +180,31 @@ final class Subresources {
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Upstream's {@code validateContainer}: the container named, which the pod must have; unnamed, the pod's only
+     * container. Names are listed as {@code VisitContainers} visits them: init, regular, ephemeral.
+     */
+    private static String container(Pod pod, String named) {
+        List<String> names = new ArrayList<>();
+        Optional.ofNullable(pod.getSpec().getInitContainers()).ifPresent(cs -> cs.forEach(c -> names.add(c.getName())));
+        Optional.ofNullable(pod.getSpec().getContainers()).ifPresent(cs -> cs.forEach(c -> names.add(c.getName())));
+        Optional.ofNullable(pod.getSpec().getEphemeralContainers()).ifPresent(cs -> cs.forEach(c -> names.add(c.getName())));
+        String name = pod.getMetadata().getName();
+        if (named != null) {
+            if (!names.contains(named)) {
+                throw ApiException.badRequest("container " + named + " is not valid for pod " + name);
+            }
+            return named;
+        }
+        List<io.fabric8.kubernetes.api.model.Container> regular = Optional.ofNullable(pod.getSpec().getContainers()).orElse(List.of());
+        return switch (regular.size()) {
+            case 1 -> regular.get(0).getName();
+            case 0 -> throw ApiException.badRequest("a container name must be specified for pod " + name);
+            default -> throw ApiException.badRequest("a container name must be specified for pod " + name + ", choose one of: ["
+                    + String.join(" ", names) + "]");
+        };
     }
 
     private static void closeQuietly(InputStream in) {

@@ -36,8 +36,10 @@ import dev.berth.platform.runtime.LogFiles;
 import dev.berth.platform.runtime.LogRotation;
 import dev.berth.platform.runtime.LogRotationPolicy;
 import dev.berth.platform.runtime.LogStartOffsets;
+import dev.berth.platform.runtime.LogTimes;
 import dev.berth.platform.runtime.ShippedLogs;
 import dev.berth.platform.runtime.PodDirectories;
+import dev.berth.platform.runtime.RetiredLogs;
 import dev.berth.platform.runtime.ReplicaLedger;
 import dev.berth.platform.runtime.VirtualNodes;
 import dev.berth.platform.scheduler.Scheduler;
@@ -115,10 +117,12 @@ public class LocalCore {
         this.shipper = elasticsearch == null ? null : new LogShipper(config.logs(), elasticsearch.client(), new IndexTemplate(elasticsearch.client()),
                 new LogSources(state.resolve("pods"), store), logStarts, state.resolve("log-shipper"), clock, metrics);
         // the shipper's durable checkpoint bounds what rotation may release
+        ShippedLogs shipped = shipper == null ? ShippedLogs.NO_SHIPPER : shipper;
         LogRotation rotation = new LogRotation(dirs, LogRotationPolicy.of(config.runtime().logMaxSize(), config.runtime().logMaxFiles()), logStarts,
-                shipper == null ? ShippedLogs.NO_SHIPPER : shipper);
+                shipped);
+        LogTimes logTimes = new LogTimes(state.resolve("log-times"), logStarts, clock);
         this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(vertx, workers), timer, workers,
-                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics), new ReplicaLedger(state), rotation);
+                routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics), new ReplicaLedger(state), rotation, new RetiredLogs(dirs, shipped), logTimes);
         new WorkloadMetrics(store, metrics).start();
         RolloutMetrics rollouts = new RolloutMetrics(metrics);
         this.controllers = new ControllerManager(store,
@@ -133,7 +137,7 @@ public class LocalCore {
         this.scheduler = new SchedulingController(store, Scheduler.withDefaults(System.nanoTime()), events, clock, metrics);
         this.scheduling = new ControllerLoop("scheduler", scheduler);
         this.logSearch = elasticsearch == null ? null : new LogSearch(elasticsearch.client(), config.logs().indexPrefix());
-        this.engine = new LocalEngine(store, new LogFiles(dirs, logStarts));
+        this.engine = new LocalEngine(store, new LogFiles(dirs, logStarts, logTimes));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -3,6 +3,7 @@ package dev.berth.platform.engine;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.runtime.LogFiles;
+import dev.berth.platform.runtime.LogOptions;
 import dev.berth.platform.store.ObjectStore;
 import dev.berth.platform.store.StoreException;
 import dev.berth.support.problem.Problem;
@@ -35,10 +36,20 @@ public class LocalEngine {
     public InputStream logs(String namespace, String pod, Integer tailLines, boolean follow) {
         ObjectKey key = new ObjectKey(ResourceKind.POD, namespace, pod);
         Pod found = store.<Pod>get(key).orElseThrow(() -> new EngineException(404, "pod " + key.namespace() + "/" + pod + " not found"));
-        String container = found.getSpec().getContainers().get(0).getName();
+        return logs(key.namespace(), pod, found.getSpec().getContainers().get(0).getName(), LogOptions.tail(tailLines, follow));
+    }
+
+    /**
+     * One container's log as the kubelet serves {@code GET pods/{name}/log}: its current instance, or the previous one.
+     *
+     * @throws EngineException 404 for no such pod; 400 when the previous instance is asked and none is kept
+     */
+    public InputStream logs(String namespace, String pod, String container, LogOptions options) {
+        ObjectKey key = new ObjectKey(ResourceKind.POD, namespace, pod);
+        Pod found = store.<Pod>get(key).orElseThrow(() -> new EngineException(404, "pod " + key.namespace() + "/" + pod + " not found"));
         String uid = found.getMetadata().getUid();
-        return logs.open(key.namespace(), pod, container, tailLines, follow,
-                () -> store.<Pod>get(key).map(p -> p.getMetadata().getUid().equals(uid)).orElse(false));
+        return logs.open(found, container, options, () -> store.<Pod>get(key).filter(p -> p.getMetadata().getUid().equals(uid)))
+                .orElseThrow(() -> new EngineException(400, "previous terminated container \"" + container + "\" in pod \"" + pod + "\" not found"));
     }
 
     /** The store's refusal as the core's own endpoints answer it (404, 409, or 400 naming the field). */

@@ -15,12 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds every replica container's log file under the core's {@code pods/<namespace>/<pod>/logs/<container>.log}
- * and describes it from the store: node, zone, revision, workload, service. A file whose pod is no longer in the
+ * Finds every replica container's log file under the core's {@code pods/<namespace>/<pod>/logs/<container>[.<n>].log}
+ * (one per instance of the container) and describes it from the store: node, zone, revision, workload, service. A file whose pod is no longer in the
  * store (deleted while the core was down) is still shipped, with what its path tells. A deleted pod's files stay on
  * disk until the shipper has every line acknowledged and {@link #removeShipped removes} them, so a crash in between
  * loses nothing: the next start finds them and finishes them from the checkpoint.
@@ -90,7 +91,7 @@ public final class LogSources {
         String pod = logs.getParent().getFileName().toString();
         String namespace = logs.getParent().getParent().getFileName().toString();
         String file = f.path().getFileName().toString();
-        String container = file.substring(0, file.length() - ".log".length());
+        String container = Objects.requireNonNullElse(PodDirectories.containerOf(f.path()), file.substring(0, file.length() - ".log".length()));
         String fileId = namespace + "/" + pod + "/" + container + "/" + f.inode();
         Optional<Pod> found = store.get(new ObjectKey(ResourceKind.POD, namespace, pod));
         if (found.isEmpty()) {

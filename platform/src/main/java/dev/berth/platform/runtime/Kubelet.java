@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
  * ({@code NodeLost}), so its controller replaces it elsewhere; a deleted pod is stopped gracefully and then
  * removed from the store. On start it adopts the processes a crashed core left running; on close it stops
  * every replica, so none outlives the core. Every {@code berth.runtime.log-monitor-interval} it rotates the replicas'
- * logs ({@link LogRotation}). Pods bound to a Node registered through the API (not one of the configured virtual nodes) are
+ * logs ({@link LogRotation}) and removes those of instances older than the previous one ({@link RetiredLogs}); every
+ * {@link LogTimes#RESOLUTION} it records how far each log was written ({@link LogTimes}). Pods bound to a Node registered through the API (not one of the configured virtual nodes) are
  * not this kubelet's: they are neither started nor, when deleted, finished — as upstream's pods on a node whose
  * kubelet is absent.
  */
@@ -52,6 +53,8 @@ public final class Kubelet implements AutoCloseable {
     private final Map<ObjectKey, PodWorker> workers = new ConcurrentHashMap<>();
     private final ControllerLoop loop;
     private final LogRotation rotation;
+    private final RetiredLogs retired;
+    private final LogTimes times;
     private AutoCloseable subscription;
     /** Its own thread: a pass may wait on the file system (a punch on a busy disk), never delaying probes' timers. */
     private final ScheduledExecutorService rotating = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -60,13 +63,17 @@ public final class Kubelet implements AutoCloseable {
         return t;
     });
     private String lastRotationFailure;
+    private String lastSampleFailure;
 
     public Kubelet(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes, ProbeCheck probes,
             ScheduledExecutorService timer, ExecutorService executor, TrafficDrain drain, CoreConfig.Runtime config,
-            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger, LogRotation rotation) {
+            java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger, LogRotation rotation, RetiredLogs retired,
+            LogTimes times) {
         this.deps = new Deps(store, events, env, runtimes, probes, timer, executor, drain, config, new PodStatusWriter(store, clock), dirs, metrics, ledger);
         this.loop = new ControllerLoop("kubelet", this::reconcile);
         this.rotation = rotation;
+        this.retired = retired;
+        this.times = times;
     }
 
     public void start() {
@@ -76,11 +83,28 @@ public final class Kubelet implements AutoCloseable {
         }
         long every = deps.config().logMonitorInterval().toMillis();
         rotating.scheduleWithFixedDelay(this::rotateLogs, every, every, TimeUnit.MILLISECONDS);
+        long resolution = LogTimes.RESOLUTION.toMillis();
+        rotating.scheduleWithFixedDelay(this::sampleLogTimes, 0, resolution, TimeUnit.MILLISECONDS);
+    }
+
+    private void sampleLogTimes() {
+        try {
+            times.sample(deps.dirs().logFiles());
+            lastSampleFailure = null;
+        } catch (java.nio.channels.ClosedByInterruptException stopping) {
+            Thread.currentThread().interrupt(); // the kubelet is closing
+        } catch (java.io.IOException | RuntimeException e) {
+            if (!e.toString().equals(lastSampleFailure)) { // a scheduled task that throws is never run again
+                LOG.warnf(e, "recording when replica log lines were written failed; trying again every %s", LogTimes.RESOLUTION);
+                lastSampleFailure = e.toString();
+            }
+        }
     }
 
     private void rotateLogs() {
         try {
             rotation.rotate();
+            retired.remove();
             lastRotationFailure = null;
         } catch (java.io.IOException | RuntimeException e) {
             // a scheduled task that throws is never run again; say it once per cause, not every second

@@ -15,4 +15,9 @@ public record LaunchSpec(List<String> command, Map<String, String> env, Path wor
     public LaunchSpec(List<String> command, Map<String, String> env, Path workingDir, Path logFile) {
         this(command, env, workingDir, logFile, null);
     }
+
+    /** The same launch writing its output to {@code file}. */
+    public LaunchSpec withLogFile(Path file) {
+        return new LaunchSpec(command, env, workingDir, file, runAs);
+    }
 }

@@ -8,16 +8,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Where a replica's files live under the core's state directory: {@code pods/<ns>/<pod>/} holds its logs,
  * {@code tmp} and emptyDir volumes (gone with the pod); {@code volumes/<ns>/<claim>-<pod>/} holds a
- * StatefulSet ordinal's persistent volume, which outlives the pod so the next pod of that ordinal finds it.
+ * StatefulSet ordinal's persistent volume, which outlives the pod so the next pod of that ordinal finds it. Each
+ * instance of a container (each start after a restart) writes its own log file, {@code logs/<container>[.<n>].log}.
  * Every name becomes exactly one path element below the state directory or is refused (StoreException
  * INVALID), whatever validated it upstream; deleting a pod's directory never follows a symbolic link.
  */
@@ -41,8 +44,73 @@ public final class PodDirectories {
         return PathSegment.resolve(namespaceDir, "metadata.name", pod);
     }
 
+    /**
+     * The log file of the container's current instance: the newest of {@link #instanceLogs}, or the first instance's
+     * ({@code <container>.log}) while there is none.
+     */
     public Path logFile(String namespace, String pod, String container) {
+        List<Path> instances = instanceLogs(namespace, pod, container);
+        return instances.isEmpty() ? firstLogFile(namespace, pod, container) : instances.get(instances.size() - 1);
+    }
+
+    /**
+     * The log file a new instance of the container writes, so that the instance before it keeps its own (what
+     * {@code kubectl logs --previous} reads): {@code <container>.log} for the first, then {@code <container>.<n>.log}
+     * numbered on from the newest file present. Nothing is created.
+     */
+    public Path nextLogFile(String namespace, String pod, String container) {
+        List<Path> instances = instanceLogs(namespace, pod, container);
+        if (instances.isEmpty()) {
+            return firstLogFile(namespace, pod, container);
+        }
+        int next = instanceOf(instances.get(instances.size() - 1)) + 1;
+        return firstLogFile(namespace, pod, container).resolveSibling(container + "." + next + ".log");
+    }
+
+    /** The log files of the container's instances present on disk, oldest first. */
+    public List<Path> instanceLogs(String namespace, String pod, String container) {
+        Path first = firstLogFile(namespace, pod, container);
+        if (!Files.isDirectory(first.getParent())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(first.getParent())) {
+            return files.filter(p -> container.equals(containerOf(p)) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .sorted(Comparator.comparingInt(PodDirectories::instanceOf)).toList();
+        } catch (NoSuchFileException gone) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + first.getParent(), e);
+        }
+    }
+
+    private Path firstLogFile(String namespace, String pod, String container) {
         return PathSegment.resolve(podDir(namespace, pod).resolve("logs"), "spec.containers[].name", container + ".log");
+    }
+
+    /**
+     * The container whose instance wrote a log file: {@code app} for {@code app.log} and {@code app.3.log} (a container
+     * name is a DNS label, so it has no dot); null for a name of neither form.
+     */
+    public static String containerOf(Path log) {
+        String name = log.getFileName().toString();
+        if (!name.endsWith(".log") || name.length() == ".log".length()) {
+            return null;
+        }
+        String stem = name.substring(0, name.length() - ".log".length());
+        int dot = stem.lastIndexOf('.');
+        if (dot < 0) {
+            return stem;
+        }
+        String number = stem.substring(dot + 1);
+        return dot > 0 && !number.isEmpty() && number.chars().allMatch(Character::isDigit) && number.length() < 10 ? stem.substring(0, dot) : null;
+    }
+
+    /** 0 for the first instance's {@code <container>.log}, n for {@code <container>.<n>.log}. */
+    static int instanceOf(Path log) {
+        String stem = log.getFileName().toString();
+        stem = stem.substring(0, stem.length() - ".log".length());
+        int dot = stem.lastIndexOf('.');
+        return dot < 0 ? 0 : Integer.parseInt(stem.substring(dot + 1));
     }
 
     /** Every container log file, those of deleted pods the log shipper still holds included. */

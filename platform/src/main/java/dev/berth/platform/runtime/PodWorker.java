@@ -146,7 +146,14 @@ final class PodWorker {
             Pod current = deps.store().<Pod>get(key).orElse(pod);
             Map<String, String> env = deps.env().resolve(current, c);
             ContainerRuntime runtime = deps.runtimeFor(c.getImage());
+            // every instance but the pod's first writes a log of its own: the one before stays for `logs --previous`
+            boolean ranBefore = !deps.dirs().instanceLogs(key.namespace(), key.name(), c.getName()).isEmpty();
             run.launch = runtime.prepare(current, c, portsOf(c), env);
+            if (ranBefore) {
+                ContainerRuntime.Launch prepared = run.launch;
+                run.launch = new ContainerRuntime.Launch(prepared.spec().withLogFile(deps.dirs().nextLogFile(key.namespace(), key.name(), c.getName())),
+                        prepared.imageId(), prepared.probeOverrides());
+            }
             run.process = ReplicaProcess.start(run.launch.spec());
             deps.ledger().track(run.process);
             RunAs user = run.launch.spec().runAs();

@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.platform.api.CoreApiProfile;
 import dev.berth.platform.api.CoreApiTokens;
 import dev.berth.platform.cli.KubeconfigContext;
+import dev.berth.platform.model.ObjectKey;
+import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.store.ObjectStore;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The real kubectl against the core's Kubernetes API, with the kubeconfig context {@code berth up} writes: discovery,
  * client-side apply (create, then a strategic merge patch), server-side printing, jsonpath, field selectors, scale,
- * set image, label, and kubectl's own error messages. Each step asserts what kubectl printed and what changed.
+ * set image, label, logs with its options (timestamps, since, limit-bytes, previous), and kubectl's own error messages.
+ * Each step asserts what kubectl printed and what changed.
  */
 @QuarkusTest
 @TestProfile(CoreApiProfile.class)
@@ -30,6 +38,9 @@ class KubectlTest {
     @Inject
     ApiServer server;
 
+    @Inject
+    ObjectStore store;
+
     Path kubeconfig;
 
     @BeforeEach
@@ -37,9 +48,13 @@ class KubectlTest {
         kubeconfig = Files.createTempDirectory("kubeconfig").resolve("config");
         String ca = Files.readString(ServingCertificate.certificateFile(ApiServer.certificateDir(CoreApiProfile.STATE)));
         KubeconfigContext.write(kubeconfig, "https://127.0.0.1:" + server.securePort(), ca, CoreApiTokens.DEPLOYER, NS);
+        assertThat(applyNamespace(NS).lines()).containsAnyOf("namespace/" + NS + " created", "namespace/" + NS + " unchanged");
+    }
+
+    private Result applyNamespace(String ns) throws Exception {
         Path namespace = Files.createTempFile("namespace", ".yaml");
-        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NS + "\n");
-        assertThat(kubectl("apply", "-f", namespace.toString()).lines()).containsAnyOf("namespace/" + NS + " created", "namespace/" + NS + " unchanged");
+        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
+        return kubectl("apply", "-f", namespace.toString());
     }
 
     @Test
@@ -123,11 +138,43 @@ class KubectlTest {
     }
 
     @Test
+    void logsWithTimestampsSinceLimitBytesAndPrevious() throws Exception {
+        String ns = "kubectl-logs";
+        assertThat(applyNamespace(ns).exit()).isZero();
+        if (store.get(new ObjectKey(ResourceKind.NODE, null, "kubectl-logs-node")).isEmpty()) {
+            store.create(new NodeBuilder().withNewMetadata().withName("kubectl-logs-node").endMetadata().build()); // no kubelet of the core's
+        }
+        // restarted once: the previous instance wrote app.log two hours ago, the current one app.1.log an hour ago
+        Instant old = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        Instant current = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        store.create(new PodBuilder().withNewMetadata().withName("restarted").withNamespace(ns).endMetadata()
+                .withNewSpec().withNodeName("kubectl-logs-node").addNewContainer().withName("app").withImage("none").endContainer().endSpec()
+                .withNewStatus().addNewContainerStatus().withName("app").withRestartCount(1).withNewState().withNewRunning().endRunning().endState()
+                .withNewLastState().withNewTerminated().withExitCode(1).endTerminated().endLastState().endContainerStatus().endStatus().build());
+        Path logs = CoreApiProfile.STATE.resolve("pods/" + ns + "/restarted/logs");
+        PodLogApiTest.writeWithMtime(logs.resolve("app.log"), "old 1\nold 2\n", old);
+        PodLogApiTest.writeWithMtime(logs.resolve("app.1.log"), "new 1\nnew 2\nnew 3\n", current);
+        String currentStamp = current.toString().replace("Z", ".000000000Z");
+
+        assertThat(kubectl("logs", "-n", ns, "restarted", "--timestamps", "--tail=1").lines()).containsExactly(currentStamp + " new 3");
+        assertThat(kubectl("logs", "-n", ns, "restarted", "-p", "--timestamps").lines())
+                .containsExactly(old.toString().replace("Z", ".000000000Z") + " old 1", old.toString().replace("Z", ".000000000Z") + " old 2");
+        assertThat(kubectl("logs", "-n", ns, "restarted", "--since=10m").lines()).isEmpty();
+        assertThat(kubectl("logs", "-n", ns, "restarted", "--since=3h", "--limit-bytes=8").lines()).containsExactly("new 1", "ne");
+        assertThat(kubectl("logs", "-n", ns, "restarted", "--since-time=" + current, "--timestamps", "--limit-bytes=38").lines())
+                .containsExactly(currentStamp + " new 1", "2"); // the next line's time, cut after one byte
+
+        store.create(new PodBuilder().withNewMetadata().withName("fresh").withNamespace(ns).endMetadata()
+                .withNewSpec().withNodeName("kubectl-logs-node").addNewContainer().withName("app").withImage("none").endContainer().endSpec().build());
+        Result previous = kubectl("logs", "-n", ns, "fresh", "-p");
+        assertThat(previous.exit()).isNotZero();
+        assertThat(previous.lines()).containsExactly("Error from server (BadRequest): previous terminated container \"app\" in pod \"fresh\" not found");
+    }
+
+    @Test
     void fieldValidationStrictWarnIgnore() throws Exception {
         String ns = "kubectl-fields";
-        Path namespace = Files.createTempFile("namespace", ".yaml");
-        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
-        assertThat(kubectl("apply", "-f", namespace.toString()).exit()).isZero();
+        assertThat(applyNamespace(ns).exit()).isZero();
         Path manifest = Files.createTempFile("odd", ".yaml");
         Files.writeString(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\ndatta:\n  mode: test\ndata:\n  mode: real\n");
 

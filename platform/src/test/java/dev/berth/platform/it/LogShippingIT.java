@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.model.PodStatuses;
 import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.runtime.PodDirectories;
 import dev.berth.platform.testapp.TestImages;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
@@ -75,18 +76,20 @@ class LogShippingIT {
         return "{\"term\":{\"kubernetes.pod.name\":\"" + pod + "\"}}";
     }
 
-    /** Every document of one pod, sorted by offset: search_after pages of 10,000. */
+    /** Every document of one pod, sorted by offset, then file (each instance of a container has its own): search_after pages of 10,000. */
     static List<JsonNode> documents(String pod) throws Exception {
         List<JsonNode> docs = new ArrayList<>();
         String after = "";
         while (true) {
-            JsonNode hits = es("POST", "/berth-logs-*/_search", "{\"size\":10000,\"query\":" + pod(pod) + ",\"sort\":[{\"log.offset\":\"asc\"}]"
-                    + ",\"_source\":[\"event.sequence\",\"log.offset\",\"message\",\"tags\"]" + after + "}").path("hits").path("hits");
+            JsonNode hits = es("POST", "/berth-logs-*/_search", "{\"size\":10000,\"query\":" + pod(pod)
+                    + ",\"sort\":[{\"log.offset\":\"asc\"},{\"log.file.path\":\"asc\"}]"
+                    + ",\"_source\":[\"event.sequence\",\"log.offset\",\"log.file.path\",\"message\",\"tags\"]" + after + "}").path("hits").path("hits");
             if (hits.isEmpty()) {
                 return docs;
             }
             hits.forEach(h -> docs.add(h.path("_source")));
-            after = ",\"search_after\":[" + hits.get(hits.size() - 1).path("sort").get(0).asLong() + "]";
+            JsonNode last = hits.get(hits.size() - 1).path("sort");
+            after = ",\"search_after\":[" + last.get(0).asLong() + "," + JSON.writeValueAsString(last.get(1).asText()) + "]";
         }
     }
 
@@ -130,14 +133,22 @@ class LogShippingIT {
         long total = 0;
         for (String name : names) {
             List<JsonNode> docs = documents(name);
-            List<Long> sequence = docs.stream().filter(d -> d.has("event.sequence")).map(d -> d.path("event.sequence").asLong()).toList();
-            // what the file holds, in the order written: 1…50,000 — twice over if the replica was restarted (not
-            // adopted) across the core crash and wrote its lines again; either way each line exactly once
-            List<Long> written = fileSequence(name);
+            // what the files hold, in the order written: 1…50,000 — twice over if the replica was restarted (not
+            // adopted) across the core crash and wrote its lines again, into a second instance's file; either way
+            // each line exactly once
+            List<Long> written = new ArrayList<>();
+            long lineCount = 0;
+            for (Path file : logFiles(name)) {
+                List<Long> inFile = fileSequence(file);
+                List<Long> shipped = docs.stream().filter(d -> d.has("event.sequence") && d.path("log.file.path").asText().endsWith("/" + file.getFileName()))
+                        .map(d -> d.path("event.sequence").asLong()).toList();
+                assertThat(shipped).as("%s: every line of %s once, in the order written (%d lines)", name, file.getFileName(), inFile.size())
+                        .containsExactlyElementsOf(inFile);
+                written.addAll(inFile);
+                lineCount += fileLines(file);
+            }
             assertThat(written).as("%s: the replica wrote all its lines", name).startsWith(LongStream.rangeClosed(1, lines).boxed().toArray(Long[]::new));
-            assertThat(sequence).as("%s: every line once, in the order written (%d lines in its file)", name, written.size())
-                    .containsExactlyElementsOf(written);
-            assertThat((long) docs.size()).as("%s: one document per line of its log file", name).isEqualTo(fileLines(name));
+            assertThat((long) docs.size()).as("%s: one document per line of its log files", name).isEqualTo(lineCount);
             total += written.size();
         }
         assertThat(total).isGreaterThanOrEqualTo(200_000);
@@ -194,30 +205,32 @@ class LogShippingIT {
         return true;
     }
 
-    Path logFile(String pod) {
-        return core.state.resolve("pods").resolve("default").resolve(pod).resolve("logs").resolve("app.log");
+    /** The pod's log files, one per instance of its container, oldest first. */
+    List<Path> logFiles(String pod) {
+        return new PodDirectories(core.state).instanceLogs("default", pod, "app");
     }
 
-    /** event.sequence of every JSON line of the pod's log file, in file order. */
-    List<Long> fileSequence(String pod) throws Exception {
+    /** event.sequence of every JSON line of a log file, in file order. */
+    List<Long> fileSequence(Path file) throws Exception {
         Pattern seq = Pattern.compile("\"event\\.sequence\":(\\d+)");
-        try (var l = Files.lines(logFile(pod))) {
+        try (var l = Files.lines(file)) {
             return l.map(seq::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(1))).toList();
         }
     }
 
-    long fileLines(String pod) throws Exception {
-        try (var l = Files.lines(logFile(pod))) {
+    long fileLines(Path file) throws Exception {
+        try (var l = Files.lines(file)) {
             return l.count();
         }
     }
 
     long linesWritten(String pod) throws Exception {
-        if (!Files.exists(logFile(pod))) {
-            return 0;
+        long written = 0;
+        for (Path file : logFiles(pod)) {
+            try (var l = Files.lines(file)) {
+                written += l.filter(s -> s.contains("\"event.sequence\"")).count();
+            }
         }
-        try (var l = Files.lines(logFile(pod))) {
-            return l.filter(s -> s.contains("\"event.sequence\"")).count();
-        }
+        return written;
     }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,7 +70,7 @@ class LogRotationTest {
         int lines = 100_000;
         LogStartOffsets starts = LogStartOffsets.load(startsFile);
         LogRotation rotation = new LogRotation(dirs, new LogRotationPolicy(part, 3), starts, ShippedLogs.NO_SHIPPER);
-        LogFiles files = new LogFiles(dirs, starts);
+        LogFiles files = new LogFiles(dirs, starts, new LogTimes(state.resolve("log-times"), starts, Clock.systemUTC()));
         List<Long> followed = Collections.synchronizedList(new ArrayList<>());
         InputStream follow = files.open(NS, POD, "app", null, true, () -> true); // before the first line is written
         Thread follower = reader(follow, followed);
@@ -125,7 +126,7 @@ class LogRotationTest {
     void aFollowerTheRotationOvertookGoesOnAtTheNewStartAtALineBoundaryNeverReadingReleasedBytes() throws Exception {
         LogStartOffsets starts = LogStartOffsets.load(startsFile);
         LogRotation rotation = new LogRotation(dirs, new LogRotationPolicy(4096, 2), starts, ShippedLogs.NO_SHIPPER);
-        LogFiles files = new LogFiles(dirs, starts);
+        LogFiles files = new LogFiles(dirs, starts, new LogTimes(state.resolve("log-times"), starts, Clock.systemUTC()));
         append(1, 100);
         try (InputStream in = files.open(NS, POD, "app", null, true, () -> true)) {
             assertThat(sequence(readLineByBytes(in))).isEqualTo(1);
@@ -157,13 +158,13 @@ class LogRotationTest {
 
         LogStartOffsets starts = LogStartOffsets.load(startsFile);
         assertThat(starts.of(log)).as("the start survived the restart").isEqualTo(planned.get(0).to());
-        List<String> whole = read(new LogFiles(dirs, starts).open(NS, POD, "app", null, false, () -> true));
+        List<String> whole = read(new LogFiles(dirs, starts, new LogTimes(state.resolve("log-times"), starts, Clock.systemUTC())).open(NS, POD, "app", null, false, () -> true));
         assertThat(sequence(whole.get(0))).isEqualTo(sequence(lineAt(planned.get(0).to())));
         LogRotation restarted = new LogRotation(dirs, new LogRotationPolicy(8192, 2), starts, ShippedLogs.NO_SHIPPER);
 
         assertThat(restarted.rotate()).extracting(LogRotation.Move::to).containsExactly(planned.get(0).to());
         assertThat(allocatedBytes(log)).isLessThanOrEqualTo(2 * 8192 + 4096);
-        assertThat(read(new LogFiles(dirs, starts).open(NS, POD, "app", null, false, () -> true))).isEqualTo(whole);
+        assertThat(read(new LogFiles(dirs, starts, new LogTimes(state.resolve("log-times"), starts, Clock.systemUTC())).open(NS, POD, "app", null, false, () -> true))).isEqualTo(whole);
         assertThat(restarted.rotate()).as("nothing more to release").isEmpty();
     }
 
@@ -177,8 +178,8 @@ class LogRotationTest {
         rotation.rotate();
 
         assertThat(starts.of(log)).isEqualTo(checkpoint);
-        assertThat(read(new LogFiles(dirs, starts).open(NS, POD, "app", 1, false, () -> true))).extracting(ChattyReplica::sequence).containsExactly(2000L);
-        assertThat(read(new LogFiles(dirs, starts).open(NS, POD, "app", null, false, () -> true)).get(0)).isEqualTo(lineAt(checkpoint));
+        assertThat(read(new LogFiles(dirs, starts, new LogTimes(state.resolve("log-times"), starts, Clock.systemUTC())).open(NS, POD, "app", 1, false, () -> true))).extracting(ChattyReplica::sequence).containsExactly(2000L);
+        assertThat(read(new LogFiles(dirs, starts, new LogTimes(state.resolve("log-times"), starts, Clock.systemUTC())).open(NS, POD, "app", null, false, () -> true)).get(0)).isEqualTo(lineAt(checkpoint));
     }
 
     @Test
@@ -194,7 +195,7 @@ class LogRotationTest {
         Files.move(next, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         assertThat(starts.of(log)).isZero();
-        assertThat(read(new LogFiles(dirs, starts).open(NS, POD, "app", null, false, () -> true))).containsExactly(line(1));
+        assertThat(read(new LogFiles(dirs, starts, new LogTimes(state.resolve("log-times"), starts, Clock.systemUTC())).open(NS, POD, "app", null, false, () -> true))).containsExactly(line(1));
         assertThat(rotation.rotate()).isEmpty();
         assertThat(Files.readString(startsFile)).isEqualTo("{}");
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Pod directories stay under the state directory whatever the names, and their deletion never follows a link out. */
@@ -116,5 +117,28 @@ class PodDirectoriesTest {
         assertThatThrownBy(() -> dirs.deletePodDir("evil", "p")).isInstanceOf(UncheckedIOException.class).hasMessageContaining("resolves to " + outside);
 
         assertThat(outside.resolve("p").resolve("data")).hasContent("precious");
+    }
+
+    @Test
+    void eachInstanceOfAContainerWritesItsOwnLogFileNumberedOnFromTheNewest() throws Exception {
+        Path logs = state.toAbsolutePath().normalize().resolve("pods/default/p/logs");
+        assertThat(dirs.logFile("default", "p", "app")).isEqualTo(logs.resolve("app.log"));
+        assertThat(dirs.nextLogFile("default", "p", "app")).isEqualTo(logs.resolve("app.log"));
+        Files.createDirectories(logs);
+        for (String name : List.of("app.log", "app.2.log", "app.10.log", "app.1.log", "web.log", "app.x.log", "app.log.tmp")) {
+            Files.writeString(logs.resolve(name), name);
+        }
+        assertThat(dirs.instanceLogs("default", "p", "app")).extracting(f -> f.getFileName().toString())
+                .containsExactly("app.log", "app.1.log", "app.2.log", "app.10.log");
+        assertThat(dirs.logFile("default", "p", "app")).isEqualTo(logs.resolve("app.10.log"));
+        assertThat(dirs.nextLogFile("default", "p", "app")).isEqualTo(logs.resolve("app.11.log"));
+        assertThat(dirs.instanceLogs("default", "p", "web")).containsExactly(logs.resolve("web.log"));
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(nullValues = "none", value = {"app.log, app", "app.3.log, app", "my-app.12.log, my-app",
+            "app.x.log, none", "app..log, none", ".log, none", "app.log.tmp, none"})
+    void theContainerOfALogFileIsItsNameWithoutTheInstanceNumber(String file, String container) {
+        assertThat(PodDirectories.containerOf(Path.of(file))).isEqualTo(container);
     }
 }

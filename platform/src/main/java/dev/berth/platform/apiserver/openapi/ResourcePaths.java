@@ -41,12 +41,12 @@ final class ResourcePaths {
     private static final List<String> DELETE_COLLECTION = List.of("continue", "dryRun", "fieldSelector",
             "gracePeriodSeconds", "labelSelector", "limit", "orphanDependents", "propagationPolicy",
             "resourceVersion", "resourceVersionMatch", "timeoutSeconds");
-    private static final List<String> LOG = List.of("container", "follow", "previous", "sinceSeconds", "tailLines",
-            "timestamps");
+    private static final List<String> LOG = List.of("container", "follow", "insecureSkipTLSVerifyBackend", "limitBytes", "previous",
+            "sinceSeconds", "tailLines", "timestamps");
 
-    private static final Set<String> BOOLEANS = Set.of("allowWatchBookmarks", "follow", "force", "orphanDependents",
-            "previous", "timestamps", "watch");
-    private static final Set<String> INTEGERS = Set.of("gracePeriodSeconds", "limit", "sinceSeconds", "tailLines",
+    private static final Set<String> BOOLEANS = Set.of("allowWatchBookmarks", "follow", "force", "insecureSkipTLSVerifyBackend",
+            "orphanDependents", "previous", "timestamps", "watch");
+    private static final Set<String> INTEGERS = Set.of("gracePeriodSeconds", "limit", "limitBytes", "sinceSeconds", "tailLines",
             "timeoutSeconds");
 
     /** The patch types kube-apiserver accepts (1.32): server-side apply, JSON patch, merge and strategic merge. */
