@@ -164,6 +164,14 @@ final class ApiHandler implements Handler<RoutingContext> {
             review(ctx, caller, info);
             return;
         }
+        if (info.group().isEmpty() && info.resource().equals("bindings") && info.name().isEmpty() && !info.namespace().isEmpty()) {
+            if (!info.verb().equals("create")) {
+                throw ApiException.methodNotSupported(new ApiException.Resource("", "bindings"), info.verb());
+            }
+            authorizer.check(Attributes.of(caller, info));
+            subresources.bindCollection(ctx, info);
+            return;
+        }
         ResourceKind kind = ApiResources.kind(info).orElseThrow(ApiException::noSuchResource);
         if (!info.subresource().isEmpty() && !ApiResources.hasSubresource(kind, info.subresource())) {
             throw ApiException.noSuchResource();

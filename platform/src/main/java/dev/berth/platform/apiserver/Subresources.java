@@ -65,7 +65,7 @@ final class Subresources {
                 Scale wanted = json.convertValue(patch.apply(json.convertValue(current, JsonNode.class)), Scale.class);
                 send(ctx, 200, scale(kind, setReplicas(kind, info, wanted, dryRun)));
             }
-            case "binding create" -> bind(ctx, info, read(ctx, Binding.class));
+            case "binding create" -> bind(ctx, info.namespace(), info.name(), read(ctx, Binding.class));
             case "eviction create" -> {
                 DeleteOptions options = new DeleteOptions();
                 options.setDryRun(dryRun ? java.util.List.of("All") : null);
@@ -129,17 +129,31 @@ final class Subresources {
                 .withNewStatus().withReplicas(Objects.requireNonNullElse(current, 0)).withSelector(Labels.format(selector)).endStatus().build();
     }
 
-    private void bind(RoutingContext ctx, RequestInfo info, Binding binding) {
+    /**
+     * {@code POST /api/v1/namespaces/{ns}/bindings}: the older form of a Pod's {@code binding}, naming the pod in the
+     * Binding's metadata (what fabric8's {@code client.bindings()} and older schedulers post); kube-apiserver serves both.
+     */
+    void bindCollection(RoutingContext ctx, RequestInfo info) {
+        Binding binding = read(ctx, Binding.class);
+        String name = binding.getMetadata() == null ? null : binding.getMetadata().getName();
+        if (name == null || name.isEmpty()) {
+            throw ApiException.invalid("Binding", ApiResources.resource(ResourceKind.POD), "",
+                    java.util.List.of(ApiException.FieldCause.invalid("metadata.name", "Required value: name is required")));
+        }
+        bind(ctx, info.namespace(), name, binding);
+    }
+
+    private void bind(RoutingContext ctx, String namespace, String name, Binding binding) {
         if (binding.getTarget() == null || binding.getTarget().getName() == null || binding.getTarget().getName().isEmpty()) {
-            throw ApiException.invalid("Binding", ApiResources.resource(ResourceKind.POD), info.name(),
+            throw ApiException.invalid("Binding", ApiResources.resource(ResourceKind.POD), name,
                     java.util.List.of(ApiException.FieldCause.invalid("target.name", "Required value")));
         }
         String node = binding.getTarget().getName();
-        storage.write(ResourceKind.POD, info.namespace(), info.name(), false, current -> {
+        storage.write(ResourceKind.POD, namespace, name, false, current -> {
             Pod pod = (Pod) current;
             if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
-                throw ApiException.conflict(ApiResources.resource(ResourceKind.POD), info.name(),
-                        "pod " + info.name() + " is already assigned to node \"" + pod.getSpec().getNodeName() + "\"");
+                throw ApiException.conflict(ApiResources.resource(ResourceKind.POD), name,
+                        "pod " + name + " is already assigned to node \"" + pod.getSpec().getNodeName() + "\"");
             }
             pod.getSpec().setNodeName(node);
             return pod;

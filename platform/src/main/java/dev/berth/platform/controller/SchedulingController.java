@@ -33,10 +33,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * snapshot of the nodes and the pods bound to them that {@link ObservedCluster} keeps current, and applies the decision — binding the pod (spec.nodeName, condition
  * PodScheduled) or leaving it Pending with the scheduler's reasons in its condition and a FailedScheduling event.
  * Unschedulable pods are retried whenever the cluster changes (a node, or a pod going away) and every 10 s.
+ * Like kube-scheduler's default profile it places only the pods that name it ({@code spec.schedulerName}
+ * {@value #SCHEDULER_NAME}, the API's default); a pod naming another scheduler waits, Pending, for that one — such as
+ * Berth's own scheduler run against this core as a secondary scheduler.
  */
 public final class SchedulingController implements Reconciler {
 
     static final Duration RETRY = Duration.ofSeconds(10);
+    /** kube-scheduler's default profile's name, which the API server defaults {@code spec.schedulerName} to */
+    public static final String SCHEDULER_NAME = "default-scheduler";
 
     private final ObjectStore store;
     private final Scheduler scheduler;
@@ -70,7 +75,7 @@ public final class SchedulingController implements Reconciler {
         List<ObjectKey> keys = new ArrayList<>();
         if (e.key().kind() == ResourceKind.POD) {
             Pod p = (Pod) e.object();
-            if (e.type() != WatchEvent.Type.DELETED && !PodStatuses.isScheduled(p) && !PodStatuses.isTerminating(p)) {
+            if (e.type() != WatchEvent.Type.DELETED && !PodStatuses.isScheduled(p) && !PodStatuses.isTerminating(p) && responsibleFor(p)) {
                 keys.add(e.key());
             }
             boolean freedRoom = e.type() == WatchEvent.Type.DELETED || PodStatuses.isTerminating(p) || PodStatuses.isFinished(p);
@@ -83,10 +88,16 @@ public final class SchedulingController implements Reconciler {
         return keys;
     }
 
+    /** upstream's responsibleForPod: the pod names this scheduler (a pod the API did not default names none) */
+    static boolean responsibleFor(Pod pod) {
+        String name = pod.getSpec().getSchedulerName();
+        return name == null || name.isEmpty() || SCHEDULER_NAME.equals(name);
+    }
+
     @Override
     public ReconcileResult reconcile(ObjectKey key) {
         Optional<Pod> found = store.get(key);
-        if (found.isEmpty() || PodStatuses.isScheduled(found.get()) || PodStatuses.isTerminating(found.get())) {
+        if (found.isEmpty() || PodStatuses.isScheduled(found.get()) || PodStatuses.isTerminating(found.get()) || !responsibleFor(found.get())) {
             unschedulable.remove(key);
             return ReconcileResult.noChange();
         }
@@ -104,7 +115,7 @@ public final class SchedulingController implements Reconciler {
         unschedulable.add(key);
         boolean changed = setScheduledCondition(key, pod, false, "Unschedulable", message);
         if (changed) {
-            events.warning(pod, "default-scheduler", "FailedScheduling", message);
+            events.warning(pod, SCHEDULER_NAME, "FailedScheduling", message);
         }
         return ReconcileResult.requeueAfter(RETRY);
     }
@@ -127,7 +138,7 @@ public final class SchedulingController implements Reconciler {
         }
         unschedulable.remove(key);
         scheduled.increment();
-        events.normal(pod, "default-scheduler", "Scheduled", "Successfully assigned " + key.namespace() + "/" + key.name() + " to " + node);
+        events.normal(pod, SCHEDULER_NAME, "Scheduled", "Successfully assigned " + key.namespace() + "/" + key.name() + " to " + node);
         return ReconcileResult.changedState();
     }
 

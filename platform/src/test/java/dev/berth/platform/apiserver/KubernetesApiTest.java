@@ -9,12 +9,14 @@ import dev.berth.platform.api.CoreApiTokens;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.ObjectStore;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -253,6 +255,32 @@ class KubernetesApiTest {
             WatcherException cause = closed.get(10, TimeUnit.SECONDS);
             assertThat(cause.isHttpGone()).isTrue();
         }
+    }
+
+    @Test
+    void aPodNamingAnotherSchedulerWaitsForItsBinding() {
+        KubernetesClient admin = client(CoreApiTokens.ADMIN);
+        admin.pods().resource(new PodBuilder().withNewMetadata().withName("bound-by-collection").endMetadata().withNewSpec()
+                .withSchedulerName("elsewhere").addNewContainer().withName("app").withImage("127.0.0.1:5000/app:1").endContainer().endSpec()
+                .build()).create();
+        // the core's scheduler places only the pods naming default-scheduler (kube-scheduler's responsibleForPod)
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> admin.pods().withName("bound-by-collection").get().getSpec().getNodeName() == null);
+
+        // a Binding without a name names no pod: 422, nothing bound
+        assertThatThrownBy(() -> admin.bindings().resource(new BindingBuilder().withNewMetadata().endMetadata()
+                .withNewTarget().withKind("Node").withName("node-x").endTarget().build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+        // POST namespaces/{ns}/bindings, the pod named in the Binding (fabric8's bindings(), older schedulers)
+        admin.bindings().resource(new BindingBuilder().withNewMetadata().withName("bound-by-collection").endMetadata()
+                .withNewTarget().withKind("Node").withName("node-x").endTarget().build()).create();
+        assertThat(admin.pods().withName("bound-by-collection").get().getSpec().getNodeName()).isEqualTo("node-x");
+        // a bound pod stays where it is: 409, as kube-apiserver's assignPod
+        assertThatThrownBy(() -> admin.bindings().resource(new BindingBuilder().withNewMetadata().withName("bound-by-collection").endMetadata()
+                .withNewTarget().withKind("Node").withName("node-y").endTarget().build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+        assertThat(admin.pods().withName("bound-by-collection").get().getSpec().getNodeName()).isEqualTo("node-x");
+        admin.pods().withName("bound-by-collection").withGracePeriod(0).delete();
     }
 
     @Test
