@@ -3,14 +3,18 @@
 # (issue 13's target: `kubectl get pods -A` ≤ 0.3 s; `./berth get pods` took 2.6 s, a JVM with the platform's
 # classpath per call). A core of its own (empty state, ports 7299/7499) holds BENCH_PODS Pods bound to a node no
 # kubelet runs (they stay Pending, nothing else moves); hyperfine runs both commands alternately and prints the
-# medians. Stops the core at the end.
+# medians. Part 2 (issue 13's target: server-side apply of the kit's overlay with nothing changed ≤ 100 ms): the rendered
+# k8s/overlays/local applied server-side once, then again unchanged, timed by hyperfine beside `kubectl get ns` (the
+# same kubectl's start, config and one round trip), so the difference is what the unchanged apply costs. The virtual
+# nodes are cordoned first: the overlay's pods stay Pending and nothing else writes. Stops the core at the end.
 #
-#   ci/bench-kubectl.sh                  # 100 pods, 10 runs each
-#   BENCH_PODS=1000 BENCH_RUNS=20 ci/bench-kubectl.sh
+#   ci/bench-kubectl.sh                  # both parts, 100 pods, 10 runs each
+#   BENCH_PODS=1000 BENCH_RUNS=20 PARTS=get ci/bench-kubectl.sh
 source "$(dirname "$0")/lib.sh"
 cd "$BERTH_ROOT"
 
 PODS=${BENCH_PODS:-100}
+PARTS=${PARTS:-get ssa}
 RUNS=${BENCH_RUNS:-10}
 APP=platform/target/quarkus-app
 ensure_java
@@ -40,6 +44,7 @@ kubectl config set-credentials bench --token="$(cat "$work/token")" >/dev/null
 kubectl config set-context bench --cluster=bench --user=bench --namespace=bench >/dev/null
 kubectl config use-context bench >/dev/null
 
+if [[ " $PARTS " == *" get "* ]]; then
 say "creating namespace bench and $PODS pods"
 {
   printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench\n'
@@ -62,3 +67,47 @@ medians = {r["command"]: r["median"] for r in results}
 k, b = results[0]["command"], results[1]["command"]
 print(f"{sys.argv[2]} pods: median {medians[k]*1000:.0f} ms ({k}) vs {medians[b]*1000:.0f} ms ({b.split('/')[-1]}): {medians[b]/medians[k]:.1f}x")
 PY
+fi
+
+if [[ " $PARTS " == *" ssa "* ]]; then
+  say "server-side apply of k8s/overlays/local, unchanged ($RUNS runs, beside kubectl get ns)"
+  kubectl cordon node-1 node-2 node-3 >/dev/null
+  kubectl kustomize k8s/overlays/local >"$work/overlay.yaml"
+  kubectl apply --server-side --force-conflicts -f "$work/overlay.yaml" >/dev/null
+  objects=$(kubectl apply --server-side --force-conflicts -f "$work/overlay.yaml" | tee "$work/again.txt" | wc -l)
+  grep -qv "serverside-applied" "$work/again.txt" && die "an unchanged apply reported something other than serverside-applied"
+  hyperfine --warmup 2 --runs "$RUNS" -N --export-json "$work/ssa.json" \
+    "kubectl get ns" \
+    "kubectl apply --server-side --force-conflicts -f $work/overlay.yaml"
+  python3 - "$work/ssa.json" "$objects" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+base, apply = r[0]["median"], r[1]["median"]
+print(f"unchanged server-side apply of {sys.argv[2]} objects: median {apply*1000:.0f} ms vs kubectl get ns {base*1000:.0f} ms: "
+      f"{(apply-base)*1000:.0f} ms for the apply itself")
+PY
+  say "the same unchanged apply as the server sees it: one PATCH (apply-patch+yaml, fieldManager kubectl) per object on one kept-alive connection, 20 rounds"
+  python3 - "$work/overlay.yaml" "$(cat "$work/token")" <<'PY'
+import http.client, json, statistics, sys, time, yaml
+PATHS = {"Namespace": ("/api/v1", "namespaces", False), "ConfigMap": ("/api/v1", "configmaps", True),
+         "Secret": ("/api/v1", "secrets", True), "Service": ("/api/v1", "services", True),
+         "Deployment": ("/apis/apps/v1", "deployments", True), "StatefulSet": ("/apis/apps/v1", "statefulsets", True)}
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+conn = http.client.HTTPConnection("127.0.0.1", 7299)
+headers = {"Authorization": "Bearer " + sys.argv[2], "Content-Type": "application/apply-patch+yaml"}
+def apply_all():
+    for d in docs:
+        prefix, plural, namespaced = PATHS[d["kind"]]
+        meta = d["metadata"]
+        path = prefix + (f"/namespaces/{meta.get('namespace', 'default')}" if namespaced else "") + f"/{plural}/{meta['name']}"
+        conn.request("PATCH", path + "?fieldManager=kubectl&force=true", body=json.dumps(d), headers=headers)
+        r = conn.getresponse(); r.read()
+        assert r.status == 200, (path, r.status)
+apply_all()
+rounds = []
+for _ in range(20):
+    t0 = time.perf_counter(); apply_all(); rounds.append(time.perf_counter() - t0)
+print(f"unchanged server-side apply of {len(docs)} objects, server side: median {statistics.median(rounds)*1000:.1f} ms "
+      f"(min {min(rounds)*1000:.1f}, max {max(rounds)*1000:.1f}) per round of {len(docs)} PATCHes")
+PY
+fi
