@@ -44,6 +44,7 @@ public final class ServedResources {
     /** Resources whose storage lacks some of the standard verbs (namespaces: pkg/registry/core/namespace). */
     private static final Map<GroupResource, List<String>> VERBS = Map.of(
             new GroupResource("", "namespaces"), List.of("create", "delete", "get", "list", "patch", "update", "watch"),
+            new GroupResource("", "bindings"), CREATE,
             new GroupResource("authorization.k8s.io", "selfsubjectaccessreviews"), CREATE,
             new GroupResource("authorization.k8s.io", "selfsubjectrulesreviews"), CREATE);
 
@@ -67,9 +68,13 @@ public final class ServedResources {
 
     private ServedResources() {}
 
-    /** Every kind the core knows, and the self reviews it answers without storing them (create only). */
+    /**
+     * Every kind the core knows, and what it answers without storing it (create only): the self reviews and the
+     * older {@code bindings} collection (a Pod's binding, the pod named in the Binding).
+     */
     public static List<ServedResource> all() {
         List<ServedResource> all = new ArrayList<>(of(ResourceKind.values()));
+        all.add(describe("v1", "Binding", "bindings", true, List.of(), Binding.class));
         all.add(describe("authorization.k8s.io/v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, List.of(),
                 SelfSubjectAccessReview.class));
         all.add(describe("authorization.k8s.io/v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", false, List.of(),

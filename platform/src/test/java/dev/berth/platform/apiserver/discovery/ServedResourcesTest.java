@@ -17,7 +17,8 @@ class ServedResourcesTest {
     void everyResourceKindIsServedWithItsNamesAndScope() {
         List<ServedResource> served = ServedResources.all();
 
-        assertThat(served).hasSize(ResourceKind.values().length + 2); // and the two self reviews, never stored
+        // and what is answered but never stored: the two self reviews and the bindings collection
+        assertThat(served).hasSize(ResourceKind.values().length + 3);
         for (ResourceKind k : ResourceKind.values()) {
             ServedResource r = served.stream().filter(s -> s.plural().equals(k.plural()) && s.apiVersion().equals(k.apiVersion()))
                     .findFirst().orElseThrow();
@@ -38,6 +39,10 @@ class ServedResourcesTest {
 
         assertThat(resource(served, "deployments").verbs()).isEqualTo(ServedResources.STANDARD_VERBS);
         assertThat(resource(served, "namespaces").verbs()).doesNotContain("deletecollection").hasSize(7);
+        // kube-apiserver's core/v1 "bindings": namespaced, kind Binding, create only
+        assertThat(resource(served, "bindings").verbs()).containsExactly("create");
+        assertThat(resource(served, "bindings").namespaced()).isTrue();
+        assertThat(resource(served, "bindings").kind().kind()).isEqualTo("Binding");
     }
 
     @Test

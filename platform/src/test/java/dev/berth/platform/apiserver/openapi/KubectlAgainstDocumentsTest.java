@@ -26,6 +26,7 @@ class KubectlAgainstDocumentsTest {
 
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
     private static final List<String> API_RESOURCES = List.of(
+            "bindings v1 true Binding", // first, as a cluster lists it
             "configmaps cm v1 true ConfigMap",
             "endpoints ep v1 true Endpoints",
             "events ev v1 true Event",
