@@ -216,6 +216,7 @@ class HttpServiceProxyTest {
         ServiceProxy proxy = start(ServiceProxyConfig.http(WEB, 0).withEjectionTime(Duration.ofMinutes(1)), comingBack);
         assertThat(Await.result(Reply.get(vertx, client, proxy.port(), "/")).status()).isEqualTo(503);
 
+        RefusedPort.release(comingBack);
         HttpBackend.start(vertx, "web-0", comingBack.port());
 
         // ejected for another minute, but a panicking proxy tries it rather than refuse the request (Envoy's panic threshold)
