@@ -3,7 +3,6 @@ package dev.berth.platform.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.platform.runtime.VirtualNodes;
-import dev.berth.support.problem.Problem;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -133,13 +132,13 @@ public final class LocalSite implements Site {
         }
     }
 
-    /** The core's {@code application/problem+json} answer as an EngineException with the same status and fields. */
+    /** The core's {@code application/problem+json} answer as an EngineException with its status, detail and fields. */
     static EngineException problem(int status, String body) {
         try {
             JsonNode p = MAPPER.readTree(body);
-            List<Problem.FieldError> errors = new ArrayList<>();
-            p.path("errors").forEach(e -> errors.add(new Problem.FieldError(e.path("field").asText(), e.path("message").asText())));
-            return new EngineException(status, p.path("detail").asText(p.path("title").asText("HTTP " + status)), errors);
+            StringBuilder message = new StringBuilder(p.path("detail").asText(p.path("title").asText("HTTP " + status)));
+            p.path("errors").forEach(e -> message.append("; ").append(e.path("field").asText()).append(": ").append(e.path("message").asText()));
+            return new EngineException(status, message.toString());
         } catch (IOException | RuntimeException e) {
             return new EngineException(status, "HTTP " + status + ": " + body);
         }
