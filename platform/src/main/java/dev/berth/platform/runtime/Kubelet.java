@@ -10,13 +10,17 @@ import dev.berth.platform.probe.ProbeCheck;
 import dev.berth.platform.store.EventRecorder;
 import dev.berth.platform.store.ObjectStore;
 import dev.berth.platform.store.WatchEvent;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +42,8 @@ import org.jboss.logging.Logger;
 public final class Kubelet implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Kubelet.class);
+    /** An unclaimed replica was never reported running, so nothing routes to it: a short grace. */
+    private static final Duration UNCLAIMED_GRACE = Duration.ofSeconds(2);
 
     /** What pod workers need. */
     public record Deps(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes,
@@ -77,6 +83,7 @@ public final class Kubelet implements AutoCloseable {
     }
 
     public void start() {
+        stopUnclaimedReplicas();
         subscription = deps.store().watch(k -> k.kind() == ResourceKind.POD || k.kind() == ResourceKind.NODE, this::route);
         for (Pod p : deps.store().<Pod>list(ResourceKind.POD, null, null)) {
             loop.enqueue(ObjectKey.of(p));
@@ -85,6 +92,32 @@ public final class Kubelet implements AutoCloseable {
         rotating.scheduleWithFixedDelay(this::rotateLogs, every, every, TimeUnit.MILLISECONDS);
         long resolution = LogTimes.RESOLUTION.toMillis();
         rotating.scheduleWithFixedDelay(this::sampleLogTimes, 0, resolution, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops the replica processes a crashed core started but never recorded in a pod's status (it died between the
+     * two): no pod worker would adopt them, and the container started in their place would find its port taken
+     * and crash-loop. Runs before any pod worker starts, as upstream's kubelet removes containers no pod claims.
+     */
+    private void stopUnclaimedReplicas() {
+        Set<String> claimed = new HashSet<>();
+        for (Pod p : deps.store().<Pod>list(ResourceKind.POD, null, null)) {
+            if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+                p.getStatus().getContainerStatuses().stream()
+                        .filter(c -> c.getState() != null && c.getState().getRunning() != null) // what a pod worker adopts
+                        .map(ContainerStatus::getContainerID)
+                        .filter(Objects::nonNull)
+                        .forEach(claimed::add);
+            }
+        }
+        List<ReplicaProcess> unclaimed = deps.ledger().survivors().stream().filter(r -> !claimed.contains(r.containerId())).toList();
+        if (unclaimed.isEmpty()) {
+            return;
+        }
+        LOG.warnf("stopping %d replica process(es) no pod's status claims (started by a core that crashed before recording them): pids %s",
+                unclaimed.size(), unclaimed.stream().map(ReplicaProcess::pid).toList());
+        unclaimed.forEach(deps.ledger()::track); // forgotten once stopped
+        unclaimed.parallelStream().forEach(r -> r.stop(UNCLAIMED_GRACE));
     }
 
     private void sampleLogTimes() {

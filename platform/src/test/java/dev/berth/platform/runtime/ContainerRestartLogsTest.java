@@ -60,18 +60,7 @@ class ContainerRestartLogsTest {
         LogStartOffsets starts = LogStartOffsets.load(state.resolve("log-start-offsets.json"));
         LogTimes times = new LogTimes(state.resolve("log-times"), starts, clock);
         files = new LogFiles(dirs, starts, times);
-        ContainerRuntime shell = new ContainerRuntime() {
-            @Override
-            public boolean handles(String image) {
-                return true;
-            }
-
-            @Override
-            public Launch prepare(Pod pod, Container c, Map<Integer, Integer> hostPorts, Map<String, String> env) {
-                return new Launch(new LaunchSpec(c.getCommand(), Map.of("PATH", "/usr/bin:/bin"), dirs.tmp(pod),
-                        dirs.logFile(NS, pod.getMetadata().getName(), c.getName())), "sh", Map.of());
-            }
-        };
+        ContainerRuntime shell = shell(dirs);
         kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> 0), List.of(shell),
                 new ProbeCheck(null, Runnable::run), Executors.newScheduledThreadPool(2), Executors.newCachedThreadPool(),
                 (pod, timeout) -> CompletableFuture.completedFuture(null), new FastRuntime(), clock, dirs,
@@ -123,6 +112,22 @@ class ContainerRestartLogsTest {
             assertThat(time).isBetween(started, Instant.now());
             assertThat(line).endsWith(" instance 4\n");
         });
+    }
+
+    /** Runs a container's command as it is, in the pod's tmp directory, logging to the pod's log file. */
+    static ContainerRuntime shell(PodDirectories dirs) {
+        return new ContainerRuntime() {
+            @Override
+            public boolean handles(String image) {
+                return true;
+            }
+
+            @Override
+            public Launch prepare(Pod pod, Container c, Map<Integer, Integer> hostPorts, Map<String, String> env) {
+                return new Launch(new LaunchSpec(c.getCommand(), Map.of("PATH", "/usr/bin:/bin"), dirs.tmp(pod),
+                        dirs.logFile(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName())), "sh", Map.of());
+            }
+        };
     }
 
     private Pod pod() {
