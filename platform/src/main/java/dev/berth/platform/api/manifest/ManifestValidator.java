@@ -299,7 +299,7 @@ public final class ManifestValidator {
             }
             String pp = path + ".ports[" + i + "]";
             v.require(p.getContainerPort() != null && validPort(p.getContainerPort()), pp + ".containerPort", "must be between 1 and 65535");
-            if (p.getHostPort() != null) {
+            if (p.getHostPort() != null && p.getHostPort() != 0) { // 0 is unset, as upstream's validateContainerPorts has it
                 v.require(validPort(p.getHostPort()), pp + ".hostPort", "must be between 1 and 65535");
             }
             if (p.getName() != null) {

@@ -116,6 +116,12 @@ public class ManifestCheckTest {
         assertThat(((Deployment) objects.get(0)).getSpec().getReplicas()).isEqualTo(2);
     }
 
+    /** A zero host port is an unset one (a Go int32), as upstream's validateContainerPorts reads it; what protobuf bodies carry. */
+    @Test
+    void hostPortZeroIsUnset() {
+        assertThat(check(DEPLOYMENT.replace("containerPort: 8080, protocol: TCP}", "containerPort: 8080, hostPort: 0, protocol: TCP}"))).hasSize(1);
+    }
+
     @Test
     void jsonListsAreAccepted() {
         String json = """
@@ -152,6 +158,8 @@ public class ManifestCheckTest {
                 broken("request above limit", DEPLOYMENT.replace("memory: 256Mi", "memory: 1Gi"), "document[0].spec.template.spec.containers[0].resources.requests.memory"),
                 broken("not a quantity", DEPLOYMENT.replace("cpu: 250m", "cpu: lots"), "document[0].spec.template.spec.containers[0].resources.requests.cpu"),
                 broken("port out of range", DEPLOYMENT.replace("containerPort: 8080", "containerPort: 70000"), "document[0].spec.template.spec.containers[0].ports[0].containerPort"),
+                broken("host port out of range", DEPLOYMENT.replace("containerPort: 8080,", "containerPort: 8080, hostPort: 70000,"),
+                        "document[0].spec.template.spec.containers[0].ports[0].hostPort"),
                 broken("probe names a missing port", DEPLOYMENT.replace("port: http}", "port: metrics}"), "document[0].spec.template.spec.containers[0].readinessProbe.httpGet.port"),
                 broken("probe without handler", DEPLOYMENT.replace("httpGet: {path: /q/health/live, port: 8080}", "periodSeconds: 3"), "document[0].spec.template.spec.containers[0].livenessProbe"),
                 broken("probe period 0", DEPLOYMENT.replace("periodSeconds: 5", "periodSeconds: 0"), "document[0].spec.template.spec.containers[0].readinessProbe.periodSeconds"),
