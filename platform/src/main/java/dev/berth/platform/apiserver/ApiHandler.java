@@ -289,15 +289,11 @@ final class ApiHandler implements Handler<RoutingContext> {
         if (!info.verb().equals("create")) {
             throw ApiException.methodNotSupported(new ApiException.Resource(AccessReviews.GROUP, info.resource()), info.verb());
         }
-        Buffer body = ctx.body().buffer();
-        byte[] bytes = body == null ? new byte[0] : body.getBytes();
-        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        String contentType = ctx.request().getHeader("Content-Type");
-        boolean protobuf = contentType != null && contentType.startsWith(ProtobufReviews.CONTENT_TYPE); // what kubectl auth can-i sends
+        String text = ProtobufBodies.text(ctx); // kubectl auth can-i posts protobuf
         try {
             Object answer = info.resource().equals(AccessReviews.ACCESS)
-                    ? reviews.access(caller, protobuf ? ProtobufReviews.access(bytes) : json.unmarshal(text, SelfSubjectAccessReview.class))
-                    : reviews.rules(caller, protobuf ? ProtobufReviews.rules(bytes) : json.unmarshal(text, SelfSubjectRulesReview.class));
+                    ? reviews.access(caller, json.unmarshal(text == null ? "" : text, SelfSubjectAccessReview.class))
+                    : reviews.rules(caller, json.unmarshal(text == null ? "" : text, SelfSubjectRulesReview.class));
             send(ctx, 201, answer);
         } catch (ApiException e) {
             throw e;
@@ -428,10 +424,10 @@ final class ApiHandler implements Handler<RoutingContext> {
 
     private DeleteOptions deleteOptions(RoutingContext ctx) {
         DeleteOptions options = new DeleteOptions();
-        Buffer body = ctx.body().buffer();
-        if (body != null && body.length() > 0) {
+        String body = ProtobufBodies.text(ctx);
+        if (body != null && !body.isEmpty()) {
             try {
-                options = json.unmarshal(body.toString(), DeleteOptions.class);
+                options = json.unmarshal(body, DeleteOptions.class);
             } catch (RuntimeException e) {
                 throw ApiException.badRequest("the DeleteOptions in the body cannot be read: " + e.getMessage());
             }
@@ -461,7 +457,7 @@ final class ApiHandler implements Handler<RoutingContext> {
     private HasMetadata validatedBody(RoutingContext ctx, ResourceKind kind) {
         FieldValidation validation = FieldValidation.of(ctx.queryParams().get("fieldValidation"));
         HasMetadata object = body(ctx, kind);
-        warn(ctx, validation.check(kind, object, ctx.body().asString()));
+        warn(ctx, validation.check(kind, object, ProtobufBodies.text(ctx)));
         return object;
     }
 
@@ -487,17 +483,17 @@ final class ApiHandler implements Handler<RoutingContext> {
         warnings.forEach(w -> ctx.response().headers().add("Warning", FieldValidation.warningHeader(w)));
     }
 
-    /** The request body as an object of the route's kind (JSON or YAML). */
+    /** The request body as an object of the route's kind (JSON, YAML, or Kubernetes protobuf as kubectl's typed client sends). */
     HasMetadata body(RoutingContext ctx, ResourceKind kind) {
         String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType != null && !contentType.contains("json") && !contentType.contains("yaml")) {
-            throw ApiException.unsupportedMediaType(contentType); // protobuf and CBOR: clients fall back to JSON
+        if (contentType != null && !contentType.contains("json") && !contentType.contains("yaml") && !ProtobufBodies.is(contentType)) {
+            throw ApiException.unsupportedMediaType(contentType); // CBOR: client-go falls back to JSON after a 415
         }
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
             throw ApiException.badRequest("the request has no body: an object of kind " + kind.kind() + " is required");
         }
-        String text = body.toString();
+        String text = ProtobufBodies.text(ctx);
         HasMetadata object;
         try {
             object = text.stripLeading().startsWith("{") ? json.unmarshal(text, kind.type()) : yamlObject(text, kind);

@@ -230,12 +230,12 @@ final class Subresources {
     }
 
     private <T> T read(RoutingContext ctx, Class<T> type) {
-        Buffer body = ctx.body().buffer();
-        if (body == null || body.length() == 0) {
+        String body = ProtobufBodies.text(ctx); // drain's evictions come as protobuf
+        if (body == null || body.isEmpty()) {
             throw ApiException.badRequest("the request has no body: a " + type.getSimpleName() + " is required");
         }
         try {
-            return json.unmarshal(body.toString(), type);
+            return json.unmarshal(body, type);
         } catch (RuntimeException e) {
             throw ApiException.badRequest("the body cannot be read as a " + type.getSimpleName() + ": " + ApiHandler.rootMessage(e));
         }

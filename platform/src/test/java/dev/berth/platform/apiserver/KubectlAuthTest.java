@@ -73,19 +73,8 @@ class KubectlAuthTest {
         }
         Files.writeString(tokens.path(), lines, StandardOpenOption.APPEND);
         for (String role : ROLES) {
-            // kubectl create sends protobuf, which the core does not read: the binding is applied as YAML
-            Path binding = Files.createTempFile("binding", ".yaml");
-            Files.writeString(binding, """
-                    apiVersion: rbac.authorization.k8s.io/v1
-                    kind: ClusterRoleBinding
-                    metadata:
-                      name: rbac-%1$s
-                    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: %1$s}
-                    subjects:
-                    - {apiGroup: rbac.authorization.k8s.io, kind: User, name: rbac-%1$s}
-                    """.formatted(role));
-            assertThat(kubectl(CoreApiTokens.ADMIN, "apply", "-f", binding.toString()).lines())
-                    .containsExactly("clusterrolebinding.rbac.authorization.k8s.io/rbac-" + role + " created");
+            assertThat(kubectl(CoreApiTokens.ADMIN, "create", "clusterrolebinding", "rbac-" + role, "--clusterrole=" + role, "--user=rbac-" + role)
+                    .lines()).containsExactly("clusterrolebinding.rbac.authorization.k8s.io/rbac-" + role + " created");
         }
     }
 

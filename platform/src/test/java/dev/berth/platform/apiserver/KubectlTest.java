@@ -194,6 +194,42 @@ class KubectlTest {
         assertThat(kubectl("delete", "namespace", ns).exit()).isZero();
     }
 
+    /** kubectl's typed client posts what its generators build as Kubernetes protobuf, not JSON. */
+    @Test
+    void createGeneratorsSendProtobufBodies() throws Exception {
+        Result configmap = kubectl("create", "configmap", "generated", "--from-literal=mode=test", "-v=8");
+        assertThat(configmap.lines()).anyMatch(l -> l.contains("Content-Type: application/vnd.kubernetes.protobuf"))
+                .contains("configmap/generated created");
+        assertThat(kubectl("get", "configmap", "generated", "-o", "jsonpath={.data.mode}").lines()).containsExactly("test");
+
+        assertThat(kubectl("create", "secret", "generic", "db", "--from-literal=password=s3cret").lines()).containsExactly("secret/db created");
+        assertThat(kubectl("get", "secret", "db", "-o", "jsonpath={.data.password}").lines())
+                .containsExactly(java.util.Base64.getEncoder().encodeToString("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(kubectl("create", "deployment", "gen", "--image=127.0.0.1:5000/web:1", "--replicas=0", "--port=8080").lines())
+                .containsExactly("deployment.apps/gen created");
+        assertThat(kubectl("get", "deployment", "gen", "-o", "jsonpath={.spec.template.spec.containers[0].ports[0].containerPort} "
+                + "{.spec.strategy.rollingUpdate.maxSurge}").lines()).containsExactly("8080 25%");
+        assertThat(kubectl("create", "service", "clusterip", "gen", "--tcp=80:8080").lines()).containsExactly("service/gen created");
+        assertThat(kubectl("get", "service", "gen", "-o", "jsonpath={.spec.ports[0].port}->{.spec.ports[0].targetPort}").lines())
+                .containsExactly("80->8080");
+        assertThat(kubectl("create", "serviceaccount", "builder").lines()).containsExactly("serviceaccount/builder created");
+        assertThat(kubectl("--token", CoreApiTokens.ADMIN, "create", "role", "reader", "--verb=get,list", "--resource=pods").lines())
+                .containsExactly("role.rbac.authorization.k8s.io/reader created");
+        assertThat(kubectl("--token", CoreApiTokens.ADMIN, "create", "rolebinding", "reader", "--role=reader", "--serviceaccount=" + NS + ":builder")
+                .lines()).containsExactly("rolebinding.rbac.authorization.k8s.io/reader created");
+
+        // a protobuf body is validated as a JSON one: refused with the field named, nothing stored
+        Result invalid = kubectl("create", "configmap", "Not_A_Name", "--from-literal=a=b");
+        assertThat(invalid.exit()).isNotZero();
+        assertThat(invalid.lines()).anyMatch(l -> l.contains("is invalid") && l.contains("metadata.name"));
+        assertThat(kubectl("get", "configmaps", "-o", "name").lines()).containsExactly("configmap/generated");
+        for (String[] o : new String[][] {{"deployment", "gen"}, {"service", "gen"}, {"secret", "db"}, {"configmap", "generated"},
+            {"serviceaccount", "builder"}}) {
+            assertThat(kubectl("delete", o[0], o[1]).exit()).isZero();
+        }
+        assertThat(kubectl("--token", CoreApiTokens.ADMIN, "delete", "rolebinding,role", "reader").exit()).isZero();
+    }
+
     @Test
     void aNodeFailsAndRecoversThroughItsStatusAsBerthNodesFailDoes() throws Exception {
         String ready = "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"%s\",\"reason\":\"%s\"}]}}";
