@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -75,8 +76,9 @@ final class ObjectFiles {
     /** Every stored object's file, in no particular order; temporary files of interrupted writes are not included. */
     List<Path> storedFiles() {
         List<Path> found = new ArrayList<>();
-        for (ResourceKind kind : ResourceKind.values()) {
-            Path kindDir = dir.resolve(kind.plural());
+        // one directory per plural: kinds served under two API groups (core and events.k8s.io Events) share theirs
+        for (String plural : Arrays.stream(ResourceKind.values()).map(ResourceKind::plural).distinct().toList()) {
+            Path kindDir = dir.resolve(plural);
             if (!Files.isDirectory(kindDir)) {
                 continue;
             }

@@ -119,9 +119,12 @@ class ClusterSchedulerIT {
                 pod(live, "plain", null); // the API defaults schedulerName to default-scheduler: the core's own
                 await("all three bound").atMost(30, SECONDS).untilAsserted(() -> assertThat(placements(live))
                         .containsEntry("web-1", "node-a").containsEntry("web-2", "node-a").containsEntry("plain", "node-a"));
-                assertThat(scheduledBy(live, "web-1")).containsExactly(SecondaryScheduler.COMPONENT);
-                assertThat(scheduledBy(live, "web-2")).containsExactly(SecondaryScheduler.COMPONENT);
-                assertThat(scheduledBy(live, "plain")).containsExactly("default-scheduler");
+                // a scheduler posts its Events off the binding's thread (client-go's broadcaster does too): they follow
+                await("the Scheduled events").atMost(10, SECONDS).untilAsserted(() -> {
+                    assertThat(scheduledBy(live, "web-1")).containsExactly(SecondaryScheduler.COMPONENT);
+                    assertThat(scheduledBy(live, "web-2")).containsExactly(SecondaryScheduler.COMPONENT);
+                    assertThat(scheduledBy(live, "plain")).containsExactly("default-scheduler");
+                });
 
                 second = scheduler("sched-b", kubeconfig).start();
                 assertThat(holder(live)).isEqualTo("sched-a");
@@ -131,7 +134,8 @@ class ClusterSchedulerIT {
                 pod(live, "web-3", "berth");
                 await("web-3 bound by the new leader").atMost(30, SECONDS).untilAsserted(() -> assertThat(placements(live))
                         .containsEntry("web-3", "node-a"));
-                assertThat(scheduledBy(live, "web-3")).containsExactly(SecondaryScheduler.COMPONENT);
+                await("web-3's Scheduled event").atMost(10, SECONDS).untilAsserted(() -> assertThat(scheduledBy(live, "web-3"))
+                        .containsExactly(SecondaryScheduler.COMPONENT));
             } finally {
                 first.close();
                 if (second != null) {

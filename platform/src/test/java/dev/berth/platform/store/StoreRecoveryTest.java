@@ -119,4 +119,31 @@ class StoreRecoveryTest {
         assertThat(dir.resolve("quarantine/configmaps/default/t.json")).hasContent("{\"first");
         assertThat(dir.resolve("quarantine/configmaps/default/t.json.1")).hasContent("{\"second");
     }
+
+    /** Events come back once each after a restart (core/v1 and events.k8s.io/v1 share the directory), so the cap counts them right. */
+    @Test
+    void eventsReloadOnceEachAndTheCapKeepsTheNewestFive() throws Exception {
+        try (ObjectStore store = open()) {
+            for (int i = 1; i <= 3; i++) {
+                store.create(event("e" + i));
+            }
+        }
+        try (ObjectStore store = open()) {
+            assertThat(store.list(ResourceKind.EVENT, "default", null)).hasSize(3);
+            store.create(event("e4"));
+            store.create(event("e5"));
+            assertThat(eventNames(store)).containsExactlyInAnyOrder("e1", "e2", "e3", "e4", "e5");
+            store.create(event("e6")); // beyond 5: the oldest goes
+            assertThat(eventNames(store)).containsExactlyInAnyOrder("e2", "e3", "e4", "e5", "e6");
+        }
+    }
+
+    private static List<String> eventNames(ObjectStore store) {
+        return store.<io.fabric8.kubernetes.api.model.Event>list(ResourceKind.EVENT, "default", null).stream().map(e -> e.getMetadata().getName()).toList();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Event event(String name) {
+        return new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withReason("Test").withNewInvolvedObject().withKind("Pod").withName("p").withNamespace("default").endInvolvedObject().build();
+    }
 }
