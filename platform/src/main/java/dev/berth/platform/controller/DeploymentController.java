@@ -91,14 +91,44 @@ public final class DeploymentController implements Reconciler {
             }
         }
         boolean statusChanged = !rolledBack && !Objects.equals(d.getStatus(), plan.status());
-        if (statusChanged) {
+        String revision = rolledBack ? null : currentRevision(plan, newRs);
+        boolean revisionChanged = revision != null && !revision.equals(annotation(d, DeploymentPlanner.REVISION_ANNOTATION));
+        if (statusChanged || revisionChanged) {
             store.<Deployment>mutate(key, x -> {
-                x.setStatus(plan.status());
+                if (statusChanged) {
+                    x.setStatus(plan.status());
+                }
+                if (revisionChanged) {
+                    Map<String, String> a = new LinkedHashMap<>(x.getMetadata().getAnnotations() == null ? Map.of() : x.getMetadata().getAnnotations());
+                    a.put(DeploymentPlanner.REVISION_ANNOTATION, revision);
+                    x.getMetadata().setAnnotations(a);
+                }
                 return x;
             });
         }
-        ReconcileResult result = plan.actions().isEmpty() && !statusChanged ? ReconcileResult.noChange() : ReconcileResult.changedState();
+        ReconcileResult result = plan.actions().isEmpty() && !statusChanged && !revisionChanged ? ReconcileResult.noChange() : ReconcileResult.changedState();
         return plan.rolling() ? result.andRequeueAfter(ROLLOUT_RECHECK) : result;
+    }
+
+    /**
+     * The revision the Deployment carries in {@code deployment.kubernetes.io/revision}, as upstream's
+     * {@code SetDeploymentRevision}: its new ReplicaSet's, once this pass created or renumbered it; null while it has none.
+     */
+    private static String currentRevision(DeploymentPlanner.Plan plan, Optional<ReplicaSet> newRs) {
+        for (DeploymentPlanner.Action action : plan.actions()) {
+            if (action instanceof DeploymentPlanner.Action.CreateReplicaSet c) {
+                return Long.toString(c.revision());
+            }
+            if (action instanceof DeploymentPlanner.Action.Renumber n && newRs.isPresent() && n.replicaSet().equals(newRs.get().getMetadata().getName())) {
+                return Long.toString(n.revision());
+            }
+        }
+        return newRs.map(DeploymentPlanner::revision).filter(r -> r > 0).map(String::valueOf).orElse(null);
+    }
+
+    private static String annotation(Deployment d, String name) {
+        Map<String, String> a = d.getMetadata().getAnnotations();
+        return a == null ? null : a.get(name);
     }
 
     /** The good revision's template (without its pod-template-hash) and change-cause back into the Deployment, with the Degraded status. */

@@ -85,10 +85,16 @@ class DeploymentControllerTest {
         controller.reconcile(ObjectKey.of(d));
         ReplicaSet a = only(owned(d));
         assertThat(a.getMetadata().getAnnotations()).containsEntry(DeploymentPlanner.REVISION_ANNOTATION, "1");
+        assertThat(revisionOf(d)).as("SetDeploymentRevision: the Deployment carries its new ReplicaSet's revision").isEqualTo("1");
+        long generation = store.<Deployment>get(ObjectKey.of(d)).orElseThrow().getMetadata().getGeneration();
+        assertThat(controller.reconcile(ObjectKey.of(d)).changed()).as("nothing left to write").isFalse();
 
         setTemplate(d, template("web:2"));
         controller.reconcile(ObjectKey.of(d));
         assertThat(owned(d)).hasSize(2);
+        assertThat(revisionOf(d)).isEqualTo("2");
+        assertThat(store.<Deployment>get(ObjectKey.of(d)).orElseThrow().getMetadata().getGeneration())
+                .as("the template change alone moved the generation, not the annotation").isEqualTo(generation + 1);
         scale(a.getMetadata().getName(), 0); // the rollout to B completed
         ReplicaSet b = owned(d).stream().filter(rs -> !rs.getMetadata().getName().equals(a.getMetadata().getName())).findFirst().orElseThrow();
         scale(b.getMetadata().getName(), 2);
@@ -100,6 +106,7 @@ class DeploymentControllerTest {
         assertThat(reused.getMetadata().getUid()).isEqualTo(a.getMetadata().getUid());
         assertThat(reused.getMetadata().getAnnotations()).containsEntry(DeploymentPlanner.REVISION_ANNOTATION, "3")
                 .containsEntry(DeploymentPlanner.REVISION_HISTORY_ANNOTATION, "1");
+        assertThat(revisionOf(d)).as("renumbered: the Deployment follows").isEqualTo("3");
 
         controller.reconcile(ObjectKey.of(d));
         assertThat(store.<ReplicaSet>get(ObjectKey.of(a)).orElseThrow().getSpec().getReplicas()).as("scaled up by the surge").isEqualTo(1);
@@ -134,6 +141,10 @@ class DeploymentControllerTest {
             rs.setStatus(new ReplicaSetStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas).withAvailableReplicas(replicas).build());
             return rs;
         });
+    }
+
+    String revisionOf(Deployment d) {
+        return store.<Deployment>get(ObjectKey.of(d)).orElseThrow().getMetadata().getAnnotations().get(DeploymentPlanner.REVISION_ANNOTATION);
     }
 
     List<ReplicaSet> owned(Deployment d) {
