@@ -46,12 +46,12 @@ ready() { pod_json "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin); p
 pid_of() { pod_json "$1" | python3 -c 'import json,sys,re; p=json.load(sys.stdin); print(re.match(r"berth://(\d+)@", p["status"]["containerStatuses"][0]["containerID"]).group(1))'; }
 
 say "2/3 crash recovery: kill -9 each of 4 fresh order-service replicas once (a first crash restarts at once)"
-berth scale deployment/order-service --replicas 4 -n berth >/dev/null
+kubectl --context berth scale deployment/order-service --replicas 4 -n berth >/dev/null
 until [ "$(api "/apis/apps/v1/namespaces/berth/deployments/order-service" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status",{}).get("readyReplicas",0))')" = 4 ]; do sleep 0.5; done
 detect=() readyt=() own=()
 for i in 1 2 3 4; do
   # the replica restarted least: repeated crashes of one replica back off (CrashLoopBackOff), as they should
-  pod=$(for p in $(berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do echo "$(restarts "$p") $p"; done \
+  pod=$(for p in $(kubectl --context berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do echo "$(restarts "$p") $p"; done \
     | sort -n | head -1 | cut -d' ' -f2)
   before=$(restarts "$pod")
   log="$BERTH_STATE/core/pods/berth/$pod/logs/order-service.log"
@@ -64,7 +64,7 @@ for i in 1 2 3 4; do
   sleep 2
 done
 echo "  median: detection $(printf '%s\n' "${detect[@]}" | median) s, Ready $(printf '%s\n' "${readyt[@]}" | median) s, service start-up $(printf '%s\n' "${own[@]}" | median) s"
-berth scale deployment/order-service --replicas 2 -n berth >/dev/null
+kubectl --context berth scale deployment/order-service --replicas 2 -n berth >/dev/null
 
 say "3/3 node failure: fail the node of an order-service replica (3 runs)"
 all_ready() {
@@ -72,7 +72,7 @@ all_ready() {
 }
 nodefail=()
 for i in 1 2 3; do
-  pod=$(berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | head -1 | cut -d/ -f2)
+  pod=$(kubectl --context berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | head -1 | cut -d/ -f2)
   node=$(pod_json "$pod" | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["nodeName"])')
   berth nodes fail "$node" >/dev/null; t0=$(now)
   # first the loss is seen (a Deployment short of Ready replicas), then the recovery

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks a read through the core's Kubernetes API with the real kubectl against the same read with the berth CLI
-# (issue 13's target: `kubectl get pods -A` ≤ 0.3 s; `./berth get pods` took 2.6 s, a JVM with the platform's
-# classpath per call). A core of its own (empty state, ports 7299/7499) holds BENCH_PODS Pods bound to a node no
+# Benchmarks a read through the core's Kubernetes API with the real kubectl (issue 13's target: `kubectl get pods -A`
+# ≤ 0.3 s; `./berth get pods`, gone since, took 2.6 s) beside a `./berth` command's one read of the same API (a JVM with
+# the platform's classpath and fabric8's client per call: `berth rollout status` of a Deployment that is not there,
+# answered 404 — issue 14's target for a berth command is ≤ 0.5 s). A core of its own (empty state, ports 7299/7499) holds BENCH_PODS Pods bound to a node no
 # kubelet runs (they stay Pending, nothing else moves); hyperfine runs both commands alternately and prints the
 # medians. Part 2 (issue 13's target: server-side apply of the kit's overlay with nothing changed ≤ 100 ms): the rendered
 # k8s/overlays/local applied server-side once, then again unchanged, timed by hyperfine beside `kubectl get ns` (the
@@ -55,17 +56,18 @@ say "creating namespace bench and $PODS pods"
 kubectl apply -f "$work/pods.yaml" >/dev/null
 [ "$(kubectl get pods -A --no-headers | wc -l)" = "$PODS" ] || die "expected $PODS pods"
 
-say "hyperfine: kubectl get pods -A vs ./berth get pods -A ($RUNS runs each)"
-BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 hyperfine --warmup 2 --runs "$RUNS" -N \
+say "hyperfine: kubectl get pods -A vs ./berth rollout status deployment/absent --no-watch (one GET, 404) ($RUNS runs each)"
+BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 hyperfine --warmup 2 --runs "$RUNS" -N -i \
   --export-json "$work/result.json" \
   "kubectl get pods -A" \
-  "$BERTH_ROOT/berth get pods -A"
+  "$BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch"
 python3 - "$work/result.json" "$PODS" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 medians = {r["command"]: r["median"] for r in results}
 k, b = results[0]["command"], results[1]["command"]
 print(f"{sys.argv[2]} pods: median {medians[k]*1000:.0f} ms ({k}) vs {medians[b]*1000:.0f} ms ({b.split('/')[-1]}): {medians[b]/medians[k]:.1f}x")
+assert results[1]["exit_codes"][0] == 1, "berth rollout status of an absent Deployment must exit 1 (not found)"
 PY
 fi
 

@@ -2,7 +2,7 @@
 # Benchmarks of rollouts on the local engine, against the kit's own application (started with
 # `./berth up --detach` if it is not running; left running — `./berth down` stops it):
 #   1. rolling update of order-service under steady load: wrk sends GET /api/orders?size=1 through the Service
-#      for the whole rollout (`berth rollout restart`); failed requests (non-2xx + socket errors) of all sent,
+#      for the whole rollout (`kubectl rollout restart`); failed requests (non-2xx + socket errors) of all sent,
 #      and the rollout's duration beside the sum of the new replicas' own Quarkus start-up times (RUNS runs);
 #   2. automatic rollback: payment-service gets a revision that never becomes ready (PAYMENT_CHAOS_UNREADY=true);
 #      time from its first failing readiness probe to the rollback being complete (the old revision alone and
@@ -33,7 +33,7 @@ for i in $(seq 1 "$RUNS"); do
   wrk_pid=$!
   sleep 5
   t0=$(now)
-  berth rollout restart deployment/order-service -n berth >/dev/null
+  kubectl --context berth rollout restart deployment/order-service -n berth >/dev/null
   berth rollout status deployment/order-service -n berth --timeout 5m >/dev/null
   t1=$(now)
   wait "$wrk_pid"
@@ -43,7 +43,7 @@ for i in $(seq 1 "$RUNS"); do
   sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $5 + $7 + $9 + $11}' "$out"); sockerr=${sockerr:-0}
   # the new replicas' own start-up, from their logs ("started in X.XXXs")
   sum=0
-  for pod in $(berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do
+  for pod in $(kubectl --context berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do
     s=$(grep -o 'started in [0-9.]*s' "$BERTH_STATE/core/pods/berth/$pod/logs/order-service.log" | tail -1 | grep -o '[0-9.]*')
     sum=$(echo "$sum + ${s:-0}" | bc)
   done

@@ -1,43 +1,32 @@
 package dev.berth.platform.cli;
 
-import dev.berth.platform.engine.ApplyResult;
 import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.engine.KubernetesEngine;
 import dev.berth.platform.engine.NodeAction;
-import dev.berth.platform.model.ResourceKind;
 import dev.berth.support.problem.Problem;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code berth}: the platform CLI, kubectl-shaped. Talks to the core's API (the local engine) with the token
- * {@code berth up} wrote; exit code 0 on success, 1 when the core refused, 2 on bad usage.
+ * {@code berth}: what kubectl has no verb for — start and stop the core, run the pipeline, search the shipped logs,
+ * fail and recover a node, follow a rollout and roll it back on a cluster. Talks to the core through the Kubernetes API
+ * (fabric8's client) with the token {@code berth up} wrote, or to a cluster; exit code 0 on success, 1 when the server
+ * refused, 2 on bad usage. Everything Kubernetes has a verb for is kubectl's.
  */
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
         description = "Runs and operates Berth: a small Kubernetes on this machine for Quarkus services.",
-        subcommands = {UpCommand.class, DownCommand.class, BerthCli.Apply.class, BerthCli.Get.class, BerthCli.Describe_.class,
-            BerthCli.Logs.class, BerthCli.Delete.class, BerthCli.Scale.class, RolloutCommand.class, SetCommand.class, BerthCli.Nodes.class, PipelineCommand.class})
+        subcommands = {UpCommand.class, DownCommand.class, PipelineCommand.class, BerthCli.Logs.class, BerthCli.Nodes.class, RolloutCommand.class})
 public final class BerthCli {
 
     @Option(names = "--server", description = "the core's API (default ${DEFAULT-VALUE})", defaultValue = "${env:BERTH_SERVER:-http://127.0.0.1:7070}",
@@ -56,10 +45,38 @@ public final class BerthCli {
             scope = CommandLine.ScopeType.INHERIT)
     String context;
 
-    static final KubernetesSerialization JSON = new KubernetesSerialization();
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** What kubectl does and berth no longer does (berth 0.1 had these): {@code berth get …} is told to use kubectl. */
+    static final Set<String> KUBECTL_VERBS = Set.of("get", "describe", "apply", "create", "delete", "edit", "scale", "set", "label",
+            "annotate", "patch", "cordon", "uncordon", "drain", "rollout history", "rollout undo", "rollout pause", "rollout resume",
+            "rollout restart");
 
     public static void main(String[] args) {
+        CommandLine cli = commandLine();
+        int code = cli.execute(args);
+        cli.getOut().flush();
+        cli.getErr().flush();
+        System.exit(code);
+    }
+
+    /** The command line with Berth's handlers: a server's refusal is exit 1 with its reasons; a kubectl verb is pointed to kubectl. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BerthCli());
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((ex, args) -> {
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+                String path = ex.getCommandLine().getCommandSpec().qualifiedName(" ");
+                String verb = (path + " " + u.getUnmatched().get(0)).substring("berth ".length());
+                if (KUBECTL_VERBS.contains(verb)) {
+                    ex.getCommandLine().getErr().println("error: 'berth " + verb + "' is kubectl's: kubectl --context berth " + verb
+                            + " … (berth keeps only what kubectl has no verb for; see berth --help)");
+                    return CommandLine.ExitCode.USAGE;
+                }
+            }
+            return usage.handleParseException(ex, args);
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof EngineException ee) {
                 cmd.getErr().println("error: " + ee.getMessage());
@@ -70,10 +87,7 @@ public final class BerthCli {
             }
             throw e;
         });
-        int code = cli.execute(args);
-        cli.getOut().flush();
-        cli.getErr().flush();
-        System.exit(code);
+        return cli;
     }
 
     /**
@@ -84,7 +98,7 @@ public final class BerthCli {
         return switch (engineName) {
             case "local" -> KubernetesEngine.local(server, token());
             case "kubernetes" -> KubernetesEngine.connect(context);
-            default -> throw new CommandLine.ParameterException(new CommandLine(new BerthCli()), "error: --engine must be local or kubernetes, not \"" + engineName + "\"");
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "error: --engine must be local or kubernetes, not \"" + engineName + "\"");
         };
     }
 
@@ -102,11 +116,6 @@ public final class BerthCli {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the token file " + tokenFile, e);
         }
-    }
-
-    static ResourceKind kind(String name) {
-        return ResourceKind.parse(name).orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(new BerthCli()),
-                "error: the server doesn't have a resource type \"" + name + "\""));
     }
 
     /** {@code kind/name} or {@code kind name}. */
@@ -129,283 +138,47 @@ public final class BerthCli {
         }
     }
 
-    @Command(name = "apply", description = "Create or update objects from YAML/JSON files (kubectl apply).")
-    static final class Apply extends Base {
-        @Option(names = {"-f", "--filename"}, required = true, description = "file, directory of .yaml/.yml/.json files, or - for stdin")
-        List<String> files;
-
-        @Option(names = {"-n", "--namespace"}, description = "namespace for objects that name none")
-        String namespace;
-
-        @Option(names = "--dry-run", description = "check only; change nothing")
-        boolean dryRun;
-
-        @Override
-        public Integer call() throws IOException {
-            StringBuilder manifests = new StringBuilder();
-            for (String f : files) {
-                manifests.append(read(f)).append("\n---\n");
-            }
-            List<ApplyResult> results = root.engine().apply(manifests.toString(), namespace, dryRun);
-            for (ApplyResult r : results) {
-                out().println(r.line() + (dryRun ? " (dry run)" : ""));
-            }
-            return 0;
-        }
-
-        static String read(String f) throws IOException {
-            if (f.equals("-")) {
-                return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            Path p = Path.of(f);
-            if (Files.isDirectory(p)) {
-                StringBuilder all = new StringBuilder();
-                try (Stream<Path> files = Files.list(p)) {
-                    for (Path x : files.filter(x -> x.toString().matches(".*\\.(ya?ml|json)$")).sorted().toList()) {
-                        all.append(Files.readString(x)).append("\n---\n");
-                    }
-                }
-                return all.toString();
-            }
-            return Files.readString(p);
-        }
-    }
-
-    @Command(name = "get", description = "List objects (kubectl get): pods, deployments, services, nodes, events …")
-    static final class Get extends Base {
-        @Parameters(index = "0", description = "resource type (pods, deploy, svc, sts, rs, nodes, events, ep, cm, secrets) or type/name")
-        String resource;
-
-        @Parameters(index = "1", arity = "0..1", description = "name")
-        String name;
-
-        @Option(names = {"-n", "--namespace"}, defaultValue = "default")
-        String namespace;
-
-        @Option(names = {"-A", "--all-namespaces"})
-        boolean all;
-
-        @Option(names = {"-l", "--selector"}, description = "label selector, e.g. app=web,tier!=db")
-        String selector;
-
-        @Option(names = {"-o", "--output"}, description = "wide, yaml, json or name")
-        String output;
-
-        @Override
-        public Integer call() {
-            String[] kn = kindAndName(resource, name);
-            ResourceKind kind = kind(kn[0]);
-            List<HasMetadata> items = new ArrayList<>();
-            if (kn[1] != null) {
-                items.add(root.engine().get(kind, namespace, kn[1]).orElseThrow(() ->
-                        new EngineException(404, kind.plural() + " \"" + kn[1] + "\" not found")));
-            } else {
-                items.addAll(root.engine().list(kind, all ? null : namespace, selector));
-            }
-            String o = output == null ? "" : output.toLowerCase(Locale.ROOT);
-            switch (o) {
-                case "yaml" -> out().print(kn[1] != null ? JSON.asYaml(items.get(0)) : JSON.asYaml(list(items)));
-                case "json" -> out().println(kn[1] != null ? JSON.asJson(items.get(0)) : JSON.asJson(list(items)));
-                case "name" -> items.forEach(i -> out().println(kind.kind().toLowerCase(Locale.ROOT) + "/" + i.getMetadata().getName()));
-                default -> {
-                    if (items.isEmpty()) {
-                        spec.commandLine().getErr().println("No resources found" + (all ? "" : " in " + namespace + " namespace") + ".");
-                    } else {
-                        out().print(Tables.render(kind, items, o.equals("wide"), all, Instant.now()));
-                    }
-                }
-            }
-            return 0;
-        }
-
-        private static KubernetesList list(List<HasMetadata> items) {
-            KubernetesList l = new KubernetesList();
-            l.setItems(items);
-            return l;
-        }
-    }
-
-    @Command(name = "describe", description = "Show an object in detail with its events (kubectl describe).")
-    static final class Describe_ extends Base {
-        @Parameters(index = "0")
-        String resource;
-
-        @Parameters(index = "1", arity = "0..1")
-        String name;
-
-        @Option(names = {"-n", "--namespace"}, defaultValue = "default")
-        String namespace;
-
-        @Override
-        public Integer call() {
-            String[] kn = kindAndName(resource, name);
-            ResourceKind kind = kind(kn[0]);
-            Engine engine = root.engine();
-            List<HasMetadata> targets = new ArrayList<>();
-            if (kn[1] != null) {
-                targets.add(engine.get(kind, namespace, kn[1]).orElseThrow(() -> new EngineException(404, kind.plural() + " \"" + kn[1] + "\" not found")));
-            } else {
-                targets.addAll(engine.list(kind, namespace, null));
-            }
-            String eventNamespace = kind.namespaced() ? namespace : "default";
-            List<Event> events = engine.list(ResourceKind.EVENT, eventNamespace, null);
-            for (HasMetadata t : targets) {
-                List<Event> mine = events.stream().filter(e -> e.getInvolvedObject() != null && t.getMetadata().getName().equals(e.getInvolvedObject().getName())
-                        && t.getKind().equals(e.getInvolvedObject().getKind())).toList();
-                out().println(Describe.render(t, mine, JSON, Instant.now()));
-            }
-            return 0;
-        }
-    }
-
-    @Command(name = "logs", description = {"Print a replica's logs (kubectl logs), or with --search the shipped logs of every replica "
-            + "that match a query, from Elasticsearch.",
-            "  berth logs order-service-7c9d-x2k4 -n berth --tail 20",
+    @Command(name = "logs", description = {"Search the shipped logs of every replica, from Elasticsearch (a pod's own log is "
+            + "kubectl's: kubectl --context berth logs POD).",
             "  berth logs --search 'trace.id:4bf92f3577b34da6a3ce929d0e0e4736'",
             "  berth logs --search 'log.level:ERROR AND service.name:payment-service' -n berth"})
     static final class Logs extends Base {
-        @Parameters(index = "0", arity = "0..1", description = "pod name (or pod/name)")
-        String pod;
-
-        @Option(names = {"-n", "--namespace"}, description = "the pod's namespace (default: default); with --search, only this namespace")
-        String namespace;
-
-        @Option(names = {"-f", "--follow"})
-        boolean follow;
-
-        @Option(names = "--tail", description = "lines from the end (default all)")
-        Integer tail;
-
-        @Option(names = "--search", paramLabel = "QUERY", description = "a query string over the shipped logs (Lucene syntax: field:value, AND, OR, quotes)")
+        @Option(names = "--search", paramLabel = "QUERY", required = true,
+                description = "a query string over the shipped logs (Lucene syntax: field:value, AND, OR, quotes)")
         String search;
 
-        @Option(names = "--limit", defaultValue = "100", description = "with --search: at most this many lines, the newest (default: ${DEFAULT-VALUE})")
+        @Option(names = {"-n", "--namespace"}, description = "only this namespace (default: every namespace)")
+        String namespace;
+
+        @Option(names = "--limit", defaultValue = "100", description = "at most this many lines, the newest (default: ${DEFAULT-VALUE})")
         int limit;
 
         @Override
-        public Integer call() throws IOException {
-            if (search != null) {
-                if (pod != null || follow || tail != null) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--search takes no pod, --follow or --tail");
-                }
-                LogLines.print(root.engine().searchLogs(search, namespace, limit), System.out);
-                return 0;
-            }
-            if (pod == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "name a pod, or --search a query");
-            }
-            String name = pod.startsWith("pod/") ? pod.substring(4) : pod;
-            try (InputStream in = root.engine().logs(namespace == null ? "default" : namespace, name, tail, follow)) {
-                byte[] buf = new byte[8192];
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    System.out.write(buf, 0, n);
-                    System.out.flush();
-                }
-            }
-            return 0;
-        }
-    }
-
-    @Command(name = "delete", description = "Delete objects by type and name, or by file (kubectl delete).")
-    static final class Delete extends Base {
-        @Parameters(arity = "0..2")
-        List<String> args = new ArrayList<>();
-
-        @Option(names = {"-f", "--filename"})
-        String file;
-
-        @Option(names = {"-n", "--namespace"}, defaultValue = "default")
-        String namespace;
-
-        @Override
-        public Integer call() throws IOException {
-            Engine engine = root.engine();
-            List<String[]> targets = new ArrayList<>();
-            if (file != null) {
-                Object parsed = JSON.unmarshal(new java.io.ByteArrayInputStream(Apply.read(file).getBytes(StandardCharsets.UTF_8)));
-                List<?> objects = parsed instanceof List<?> l ? l : parsed instanceof KubernetesList kl ? kl.getItems() : List.of(parsed);
-                for (Object o : objects) {
-                    if (o instanceof HasMetadata h) {
-                        targets.add(new String[] {h.getKind(), h.getMetadata().getNamespace() == null ? namespace : h.getMetadata().getNamespace(), h.getMetadata().getName()});
-                    }
-                }
-            } else if (!args.isEmpty()) {
-                String[] kn = kindAndName(args.get(0), args.size() > 1 ? args.get(1) : null);
-                targets.add(new String[] {kn[0], namespace, kn[1]});
-            } else {
-                throw new CommandLine.ParameterException(spec.commandLine(), "error: name a TYPE NAME or -f FILE");
-            }
-            int failures = 0;
-            for (String[] t : targets) {
-                ResourceKind kind = kind(t[0]);
-                if (engine.delete(kind, t[1], t[2])) {
-                    out().println(kind.kind().toLowerCase(Locale.ROOT) + " \"" + t[2] + "\" deleted");
-                } else {
-                    spec.commandLine().getErr().println("Error from server (NotFound): " + kind.plural() + " \"" + t[2] + "\" not found");
-                    failures++;
-                }
-            }
-            return failures == 0 ? 0 : 1;
-        }
-    }
-
-    @Command(name = "scale", description = "Set the replicas of a Deployment or StatefulSet (kubectl scale).")
-    static final class Scale extends Base {
-        @Parameters(index = "0", description = "deployment/NAME or statefulset/NAME")
-        String target;
-
-        @Parameters(index = "1", arity = "0..1")
-        String name;
-
-        @Option(names = "--replicas", required = true)
-        int replicas;
-
-        @Option(names = {"-n", "--namespace"}, defaultValue = "default")
-        String namespace;
-
-        @Override
         public Integer call() {
-            String[] kn = kindAndName(target, name);
-            ResourceKind kind = kind(kn[0]);
-            root.engine().scale(kind, namespace, kn[1], replicas);
-            out().println(kind.kind().toLowerCase(Locale.ROOT) + ".apps/" + kn[1] + " scaled");
+            LogLines.print(root.engine().searchLogs(search, namespace, limit), System.out);
             return 0;
         }
     }
 
-    @Command(name = "nodes", description = "List virtual nodes, or cordon|uncordon|drain|fail|recover one.")
+    @Command(name = "nodes", description = {"Fail or recover a virtual node of the local engine (a machine that dies and comes back); "
+            + "cordon, uncordon and drain are kubectl's own.", "  berth nodes fail node-2", "  berth nodes recover node-2"})
     static final class Nodes extends Base {
-        @Parameters(index = "0", arity = "0..1", description = "cordon, uncordon, drain, fail or recover")
+        @Parameters(index = "0", description = "fail or recover")
         String action;
 
-        @Parameters(index = "1", arity = "0..1")
+        @Parameters(index = "1", description = "the node")
         String node;
 
         @Override
         public Integer call() {
-            Engine engine = root.engine();
-            if (action == null || action.equals("list")) {
-                out().print(Tables.render(ResourceKind.NODE, engine.list(ResourceKind.NODE, null, null), true, false, Instant.now()));
-                return 0;
-            }
-            if (node == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "error: name the node: berth nodes " + action + " NODE");
-            }
-            NodeAction a;
-            try {
-                a = NodeAction.valueOf(action.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "error: unknown action " + action + " (cordon, uncordon, drain, fail, recover)");
-            }
-            engine.node(node, a);
-            out().println("node/" + node + " " + switch (a) {
-                case CORDON -> "cordoned";
-                case UNCORDON -> "uncordoned";
-                case DRAIN -> "drained";
-                case FAIL -> "failed (NotReady; its replicas were killed)";
-                case RECOVER -> "recovered (Ready)";
-            });
+            NodeAction a = switch (action) {
+                case "fail" -> NodeAction.FAIL;
+                case "recover" -> NodeAction.RECOVER;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), "error: unknown action " + action
+                        + " (fail, recover; cordon, uncordon and drain: kubectl " + action + " " + node + ")");
+            };
+            root.engine().node(node, a);
+            out().println("node/" + node + (a == NodeAction.FAIL ? " failed (NotReady; its replicas were killed)" : " recovered (Ready)"));
             return 0;
         }
     }

@@ -1,10 +1,7 @@
 package dev.berth.platform.cli;
 
-import dev.berth.platform.controller.PodTemplates;
-import dev.berth.platform.controller.RolloutHistory;
 import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineChanges;
-import dev.berth.platform.engine.RolloutAction;
 import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
@@ -12,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -21,10 +17,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code berth rollout status|history|undo|pause|resume|restart deployment/NAME}, with kubectl's meaning and output. */
-@Command(name = "rollout", description = "Manage the rollout of a Deployment (kubectl rollout).",
-        subcommands = {RolloutCommand.Status.class, RolloutCommand.History.class, RolloutCommand.Undo.class,
-            RolloutCommand.Pause.class, RolloutCommand.Resume.class, RolloutCommand.Restart.class})
+/**
+ * {@code berth rollout status deployment/NAME}: what {@code kubectl rollout status} does, and more — exit 1 when the
+ * local engine rolled the revision back (kubectl sees the old template Available and says "successfully rolled out"),
+ * and on a cluster ({@code --rollback-on-failure}) the rollback Kubernetes does not do by itself. history, undo,
+ * pause, resume and restart are kubectl's.
+ */
+@Command(name = "rollout", description = "Follow the rollout of a Deployment (history, undo, pause, resume, restart: kubectl rollout).",
+        subcommands = RolloutCommand.Status.class)
 final class RolloutCommand {
 
     @CommandLine.ParentCommand
@@ -48,7 +48,7 @@ final class RolloutCommand {
 
         String name() {
             String[] kn = BerthCli.kindAndName(target, second);
-            if (kn[1] == null || BerthCli.kind(kn[0]) != ResourceKind.DEPLOYMENT) {
+            if (kn[1] == null || ResourceKind.parse(kn[0]).orElse(null) != ResourceKind.DEPLOYMENT) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "error: name a deployment: deployment/NAME");
             }
             return kn[1];
@@ -145,97 +145,6 @@ final class RolloutCommand {
                     return 1;
                 }
             }
-        }
-    }
-
-    @Command(name = "history", description = "List a Deployment's revisions, or show one with --revision.")
-    static final class History extends Verb {
-        @Option(names = "--revision", defaultValue = "0", description = "show this revision's pod template")
-        long revision;
-
-        @Override
-        public Integer call() {
-            Engine engine = engine();
-            Deployment d = deployment(engine, name());
-            List<RolloutHistory.Revision> history = RolloutHistory.of(owned(engine, d));
-            if (revision > 0) {
-                RolloutHistory.Revision r = history.stream().filter(x -> x.number() == revision).findFirst()
-                        .orElseThrow(() -> new dev.berth.platform.engine.EngineException(404, "unable to find the specified revision"));
-                out().println("deployment.apps/" + d.getMetadata().getName() + " with revision #" + revision);
-                out().println("Pod Template:");
-                var template = RolloutHistory.templateOf(r.replicaSet(), BerthCli.JSON);
-                for (String line : BerthCli.JSON.asYaml(template).split("\n")) {
-                    if (!line.equals("---")) {
-                        out().println("  " + line);
-                    }
-                }
-                return 0;
-            }
-            out().println("deployment.apps/" + d.getMetadata().getName());
-            List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("REVISION", "CHANGE-CAUSE"));
-            history.forEach(r -> rows.add(List.of(Long.toString(r.number()), r.changeCause() == null ? "<none>" : r.changeCause())));
-            out().print(Tables.format(rows));
-            out().println();
-            return 0;
-        }
-    }
-
-    @Command(name = "undo", description = "Roll back to the previous revision, or to --to-revision N.")
-    static final class Undo extends Verb {
-        @Option(names = "--to-revision", defaultValue = "0")
-        long toRevision;
-
-        @Override
-        public Integer call() {
-            Engine engine = engine();
-            Deployment d = deployment(engine, name());
-            List<ReplicaSet> owned = owned(engine, d);
-            RolloutHistory.Revision target;
-            try {
-                target = RolloutHistory.undoTarget(d, owned, toRevision);
-            } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("error: " + e.getMessage());
-                return 1;
-            }
-            if (PodTemplates.equalIgnoreHash(target.replicaSet().getSpec().getTemplate(), d.getSpec().getTemplate(), BerthCli.JSON)) {
-                out().println("deployment.apps/" + d.getMetadata().getName() + " skipped rollback (current template already matches revision "
-                        + target.number() + ")");
-                return 0;
-            }
-            engine.rollout(namespace, d.getMetadata().getName(), new RolloutAction.Undo(target.number()));
-            out().println("deployment.apps/" + d.getMetadata().getName() + " rolled back");
-            return 0;
-        }
-    }
-
-    @Command(name = "pause", description = "Stop starting rollouts until resumed.")
-    static final class Pause extends Verb {
-        @Override
-        public Integer call() {
-            engine().rollout(namespace, name(), new RolloutAction.Pause());
-            out().println("deployment.apps/" + name() + " paused");
-            return 0;
-        }
-    }
-
-    @Command(name = "resume", description = "Resume a paused Deployment.")
-    static final class Resume extends Verb {
-        @Override
-        public Integer call() {
-            engine().rollout(namespace, name(), new RolloutAction.Resume());
-            out().println("deployment.apps/" + name() + " resumed");
-            return 0;
-        }
-    }
-
-    @Command(name = "restart", description = "Replace every pod by a rolling update of the same template.")
-    static final class Restart extends Verb {
-        @Override
-        public Integer call() {
-            engine().rollout(namespace, name(), new RolloutAction.Restart());
-            out().println("deployment.apps/" + name() + " restarted");
-            return 0;
         }
     }
 }

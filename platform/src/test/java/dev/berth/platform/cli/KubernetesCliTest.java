@@ -2,6 +2,9 @@ package dev.berth.platform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.PrintWriter;
@@ -13,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The CLI with {@code --engine kubernetes}: the kubeconfig's cluster (fabric8's mock server) takes the same commands. */
+/** The CLI with {@code --engine kubernetes}: the kubeconfig's cluster (fabric8's mock server) takes the same commands; kubectl's verbs are kubectl's. */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesCliTest {
 
@@ -26,7 +29,7 @@ class KubernetesCliTest {
     final StringWriter err = new StringWriter();
 
     int berth(String... args) {
-        CommandLine cli = new CommandLine(new BerthCli()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        CommandLine cli = BerthCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         return cli.execute(args);
     }
 
@@ -36,7 +39,7 @@ class KubernetesCliTest {
     }
 
     @Test
-    void applyGetScaleAndDeleteGoToTheKubeconfigsCluster() throws Exception {
+    void rolloutStatusAndLogSearchGoToTheNamedContextsCluster() throws Exception {
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -55,50 +58,45 @@ class KubernetesCliTest {
                 current-context: other
                 """.formatted(client.getMasterUrl()));
         System.setProperty("kubeconfig", kubeconfig.toString());
-        Path manifest = dir.resolve("web.yaml");
-        Files.writeString(manifest, """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web}
-                spec:
-                  replicas: 1
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec: {containers: [{name: web, image: "ghcr.io/acme/web@sha256:1111111111111111111111111111111111111111111111111111111111111111"}]}
-                ---
-                apiVersion: policy/v1
-                kind: PodDisruptionBudget
-                metadata: {name: web}
-                spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
-                """);
+        Deployment web = client.apps().deployments().inNamespace("berth").resource(new DeploymentBuilder().withNewMetadata().withName("web")
+                .endMetadata().withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("web")
+                .withImage("web@sha256:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
+        web.setStatus(new DeploymentStatusBuilder().withObservedGeneration(web.getMetadata().getGeneration()).withReplicas(2)
+                .withUpdatedReplicas(1).withAvailableReplicas(1).build());
+        client.apps().deployments().inNamespace("berth").resource(web).updateStatus();
 
-        assertThat(berth("--engine", "kubernetes", "--context", "mock", "apply", "-f", manifest.toString(), "-n", "berth")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("deployment/web created", "poddisruptionbudget/web created");
-        assertThat(client.policy().v1().podDisruptionBudget().inNamespace("berth").withName("web").get()).isNotNull();
+        // the context named, not the kubeconfig's current one (which points nowhere)
+        assertThat(berth("--engine", "kubernetes", "--context", "mock", "rollout", "status", "deployment/web", "-n", "berth", "--no-watch"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).isEqualTo("Waiting for deployment \"web\" rollout to finish: 1 out of 2 new replicas have been updated...\n");
 
-        assertThat(berth("--engine", "kubernetes", "--context", "mock", "scale", "deployment/web", "--replicas", "3", "-n", "berth")).as(err.toString()).isZero();
-        assertThat(client.apps().deployments().inNamespace("berth").withName("web").get().getSpec().getReplicas()).isEqualTo(3);
-
-        assertThat(berth("--engine", "kubernetes", "--context", "mock", "get", "deployments", "-n", "berth")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("web");
-
-        assertThat(berth("--engine", "kubernetes", "--context", "mock", "delete", "deployment", "web", "-n", "berth")).as(err.toString()).isZero();
-        assertThat(client.apps().deployments().inNamespace("berth").withName("web").get()).isNull();
-
-        // describe shows the cluster's own reasons: a Pending pod's FailedScheduling event from the scheduler
-        client.pods().inNamespace("berth").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("web-1")
-                .endMetadata().withNewSpec().withSchedulerName("berth").addNewContainer().withName("web").withImage("web@sha256:1").endContainer()
-                .endSpec().withNewStatus().withPhase("Pending").endStatus().build()).create();
-        client.v1().events().inNamespace("berth").resource(new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
-                .withName("web-1.1").endMetadata().withNewInvolvedObject().withKind("Pod").withName("web-1").withNamespace("berth")
-                .endInvolvedObject().withType("Warning").withReason("FailedScheduling").withMessage("0/3 nodes are available: 3 Insufficient cpu.")
-                .withNewSource().withComponent("berth-scheduler").endSource().withCount(1).build()).create();
-        assertThat(berth("--engine", "kubernetes", "--context", "mock", "describe", "pod", "web-1", "-n", "berth")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("FailedScheduling", "0/3 nodes are available: 3 Insufficient cpu.");
+        assertThat(berth("--engine", "kubernetes", "--context", "mock", "rollout", "status", "deployment/nope", "-n", "berth", "--no-watch")).isEqualTo(1);
+        assertThat(err.toString()).contains("deployments.apps \"nope\" not found");
+        assertThat(berth("--engine", "kubernetes", "--context", "mock", "rollout", "status", "deployment/web", "-n", "berth", "--rollback-on-failure",
+                "--timeout", "1s")).isEqualTo(1);
 
         assertThat(berth("--engine", "kubernetes", "--context", "mock", "logs", "--search", "error")).isNotZero();
         assertThat(err.toString()).contains("log search reads the logs the local core shipped");
-        assertThat(berth("--engine", "nomad", "get", "pods")).isNotZero();
+        assertThat(berth("--engine", "nomad", "rollout", "status", "deployment/web")).isNotZero();
+        assertThat(err.toString()).contains("--engine must be local or kubernetes, not \"nomad\"");
+        assertThat(client.apps().deployments().inNamespace("berth").withName("web").get().getSpec().getReplicas()).as("nothing changed").isEqualTo(2);
+    }
+
+    @Test
+    void kubectlsVerbsArePointedToKubectl() {
+        assertThat(BerthCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("--engine", "kubernetes", "scale", "deployment/web", "--replicas", "3")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: 'berth scale' is kubectl's: kubectl --context berth scale … ");
+        assertThat(BerthCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("rollout", "restart", "deployment/web")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: 'berth rollout restart' is kubectl's: kubectl --context berth rollout restart … ");
+        assertThat(BerthCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("nodes", "drain", "node-2")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: unknown action drain (fail, recover; cordon, uncordon and drain: kubectl drain node-2)");
+        assertThat(BerthCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("frobnicate")).as("any other word: picocli's usage error").isEqualTo(2);
+        assertThat(err.toString()).contains("Unmatched argument at index 0: 'frobnicate'");
+        assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).as("nothing was sent").isEmpty();
     }
 }
