@@ -35,6 +35,9 @@ expect $r '[.stages[] | select(.name == "image" or .name == "manifests" or .name
 expect $r '(.images | length) == 2 and all(.images[]; .reference | test("@sha256:[0-9a-f]{64}$"))' "two images, each by digest"
 expect $r '[.deployed[].deployment] | sort == ["order-service","payment-service"]' "both services deployed"
 grep -q '127.0.0.1:5000/berth/order-service@sha256:' target/pipeline/manifests.yaml || die "manifests.yaml does not pin order-service by digest"
+jsa=$(ls "$BERTH_STATE"/class-data/cli-*.jsa 2>/dev/null | head -1)
+[ -n "$jsa" ] && [ "$(stat -c '%s %Y' "$jsa")" = "$(cat "$jsa.stamp" 2>/dev/null)" ] \
+  || die "the first ./berth command after the build should have written the CLI's class-data archive (BERTH_STATE/class-data)"
 say "run 1: $(jq -r '[.stages[] | select(.status != "not_run") | "\(.name) \(.durationMs / 1000 | floor) s"] | join(", ")' $r)"
 
 say "pipeline run 2: nothing changed"
@@ -47,4 +50,10 @@ expect $r 'all(.images[]; .pushedBytes == 0)' "nothing should be pushed"
 expect $r '.stages[] | select(.name == "deploy") | .status == "skipped"' "the deploy should skip: the digests did not change"
 expect $r '.stages[] | select(.name == "verify") | .status == "succeeded"' "the smoke test should pass again"
 expect $r '(.deployed | length) == 0' "nothing deployed"
+[ "$(ls "$BERTH_STATE"/class-data/cli-*.jsa)" = "$jsa" ] && [ "$(stat -c '%s %Y' "$jsa")" = "$(cat "$jsa.stamp")" ] \
+  || die "the second run should have used the CLI's archive, not written another"
+app=platform/target/quarkus-app
+# -Xshare:on fails instead of starting cold when the archive does not map: it is valid for this JVM and classpath
+java -Xshare:on -XX:SharedArchiveFile="$jsa" -Xlog:disable -cp "$app/app/*:$app/lib/main/*:$app/lib/boot/*" dev.berth.platform.cli.BerthCli --version \
+  | grep -q '^berth ' || die "the CLI's archive does not map (java -Xshare:on)"
 say "run 2: image and deploy skipped, verify passed ($(jq -r '.durationMs / 1000' $r) s)"
