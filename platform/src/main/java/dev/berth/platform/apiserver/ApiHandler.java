@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -120,15 +121,16 @@ final class ApiHandler implements Handler<RoutingContext> {
             return;
         }
         MultiMap query = ctx.queryParams();
+        Context loop = vertx.getOrCreateContext(); // the connection's event loop: upgrade runs on it
         ctx.request().toWebSocket().onSuccess(socket -> vertx.executeBlocking(() -> {
-            WatchStreams.Sink sink = WatchStreams.Sink.of(socket);
+            WatchSink sink = WatchSink.of(socket, loop);
             try {
                 watches.watch(sink, caller, info, kind, query, WatchStreams.Encoding.AS_IS);
             } catch (ApiException e) {
-                sink.write("{\"type\":\"ERROR\",\"object\":" + json.asJson(e.status()) + "}");
+                sink.write(Buffer.buffer("{\"type\":\"ERROR\",\"object\":" + json.asJson(e.status()) + "}"));
                 sink.end();
             } catch (EngineException e) {
-                sink.write("{\"type\":\"ERROR\",\"object\":" + json.asJson(status(e.status(), "TooManyRequests", e.getMessage())) + "}");
+                sink.write(Buffer.buffer("{\"type\":\"ERROR\",\"object\":" + json.asJson(status(e.status(), "TooManyRequests", e.getMessage())) + "}"));
                 sink.end();
             }
             return null;
@@ -196,7 +198,7 @@ final class ApiHandler implements Handler<RoutingContext> {
                 send(ctx, 200, wantsTable(ctx) ? tables.table(kind, List.of(o), includeObject(query), o.getMetadata().getResourceVersion(), null) : o);
             }
             case "list" -> list(ctx, info, kind, query);
-            case "watch" -> watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, kind, query, encoding(ctx, kind, query));
+            case "watch" -> watches.watch(WatchSink.of(ctx.response(), vertx.getOrCreateContext()), caller, info, kind, query, encoding(ctx, kind, query));
             case "create" -> send(ctx, dryRun ? 200 : 201, storage.create(kind, info.namespace(), unescalated(caller, info, validatedBody(ctx, kind)),
                     dryRun, manager(ctx)));
             case "update" -> send(ctx, 200, storage.update(kind, info.namespace(), info.name(), unescalated(caller, info, validatedBody(ctx, kind)),
@@ -237,7 +239,7 @@ final class ApiHandler implements Handler<RoutingContext> {
             }
             case "watch" -> {
                 WatchStreams.Encoding encoding = encoding(ctx, served, query);
-                watches.watch(WatchStreams.Sink.of(ctx.response()), caller, info, stored, query,
+                watches.watch(WatchSink.of(ctx.response(), vertx.getOrCreateContext()), caller, info, stored, query,
                         (o, first) -> encoding.encode(events.toV1((io.fabric8.kubernetes.api.model.Event) o), first));
             }
             case "create" -> send(ctx, dryRun ? 200 : 201, events.toV1((io.fabric8.kubernetes.api.model.Event)

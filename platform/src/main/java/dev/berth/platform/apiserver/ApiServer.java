@@ -48,7 +48,7 @@ public class ApiServer {
     public ApiServer(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, TokenFile tokens, LocalEngine engine,
             OpenStreams streams, Vertx vertx, Clock clock, CoreConfig config,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.port") int port) {
-        this.cache = new WatchCache(store, config.streams().watchCacheSize());
+        this.cache = new WatchCache(store, config.streams().watchCacheSize(), json);
         this.vertx = vertx;
         this.config = config;
         this.certificateDir = certificateDir(config.stateDir());

@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
@@ -27,8 +25,6 @@ final class WatchStreams {
 
     static final long DEFAULT_TIMEOUT_SECONDS = 1800;
     static final long BOOKMARK_INTERVAL_MS = 10_000;
-    /** A client this far behind is dropped rather than buffered without bound. */
-    static final int MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
     private final ResourceStorage storage;
     private final WatchCache cache;
@@ -42,82 +38,6 @@ final class WatchStreams {
         this.json = json;
         this.streams = streams;
         this.vertx = vertx;
-    }
-
-    /** Where a watch's events go: a chunked HTTP response or a WebSocket (what fabric8 and client-go use first). */
-    interface Sink {
-        void write(String event);
-
-        boolean writeQueueFull();
-
-        /** Called once, when the client goes away. */
-        void onClose(Runnable action);
-
-        void end();
-
-        /** The watch is established: the client sees its answer begin even before the first event. */
-        default void started() {}
-
-        static Sink of(HttpServerResponse response) {
-            response.setChunked(true).setWriteQueueMaxSize(MAX_QUEUED_BYTES).putHeader("Content-Type", "application/json").setStatusCode(200);
-            return new Sink() {
-                @Override
-                public void write(String event) {
-                    response.write(Buffer.buffer(event + "\n"));
-                }
-
-                @Override
-                public boolean writeQueueFull() {
-                    return response.writeQueueFull();
-                }
-
-                @Override
-                public void started() {
-                    if (!response.headWritten() && !response.closed()) {
-                        response.writeHead(); // as kube-apiserver flushes its 200 at once: clients wait for it before reading events
-                    }
-                }
-
-                @Override
-                public void onClose(Runnable action) {
-                    response.closeHandler(v -> action.run());
-                }
-
-                @Override
-                public void end() {
-                    if (!response.closed() && !response.ended()) {
-                        response.end();
-                    }
-                }
-            };
-        }
-
-        static Sink of(ServerWebSocket socket) {
-            socket.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
-            return new Sink() {
-                @Override
-                public void write(String event) {
-                    socket.writeTextMessage(event);
-                }
-
-                @Override
-                public boolean writeQueueFull() {
-                    return socket.writeQueueFull();
-                }
-
-                @Override
-                public void onClose(Runnable action) {
-                    socket.closeHandler(v -> action.run());
-                }
-
-                @Override
-                public void end() {
-                    if (!socket.isClosed()) {
-                        socket.close();
-                    }
-                }
-            };
-        }
     }
 
     /** What a watch event carries for an object: the object, or a one-row Table of it. */
@@ -134,7 +54,7 @@ final class WatchStreams {
      *
      * @throws ApiException for a bad request (before anything was written), 429 beyond the stream caps
      */
-    void watch(Sink sink, Caller caller, RequestInfo info, ResourceKind kind, MultiMap query, Encoding encoding) {
+    void watch(WatchSink sink, Caller caller, RequestInfo info, ResourceKind kind, MultiMap query, Encoding encoding) {
         FieldSelector fields = FieldSelector.parse(kind, query.get("fieldSelector"));
         LabelSelector labels = ResourceStorage.labels(query.get("labelSelector"));
         long timeout = number(query, "timeoutSeconds", DEFAULT_TIMEOUT_SECONDS);
@@ -152,17 +72,20 @@ final class WatchStreams {
             if (from == null) {
                 ResourceStorage.Page existing = storage.list(kind, namespace, query.get("labelSelector"), fields, 0, null);
                 for (HasMetadata o : existing.items()) {
-                    stream.send("ADDED", o, null);
+                    stream.send("ADDED", o);
                 }
                 start = existing.resourceVersion();
             } else {
                 start = from;
             }
-            stream.registration = cache.watch(start, filter, e -> stream.send(e.type().name(), e.object(), e.json()));
-            stream.started();
+            stream.registration = cache.watch(start, filter, stream);
+            if (stream.closed.get()) {
+                stream.registration.close(); // the client left while it registered: close() found nothing to close
+            }
+            sink.started();
         } catch (ApiException e) {
             if (e.code() == 410) {
-                stream.send("ERROR", e.status(), null); // as kube-apiserver: the watch opens, then says why it ends
+                stream.send("ERROR", e.status()); // as kube-apiserver: the watch opens, then says why it ends
             }
             stream.close();
             if (e.code() == 410) {
@@ -175,7 +98,8 @@ final class WatchStreams {
         }
         stream.timeout = vertx.setTimer(Math.max(1, timeout) * 1000, id -> stream.close());
         if ("true".equals(query.get("allowWatchBookmarks"))) {
-            stream.bookmarks = vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> stream.bookmark(cache.newest()));
+            WatchCache.Registration registration = stream.registration;
+            stream.bookmarks = vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> registration.bookmark());
         }
     }
 
@@ -192,75 +116,75 @@ final class WatchStreams {
     }
 
     /** One open watch's response and resources, released once. */
-    private final class Stream {
-        private final Sink sink;
+    private final class Stream implements WatchCache.Listener {
+        private final WatchSink sink;
         private final OpenStreams.Slot slot;
         private final ResourceKind kind;
         private final AtomicBoolean closed = new AtomicBoolean();
-        volatile AutoCloseable registration;
+        volatile WatchCache.Registration registration;
         volatile long timeout = -1;
         volatile long bookmarks = -1;
 
         private final Encoding encoding;
         private boolean first = true;
 
-        Stream(Sink sink, OpenStreams.Slot slot, ResourceKind kind, Encoding encoding) {
+        Stream(WatchSink sink, OpenStreams.Slot slot, ResourceKind kind, Encoding encoding) {
             this.encoding = encoding;
             this.sink = sink;
             this.slot = slot;
             this.kind = kind;
         }
 
-        /** @param encoded {@code object}'s JSON when already known (a store event's), else null */
-        synchronized void send(String type, Object object, String encoded) {
+        /** An object not from the cache (the initial list, a 410's Status): encoded for this watch alone. */
+        synchronized void send(String type, Object object) {
             if (closed.get()) {
                 return;
             }
-            if (sink.writeQueueFull()) {
-                close(); // too slow: the client re-watches from the last version it saw
+            Object body = object instanceof HasMetadata o ? encoding.encode(o, first) : object;
+            first = false;
+            sink.write(line(type, json.asJson(body)));
+        }
+
+        @Override
+        public synchronized void change(WatchCache.Change change) {
+            if (closed.get()) {
                 return;
             }
-            String body;
-            if (encoded != null && encoding == Encoding.AS_IS) {
-                body = encoded; // one encoding per change, whatever the number of watchers
+            if (encoding == Encoding.AS_IS) {
+                sink.write(change.line()); // one encoding per change, whatever the number of watchers
             } else {
-                body = json.asJson(object instanceof HasMetadata o && !type.equals("BOOKMARK") ? encoding.encode(o, first) : object);
+                sink.write(line(change.event().type().name(), json.asJson(encoding.encode(change.event().object(), first))));
             }
             first = false;
-            sink.write("{\"type\":\"" + type + "\",\"object\":" + body + "}");
         }
 
-        synchronized void started() {
+        @Override
+        public synchronized void bookmark(long version) {
             if (!closed.get()) {
-                sink.started();
+                sink.write(line("BOOKMARK", json.asJson(java.util.Map.of("kind", kind.kind(), "apiVersion", kind.apiVersion(),
+                        "metadata", java.util.Map.of("resourceVersion", Long.toString(version))))));
             }
         }
 
-        void bookmark(long version) {
-            send("BOOKMARK", java.util.Map.of("kind", kind.kind(), "apiVersion", kind.apiVersion(),
-                    "metadata", java.util.Map.of("resourceVersion", Long.toString(version))), null);
+        private static Buffer line(String type, String object) {
+            return Buffer.buffer("{\"type\":\"" + type + "\",\"object\":" + object + "}");
         }
 
         void close() {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            try {
-                if (registration != null) {
-                    registration.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("closing a watch registration", e);
-            } finally {
-                if (timeout >= 0) {
-                    vertx.cancelTimer(timeout);
-                }
-                if (bookmarks >= 0) {
-                    vertx.cancelTimer(bookmarks);
-                }
-                slot.close();
-                sink.end();
+            if (registration != null) {
+                registration.close();
             }
+            if (timeout >= 0) {
+                vertx.cancelTimer(timeout);
+            }
+            if (bookmarks >= 0) {
+                vertx.cancelTimer(bookmarks);
+            }
+            slot.close();
+            sink.end();
         }
     }
 }

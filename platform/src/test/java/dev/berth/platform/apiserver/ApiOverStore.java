@@ -124,6 +124,19 @@ public final class ApiOverStore implements AutoCloseable {
         }
     }
 
+    /** A streaming {@code GET path} with {@code token} (a watch): the answer as its head arrives, the body still to read. */
+    public HttpResponse<java.io.InputStream> stream(String path, String token) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: GET " + path, e);
+        }
+    }
+
     /** Every file under {@code dir} with a digest of its content: equal snapshots mean nothing was written. */
     public static Map<String, String> files(Path dir) {
         Map<String, String> files = new TreeMap<>();

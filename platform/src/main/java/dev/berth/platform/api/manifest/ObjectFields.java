@@ -8,6 +8,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,7 +100,8 @@ final class ObjectFields {
         return PROPERTIES.computeIfAbsent(type, t -> {
             List<Property> props = new ArrayList<>();
             for (Method m : t.getMethods()) {
-                if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) {
+                // default getters are computed, not fields: HasMetadata's getPlural()/getSingular() run the pluralizer
+                if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.isDefault() || m.getDeclaringClass() == Object.class) {
                     continue;
                 }
                 String name = m.getName();
@@ -109,6 +111,8 @@ final class ObjectFields {
                 String bean = Introspector.decapitalize(name.substring(3));
                 props.add(new Property(jsonName(t, bean), m));
             }
+            // getMethods() has no fixed order (it varies between runs): an object's own unknown fields first, then by name
+            props.sort(Comparator.comparing((Property p) -> !p.jsonName().equals("additionalProperties")).thenComparing(Property::jsonName));
             return props;
         });
     }
