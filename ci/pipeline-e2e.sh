@@ -38,6 +38,9 @@ grep -q '127.0.0.1:5000/berth/order-service@sha256:' target/pipeline/manifests.y
 jsa=$(ls "$BERTH_STATE"/class-data/cli-*.jsa 2>/dev/null | head -1)
 [ -n "$jsa" ] && [ "$(stat -c '%s %Y' "$jsa")" = "$(cat "$jsa.stamp" 2>/dev/null)" ] \
   || die "the first ./berth command after the build should have written the CLI's class-data archive (BERTH_STATE/class-data)"
+core_jsa=$(ls "$BERTH_STATE"/class-data/core-*.jsa 2>/dev/null | head -1)
+[ -n "$core_jsa" ] && [ -s "$core_jsa.crc32c" ] \
+  || die "the core the first run started should have written its sealed class-data archive (BERTH_STATE/class-data/core-*.jsa)"
 say "run 1: $(jq -r '[.stages[] | select(.status != "not_run") | "\(.name) \(.durationMs / 1000 | floor) s"] | join(", ")' $r)"
 
 say "pipeline run 2: nothing changed"

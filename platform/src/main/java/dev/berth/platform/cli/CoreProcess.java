@@ -22,6 +22,9 @@ final class CoreProcess {
 
     private final Path stateDir;
     private final URI server;
+    /** The core this object started, and its class-data archive (null before {@link #start}). */
+    private Process started;
+    private CoreArchive archive;
 
     CoreProcess(Path stateDir, URI server) {
         this.stateDir = stateDir;
@@ -71,12 +74,16 @@ final class CoreProcess {
     Process start(Path coreJar, boolean detached) {
         try {
             Files.createDirectories(logFile().getParent());
-            String java = ProcessHandle.current().info().command().orElse("java");
+            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            archive = CoreArchive.of(stateDir, coreJar, Path.of(java));
             List<String> command = new ArrayList<>();
             if (detached) {
                 command.add("setsid");
             }
-            command.addAll(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-jar", coreJar.toString()));
+            command.addAll(archive.launcher());
+            command.addAll(List.of(java, "-Xmx384m", "-XX:+UseSerialGC"));
+            command.addAll(archive.flags());
+            command.addAll(List.of("-jar", coreJar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
@@ -88,10 +95,24 @@ final class CoreProcess {
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(server.getPort()));
             Process p = builder.start();
             Files.writeString(pidFile(), Long.toString(p.pid()));
+            started = p;
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the core (" + coreJar + ")", e);
         }
+    }
+
+    /**
+     * Once the core this object started has done its work (the application Ready, a pipeline run over): has it write
+     * its class-data archive if it started without one ({@link CoreArchive}).
+     *
+     * @return a line for the user, or empty when this object started no core
+     */
+    Optional<String> writeArchive() {
+        if (started == null || archive == null || !started.isAlive()) {
+            return Optional.empty();
+        }
+        return Optional.of(archive.write(started.pid()));
     }
 
     /** SIGTERM, wait up to {@code grace} for the core to stop its replicas and exit, then SIGKILL. */

@@ -52,6 +52,9 @@ final class PipelineCommand {
         @Option(names = "--state", defaultValue = "${env:BERTH_STATE:-${sys:user.home}/.berth}")
         Path state;
 
+        /** The core this run started for the local engine, if it did. */
+        private CoreProcess startedCore;
+
         @Override
         public Integer call() throws Exception {
             String engine = pipeline.root.engineName;
@@ -83,6 +86,9 @@ final class PipelineCommand {
                 progress.close();
             }
             progress.summary(report, root.relativize(artifacts));
+            if (startedCore != null) { // a core this run started: its class-data archive for the next start
+                startedCore.writeArchive().ifPresent(line -> spec.commandLine().getOut().println("core: " + line));
+            }
             return report.succeeded() ? 0 : 1;
         }
 
@@ -102,6 +108,7 @@ final class PipelineCommand {
                     throw new PipelineException(jar + " is missing: run the build stage (or ./berth up) first");
                 }
                 Process p = core.start(jar, true);
+                startedCore = core;
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
                 while (!core.healthy()) {
                     if (!p.isAlive()) {

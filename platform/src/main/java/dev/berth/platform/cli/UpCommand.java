@@ -93,6 +93,8 @@ final class UpCommand implements Callable<Integer> {
         Instant deadline = Instant.now().plus(timeout);
         Progress.waitFor("waiting for every workload in namespace " + namespace + " to be Ready", Duration.between(Instant.now(), deadline),
                 () -> readiness(engine));
+        // the first start of this build of the core: its classes, now loaded, into the archive the next start maps
+        core.writeArchive().ifPresent(line -> Progress.step("core: " + line));
         printUrls(engine);
         if (detach) {
             Progress.step("running in the background; stop with: ./berth down");
