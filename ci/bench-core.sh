@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the core's local engine, run against the kit's own application (started with
 # `./berth up --detach` after part 1 if it is not running; it is left running — `./berth down` stops it):
-#   1. core start-up: time from launch to /q/health/ready, and resident memory when idle (5 runs, fresh state);
+#   1. core start-up: time from launch to /q/health/ready, cold and from a class-data archive written by jcmd as
+#      `berth up` does, alternating, and resident memory when idle (5 runs each, fresh state; PARTS=1: this part only);
 #   2. crash recovery: kill -9 an order-service replica; time until the core has seen the exit (restartCount
 #      +1) and until the replica is Ready again, beside the service's own Quarkus start-up time (5 runs);
 #   3. node failure: `berth nodes fail` the node of an order-service replica; time until every Deployment is
@@ -18,25 +19,37 @@ api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1";
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-say "1/3 core start-up and idle memory ($RUNS runs, empty state, port 7199)"
+say "1/3 core start-up and idle memory ($RUNS runs each, empty state, port 7199): cold, and from its class-data archive"
 api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
 if api /q/health/ready >/dev/null 2>&1; then warn "Berth is running: start-up is measured on a busy machine (run ./berth down first for idle numbers)"; fi
-startup=() rss=()
-for i in $(seq 1 "$RUNS"); do
+jsa="$(mktemp -d)/core.jsa"
+# one start that records, dumped by jcmd once ready (as berth up does), then cold and archived starts alternating
+start_core() { # $1: where to dump, or ""; the rest: JVM flags. Prints "seconds MiB".
+  local dump=$1 state t0 t1 kb pid; shift
   state=$(mktemp -d)
   t0=$(now)
-  BERTH_STATE_DIR="$state" QUARKUS_HTTP_PORT=7199 BERTH_APISERVER_SECURE_PORT=0 java -Xmx384m -XX:+UseSerialGC -jar "$APP/quarkus-run.jar" >"$state/core.log" 2>&1 &
+  BERTH_STATE_DIR="$state" QUARKUS_HTTP_PORT=7199 BERTH_APISERVER_SECURE_PORT=0 env --default-signal=QUIT \
+    java -Xmx384m -XX:+UseSerialGC "$@" -jar "$APP/quarkus-run.jar" >"$state/core.log" 2>&1 &
   pid=$!
   until curl -fsS -o /dev/null http://127.0.0.1:7199/q/health/ready 2>/dev/null; do sleep 0.02; done
   t1=$(now)
   sleep 2
   kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  [ -z "$dump" ] || jcmd "$pid" VM.cds dynamic_dump "$dump" >/dev/null
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$state"
-  startup+=("$(echo "$t1 - $t0" | bc)"); rss+=("$((kb / 1024))")
-  echo "  run $i: ready in ${startup[-1]} s, RSS ${rss[-1]} MiB"
+  echo "$(echo "$t1 - $t0" | bc) $((kb / 1024))"
+}
+start_core "$jsa" -XX:+RecordDynamicDumpInfo -Xlog:cds=error >/dev/null
+[ -s "$jsa" ] || die "jcmd wrote no class-data archive"
+startup=() rss=() archived=()
+for i in $(seq 1 "$RUNS"); do
+  read -r s m < <(start_core "" -Xlog:cds=error); startup+=("$s"); rss+=("$m")
+  read -r a _ < <(start_core "" -XX:SharedArchiveFile="$jsa" -Xlog:cds=error); archived+=("$a")
+  echo "  run $i: ready in ${startup[-1]} s cold (RSS ${rss[-1]} MiB), ${archived[-1]} s from the archive"
 done
-echo "  median: start-up $(printf '%s\n' "${startup[@]}" | median) s, RSS $(printf '%s\n' "${rss[@]}" | median) MiB"
+echo "  median: start-up $(printf '%s\n' "${startup[@]}" | median) s cold, $(printf '%s\n' "${archived[@]}" | median) s from the archive; RSS $(printf '%s\n' "${rss[@]}" | median) MiB"
+[ "${PARTS:-all}" = 1 ] && exit 0
 
 api /q/health/ready >/dev/null 2>&1 || "$BERTH_ROOT/berth" up --detach
 
