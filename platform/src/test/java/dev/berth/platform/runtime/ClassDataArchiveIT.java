@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.platform.image.ImageStore;
 import dev.berth.platform.image.LayerLimits;
+import dev.berth.platform.model.HostPorts;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.PodStatuses;
 import dev.berth.platform.model.ResourceKind;
@@ -114,7 +115,8 @@ class ClassDataArchiveIT {
         assertThat(classData(first)).startsWith("writing ").endsWith(" once ready");
         assertThat(first.getMetadata().getAnnotations()).containsEntry(PodWorker.JVM_ANNOTATION, HostJvm.of(javaHome).toString());
         Path archive = awaitArchive(); // while the first replica runs
-        assertThat(events("first")).anyMatch(e -> "ClassDataArchived".equals(e.getReason()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> // recorded once the archive is in place
+                assertThat(events("first")).anyMatch(e -> "ClassDataArchived".equals(e.getReason()) && e.getMessage().contains(archive.toString())));
 
         run("another", v1); // another replica of the image
         Pod another = awaitReady("another", 0);
@@ -138,6 +140,11 @@ class ClassDataArchiveIT {
         Pod first = awaitReady("unprobed", 0);
         assertThat(classData(first)).startsWith("writing ").endsWith(" at exit");
         assertThat(cmdline(pid(first))).anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
+        int port = HostPorts.of(first).get(8080);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> { // up (Ready came at once: no probe)
+            new java.net.Socket("127.0.0.1", port).close();
+            return true;
+        });
 
         restartGracefully("unprobed", 0); // SIGTERM: the JVM exits normally, writing its archive
         Path archive = awaitArchive();

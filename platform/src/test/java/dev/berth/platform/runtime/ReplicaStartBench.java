@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  */
 public final class ReplicaStartBench {
 
-    record Run(double readyS, double podReadyS, double archivedS, double stopS, String classData) {}
+    record Run(double readyS, double cpuS, double podReadyS, double archivedS, double stopS, String classData) {}
 
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]).toAbsolutePath();
@@ -75,8 +75,8 @@ public final class ReplicaStartBench {
                 for (String mode : order) {
                     Run r = run(work, image, jvm, env, mode, vertx, round);
                     runs.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
-                    System.out.printf("round %d %-7s: ready %.2f s after process start (pod Ready %.2f s)%s, stop %.2f s; class data: %s%n", round,
-                            mode, r.readyS(), r.podReadyS(), r.archivedS() > 0 ? String.format(", archive written %.2f s after Ready", r.archivedS()) : "",
+                    System.out.printf("round %d %-7s: ready %.2f s after process start, %.2f s of CPU (pod Ready %.2f s)%s, stop %.2f s; class data: %s%n",
+                            round, mode, r.readyS(), r.cpuS(), r.podReadyS(), r.archivedS() > 0 ? String.format(", archive written %.2f s after Ready", r.archivedS()) : "",
                             r.stopS(), r.classData());
                 }
             }
@@ -84,11 +84,13 @@ public final class ReplicaStartBench {
             vertx.close();
         }
         double off = median(runs.get("off").stream().map(Run::readyS).toList());
+        double offCpu = median(runs.get("off").stream().map(Run::cpuS).toList());
         for (String mode : modes) {
             List<Run> rs = runs.get(mode);
             double ready = median(rs.stream().map(Run::readyS).toList());
-            System.out.printf("median %-7s: ready %.2f s (%.0f %% of off), pod Ready %.2f s, archive written %.2f s after, stop %.2f s%n", mode, ready,
-                    100 * ready / off, median(rs.stream().map(Run::podReadyS).toList()), median(rs.stream().map(Run::archivedS).toList()),
+            double cpu = median(rs.stream().map(Run::cpuS).toList());
+            System.out.printf("median %-7s: ready %.2f s (%.0f %% of off), %.2f s of CPU (%.0f %% of off), pod Ready %.2f s, archive written %.2f s after,"
+                    + " stop %.2f s%n", mode, ready, 100 * ready / off, cpu, 100 * cpu / offCpu, median(rs.stream().map(Run::podReadyS).toList()), median(rs.stream().map(Run::archivedS).toList()),
                     median(rs.stream().map(Run::stopS).toList()));
         }
     }
@@ -134,11 +136,15 @@ public final class ReplicaStartBench {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
             Instant deadline = Instant.now().plusSeconds(180);
             Instant ready = null;
+            long cpuTicks = 0;
             Pod p = null;
             while (Instant.now().isBefore(deadline)) {
                 p = store.<Pod>get(key).orElseThrow();
                 if (ready == null && HostPorts.of(p).containsKey(8080) && answersReady(http, HostPorts.of(p).get(8080))) {
                     ready = Instant.now();
+                    // what the start cost, whatever else ran on the machine: utime + stime of the JVM until then
+                    String id = p.getStatus().getContainerStatuses().get(0).getContainerID();
+                    cpuTicks = ProcessCpu.ticks(Long.parseLong(id.substring("berth://".length(), id.indexOf('@'))));
                 }
                 if (ready != null && PodStatuses.isReady(p)) {
                     break;
@@ -163,7 +169,7 @@ public final class ReplicaStartBench {
             kubelet.close(); // every replica stopped gracefully; a first start writes its archive now
             stopped = true;
             double stop = Duration.between(stopping, Instant.now()).toMillis() / 1000.0;
-            return new Run(Duration.between(started, ready).toMillis() / 1000.0, Duration.between(started, podReady).toMillis() / 1000.0, archived, stop,
+            return new Run(Duration.between(started, ready).toMillis() / 1000.0, cpuTicks / 100.0, Duration.between(started, podReady).toMillis() / 1000.0, archived, stop,
                     used);
         } finally {
             if (!stopped) {
