@@ -111,6 +111,9 @@ public final class ClassDataArchives {
         removeTree(writingDir);
     }
 
+    /** An archive a launch wrote, now in place; {@code message} for the pod's events. */
+    public record Written(Path archive, String message) {}
+
     /**
      * What one launch of a Java image does about its archive: the JVM flags to add and, for {@code describe pod}, which
      * JVM runs it and whether an archive is used. Call {@link #finish()} once its process has ended (or never started).
@@ -189,7 +192,7 @@ public final class ClassDataArchives {
          *
          * @return what was written, for the pod's events; empty when this launch writes no archive when ready
          */
-        public synchronized Optional<String> writeNow(long pid) {
+        public synchronized Optional<Written> writeNow(long pid) {
             if (writing == null || !whenReady || finished) {
                 return Optional.empty();
             }
@@ -221,7 +224,7 @@ public final class ClassDataArchives {
          *
          * @return what was written, for the pod's events; empty when this launch wrote nothing (or another call reported it)
          */
-        public synchronized Optional<String> finish() {
+        public synchronized Optional<Written> finish() {
             if (writing == null || finished) {
                 return Optional.empty();
             }
@@ -319,7 +322,7 @@ public final class ClassDataArchives {
     }
 
     /** Moves a written archive into place, atomically, once its writer has exited. */
-    private Optional<String> publish(Use use) {
+    private Optional<Written> publish(Use use) {
         Kind kind = use.kind;
         try {
             if (!Files.exists(use.writing)) {
@@ -337,7 +340,7 @@ public final class ClassDataArchives {
                 throw new IOException("the writing directory and " + dir + " are on different file systems", e);
             }
             LOG.infof("wrote class-data archive %s (%d KiB)", use.archive, size >> 10);
-            return Optional.of("Wrote class-data archive " + use.archive + " (" + (size >> 20) + " MiB) for " + jvm);
+            return Optional.of(new Written(use.archive, "Wrote class-data archive " + use.archive + " (" + (size >> 20) + " MiB) for " + jvm));
         } catch (IOException e) {
             LOG.warnf(e, "cannot move class-data archive %s into place; the next start writes it again", use.writing);
             return Optional.empty();

@@ -45,7 +45,7 @@ public interface ContainerRuntime {
         }
 
         /** Its process has ended or never started: see {@link ClassDataArchives.Use#finish()}. */
-        public Optional<String> finish() {
+        public Optional<ClassDataArchives.Written> finish() {
             return classData == null ? Optional.empty() : classData.finish();
         }
     }

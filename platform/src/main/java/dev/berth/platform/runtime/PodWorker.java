@@ -232,19 +232,18 @@ final class PodWorker {
     private void watchExit(ContainerRun run, ReplicaProcess process) {
         ContainerRuntime.Launch launch = run.launch;
         process.onExit().thenAccept(code -> {
-            archived(launch);
+            if (launch != null) {
+                launch.finish().ifPresent(written -> archived(run, written));
+            }
             deps.workers().submit(() -> exited(run, process, code));
         });
     }
 
-    /**
-     * The process of {@code launch} has ended: a class-data archive it wrote is moved into place, recorded as an event.
-     * Also called by the stops, so that a stopped pod's archive is in place before its stop returns (the core may exit next).
-     */
-    private void archived(ContainerRuntime.Launch launch) {
-        if (launch != null) {
-            launch.finish().ifPresent(message -> deps.events().normal(pod, COMPONENT, "ClassDataArchived", message));
-        }
+    /** A launch of the container wrote its image's class-data archive: an event, and the annotation says so. */
+    private void archived(ContainerRun run, ClassDataArchives.Written written) {
+        deps.status().update(key, uid, p -> p.getMetadata().getAnnotations().put(CLASS_DATA_ANNOTATION + run.spec.getName(),
+                "wrote " + written.archive() + " (used from the next start)"));
+        deps.events().normal(pod, COMPONENT, "ClassDataArchived", written.message());
     }
 
     private void startProbes(ContainerRun run) {
@@ -297,8 +296,7 @@ final class PodWorker {
             return;
         }
         ClassDataArchives.Use classData = launch.classData();
-        deps.workers().submit(() -> classData.writeNow(process.pid())
-                .ifPresent(message -> deps.events().normal(pod, COMPONENT, "ClassDataArchived", message)));
+        deps.workers().submit(() -> classData.writeNow(process.pid()).ifPresent(written -> archived(run, written)));
         classData.rejectedBy(process.pid()).ifPresent(why -> {
             deps.status().update(key, uid, p -> p.getMetadata().getAnnotations().put(CLASS_DATA_ANNOTATION + run.spec.getName(), why));
             deps.events().warning(pod, COMPONENT, "ClassDataRejected", "Container " + run.spec.getName() + ": class-data archive " + why);
@@ -405,7 +403,9 @@ final class PodWorker {
             if (run.process != null) {
                 Duration left = Duration.between(Instant.now(), deadline);
                 run.process.stop(left.isNegative() ? Duration.ZERO : left);
-                archived(run.launch);
+                if (run.launch != null) { // in place before the stop returns: the core may exit next
+                    run.launch.finish().ifPresent(written -> archived(run, written));
+                }
             }
         });
         deps.events().normal(terminating, COMPONENT, "Killing", "Stopped containers of pod " + key.name());

@@ -112,11 +112,13 @@ class ClassDataArchiveIT {
         kubeletOn(javaHome);
         run("first", v1);
         Pod first = awaitReady("first", 0);
-        assertThat(classData(first)).startsWith("writing ").endsWith(" once ready");
+        assertThat(events("first")).anyMatch(e -> "Started".equals(e.getReason()) && e.getMessage().matches(".*class-data archive: writing .* once ready"));
         assertThat(first.getMetadata().getAnnotations()).containsEntry(PodWorker.JVM_ANNOTATION, HostJvm.of(javaHome).toString());
         Path archive = awaitArchive(); // while the first replica runs
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> // recorded once the archive is in place
-                assertThat(events("first")).anyMatch(e -> "ClassDataArchived".equals(e.getReason()) && e.getMessage().contains(archive.toString())));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> { // recorded once the archive is in place
+            assertThat(events("first")).anyMatch(e -> "ClassDataArchived".equals(e.getReason()) && e.getMessage().contains(archive.toString()));
+            assertThat(classData(get("first"))).isEqualTo("wrote " + archive + " (used from the next start)");
+        });
 
         run("another", v1); // another replica of the image
         Pod another = awaitReady("another", 0);
@@ -186,7 +188,8 @@ class ClassDataArchiveIT {
             awaitReady("corrupt", restarts);
         } else {
             assertThat(cmdline(pid)).noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
-            assertThat(classData(second)).startsWith("writing " + archive).contains("is not a class-data archive");
+            assertThat(events("corrupt")).anyMatch(e -> "Started".equals(e.getReason())
+                    && e.getMessage().endsWith("class-data archive: writing " + archive + " once ready (the one there is not a class-data archive)"));
         }
         assertThat(awaitArchive()).isEqualTo(archive);
         restartGracefully("corrupt", restarts++);
@@ -206,9 +209,9 @@ class ClassDataArchiveIT {
         long pid = pid(fresh);
         assertThat(cmdline(pid)).noneMatch(a -> a.contains(old.toString()));
         assertThat(mapsFile(pid, old)).isFalse();
-        assertThat(classData(fresh)).startsWith("writing ").doesNotContain(old.getFileName().toString());
         String v2Digest = v2.substring(v2.indexOf("@sha256:") + "@sha256:".length());
-        assertThat(classData(fresh)).contains(v2Digest);
+        assertThat(events("new")).filteredOn(e -> "Started".equals(e.getReason())).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("class-data archive: writing ").contains(v2Digest).doesNotContain(old.toString()));
     }
 
     private void run(String name, String image) {

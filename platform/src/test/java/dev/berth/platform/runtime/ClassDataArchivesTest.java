@@ -48,7 +48,7 @@ class ClassDataArchivesTest {
 
         Path written = Path.of(first.flags().get(0).substring("-XX:ArchiveClassesAtExit=".length()));
         Files.write(written, header(ClassDataArchives.DYNAMIC_MAGIC));
-        assertThat(first.finish()).hasValueSatisfying(m -> assertThat(m).startsWith("Wrote class-data archive "));
+        assertThat(first.finish()).hasValueSatisfying(w -> assertThat(w.message()).startsWith("Wrote class-data archive " + w.archive()));
         assertThat(first.finish()).isEmpty();
 
         ClassDataArchives.Use later = archives.forImage(DIGEST, rootfs, null, false);
