@@ -225,8 +225,15 @@ public interface CoreConfig {
     }
 
     interface Runtime {
-        /** The JVM that runs Java images' application layers (the host's, by default). */
+        /** The JVM that runs Java images' application layers (the core's own, by default). */
         Optional<Path> javaHome();
+
+        /**
+         * Class-data archives per image digest and JVM (AppCDS, or the AOT cache on JDK 25+): the first start of an image
+         * writes one, later starts use it. See {@code runtime.ClassDataArchives}.
+         */
+        @WithDefault("true")
+        boolean classDataArchives();
 
         /** First restart back-off; doubles per crash up to {@link #maxBackoff()}, like kubelet's (10s…5m, scaled down). */
         @WithDefault("1s")

@@ -29,6 +29,8 @@ import dev.berth.platform.runtime.ContainerRuntime;
 import dev.berth.platform.runtime.EmbeddedPostgresRuntime;
 import dev.berth.platform.runtime.EnvironmentResolver;
 import dev.berth.platform.runtime.GracefulDeletion;
+import dev.berth.platform.runtime.ClassDataArchives;
+import dev.berth.platform.runtime.HostJvm;
 import dev.berth.platform.runtime.JavaImageRuntime;
 import dev.berth.platform.runtime.Kubelet;
 import dev.berth.platform.runtime.KubeletMetrics;
@@ -87,6 +89,7 @@ public class LocalCore {
     private final Elasticsearch elasticsearch;
     private final LogShipper shipper;
     private final LogSearch logSearch;
+    private final HostJvm replicaJvm;
 
     public LocalCore(CoreConfig config, ObjectStore store, EventRecorder events, KubernetesSerialization json, Clock clock,
             TokenFile tokens, Vertx vertx, MeterRegistry metrics) {
@@ -106,10 +109,12 @@ public class LocalCore {
                 .orElseGet(() -> new ProxyCanaryAnalysis(proxies));
         ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()),
                 new LayerLimits(config.images().maxLayerSize().asLongValue(), config.images().maxLayerUnpackedSize().asLongValue(), config.images().maxLayerEntries()));
-        Path javaHome = config.runtime().javaHome().orElse(Path.of(System.getProperty("java.home")));
+        HostJvm jvm = HostJvm.of(config.runtime().javaHome().orElse(Path.of(System.getProperty("java.home"))));
+        this.replicaJvm = jvm;
+        ClassDataArchives archives = new ClassDataArchives(state.resolve("class-data"), jvm, config.runtime().classDataArchives());
         List<ContainerRuntime> runtimes = List.of(
                 new EmbeddedPostgresRuntime(new HashSet<>(config.runtime().embeddedPostgresImages()), state.resolve("embedded").resolve("postgres-17"), dirs),
-                new JavaImageRuntime(images, dirs, javaHome));
+                new JavaImageRuntime(images, dirs, archives, jvm));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("kubelet-timer"));
         ExecutorService workers = Executors.newCachedThreadPool(daemon("kubelet-worker"));
         LogStartOffsets logStarts = LogStartOffsets.load(state.resolve("log-start-offsets.json"));
@@ -167,7 +172,8 @@ public class LocalCore {
             shipper.start();
             LOG.infof("shipping replica logs to %s", config.logs().elasticsearchUrl().get());
         }
-        LOG.infof("local engine started: %d nodes, state in %s", config.nodes().size(), config.stateDir());
+        LOG.infof("local engine started: %d nodes, state in %s; Java images run on JVM %s, class-data archives %s", config.nodes().size(),
+                config.stateDir(), replicaJvm, config.runtime().classDataArchives() ? "on" : "off");
     }
 
     void stop(@Observes ShutdownEvent ignored) {

@@ -27,10 +27,26 @@ public interface ContainerRuntime {
     /**
      * @param imageId        the image really run, pinned by digest when there is one
      * @param probeOverrides probes that replace the container's own (an embedded service cannot run exec probes)
+     * @param classData      the JVM and class-data archive a Java image runs with; null for other runtimes
      */
-    record Launch(LaunchSpec spec, String imageId, Map<String, Probe> probeOverrides) {
+    record Launch(LaunchSpec spec, String imageId, Map<String, Probe> probeOverrides, ClassDataArchives.Use classData) {
+
+        public Launch(LaunchSpec spec, String imageId, Map<String, Probe> probeOverrides) {
+            this(spec, imageId, probeOverrides, null);
+        }
+
         public Optional<Probe> override(String kind) {
             return Optional.ofNullable(probeOverrides.get(kind));
+        }
+
+        /** The same launch with another spec (the next instance's log file). */
+        public Launch withSpec(LaunchSpec other) {
+            return new Launch(other, imageId, probeOverrides, classData);
+        }
+
+        /** Its process has ended or never started: see {@link ClassDataArchives.Use#finish()}. */
+        public Optional<ClassDataArchives.Written> finish() {
+            return classData == null ? Optional.empty() : classData.finish();
         }
     }
 }

@@ -24,7 +24,8 @@ import java.util.Map;
  *   <li>the memory limit as the JVM's RAM limit ({@code -XX:MaxRAM}, heap at 75 % of it),</li>
  *   <li>the CPU limit as its processor count ({@code -XX:ActiveProcessorCount}, rounded up),</li>
  *   <li>{@code java.io.tmpdir} in the pod's own directory (its {@code /tmp} emptyDir if it mounts one),</li>
- *   <li>the container port(s) mapped to free host ports, announced as {@code QUARKUS_HTTP_PORT} and {@code PORT}.</li>
+ *   <li>the container port(s) mapped to free host ports, announced as {@code QUARKUS_HTTP_PORT} and {@code PORT},</li>
+ *   <li>the image's class-data archive for this JVM, or the flags that write it ({@link ClassDataArchives}).</li>
  * </ul>
  * Any other image is refused with a message naming it.
  */
@@ -33,12 +34,14 @@ public final class JavaImageRuntime implements ContainerRuntime {
     private final ImageStore images;
     private final PodDirectories dirs;
     private final Path java;
+    private final ClassDataArchives archives;
     private final long coreUid = RunAs.coreUid();
 
-    public JavaImageRuntime(ImageStore images, PodDirectories dirs, Path javaHome) {
+    public JavaImageRuntime(ImageStore images, PodDirectories dirs, ClassDataArchives archives, HostJvm jvm) {
         this.images = images;
         this.dirs = dirs;
-        this.java = javaHome.resolve("bin").resolve("java");
+        this.archives = archives;
+        this.java = jvm.java();
     }
 
     @Override
@@ -68,6 +71,7 @@ public final class JavaImageRuntime implements ContainerRuntime {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmFlags(pod, c));
+        int archiveFlags = command.size();
         for (String arg : argv.subList(1, argv.size())) {
             command.add(rebase(root, arg));
         }
@@ -93,8 +97,11 @@ public final class JavaImageRuntime implements ContainerRuntime {
         } catch (java.io.IOException e) {
             throw new ContainerLaunchException("CreateContainerConfigError", "cannot give uid " + user.uid() + " access to " + podDir + ": " + e.getMessage());
         }
+        // last: the plan may claim the writer's place, which nothing after this can fail to hand back
+        ClassDataArchives.Use classData = archives.forImage(image.digest(), root, user, c.getStartupProbe() != null || c.getReadinessProbe() != null);
+        command.addAll(archiveFlags, classData.flags()); // before the image's own arguments, which may override them
         return new Launch(new LaunchSpec(command, full, workDir,
-                dirs.logFile(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName()), user), image.imageId(), Map.of());
+                dirs.logFile(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName()), user), image.imageId(), Map.of(), classData);
     }
 
     private List<String> jvmFlags(Pod pod, Container c) {

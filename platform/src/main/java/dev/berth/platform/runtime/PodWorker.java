@@ -38,6 +38,10 @@ final class PodWorker {
 
     private static final Logger LOG = Logger.getLogger(PodWorker.class);
     static final String COMPONENT = "kubelet";
+    /** The JVM that runs the pod's Java containers, {@code <version> <java home>}. */
+    static final String JVM_ANNOTATION = "berth.dev/jvm";
+    /** Per Java container ({@code berth.dev/class-data.<container>}): {@code used <file>}, {@code writing <file>} or {@code none: <reason>}. */
+    static final String CLASS_DATA_ANNOTATION = "berth.dev/class-data.";
 
     private final Kubelet.Deps deps;
     final ObjectKey key;
@@ -55,6 +59,8 @@ final class PodWorker {
         volatile ReplicaProcess process;
         volatile ContainerProber prober;
         volatile ContainerRuntime.Launch launch;
+        /** The process whose use of its class-data archive is still to be checked (once, at its first readiness). */
+        final java.util.concurrent.atomic.AtomicReference<ReplicaProcess> classDataUnchecked = new java.util.concurrent.atomic.AtomicReference<>();
         int restarts;
         String startedAt;
 
@@ -150,11 +156,15 @@ final class PodWorker {
             boolean ranBefore = !deps.dirs().instanceLogs(key.namespace(), key.name(), c.getName()).isEmpty();
             run.launch = runtime.prepare(current, c, portsOf(c), env);
             if (ranBefore) {
-                ContainerRuntime.Launch prepared = run.launch;
-                run.launch = new ContainerRuntime.Launch(prepared.spec().withLogFile(deps.dirs().nextLogFile(key.namespace(), key.name(), c.getName())),
-                        prepared.imageId(), prepared.probeOverrides());
+                run.launch = run.launch.withSpec(run.launch.spec().withLogFile(deps.dirs().nextLogFile(key.namespace(), key.name(), c.getName())));
             }
-            run.process = ReplicaProcess.start(run.launch.spec());
+            try {
+                run.process = ReplicaProcess.start(run.launch.spec());
+                run.classDataUnchecked.set(run.process);
+            } catch (IOException | RuntimeException e) {
+                run.launch.finish(); // no JVM will write its archive
+                throw e;
+            }
             deps.ledger().track(run.process);
             RunAs user = run.launch.spec().runAs();
             if (user != null) {
@@ -167,13 +177,16 @@ final class PodWorker {
             failedToStart(run, "CreateContainerError", e.getMessage());
             return;
         }
-        running(run, run.process, "Started container " + c.getName() + RunAs.startedAs(run.launch.spec().runAs()));
+        ClassDataArchives.Use classData = run.launch.classData();
+        running(run, run.process, "Started container " + c.getName() + RunAs.startedAs(run.launch.spec().runAs())
+                + (classData == null ? "" : " on JVM " + classData.jvm() + ", class-data archive: " + classData.status()));
     }
 
     private void adopt(ContainerRun run, ReplicaProcess process) {
         try {
             Pod current = deps.store().<Pod>get(key).orElse(pod);
             run.launch = deps.runtimeFor(run.spec.getImage()).prepare(current, run.spec, portsOf(run.spec), deps.env().resolve(current, run.spec));
+            run.launch.finish(); // the adopted process runs with the flags it was started with: it writes no archive of this launch's
         } catch (ContainerLaunchException | RuntimeException e) {
             LOG.warnf("adopted %s/%s but cannot re-derive its launch (%s); probes use the manifest's", key, run.spec.getName(), e.getMessage());
         }
@@ -195,7 +208,12 @@ final class PodWorker {
     private void running(ContainerRun run, ReplicaProcess process, String message) {
         Instant started = process.started();
         run.startedAt = started.toString();
+        ClassDataArchives.Use classData = run.launch.classData();
         deps.status().update(key, uid, p -> {
+            if (classData != null) {
+                p.getMetadata().getAnnotations().put(JVM_ANNOTATION, classData.jvm().toString());
+                p.getMetadata().getAnnotations().put(CLASS_DATA_ANNOTATION + run.spec.getName(), classData.status());
+            }
             deps.status().container(p, run.spec.getName(), cs -> {
                 cs.setState(deps.status().running(started));
                 cs.setContainerID(process.containerId());
@@ -212,7 +230,20 @@ final class PodWorker {
     }
 
     private void watchExit(ContainerRun run, ReplicaProcess process) {
-        process.onExit().thenAccept(code -> deps.workers().submit(() -> exited(run, process, code)));
+        ContainerRuntime.Launch launch = run.launch;
+        process.onExit().thenAccept(code -> {
+            if (launch != null) {
+                launch.finish().ifPresent(written -> archived(run, written));
+            }
+            deps.workers().submit(() -> exited(run, process, code));
+        });
+    }
+
+    /** A launch of the container wrote its image's class-data archive: an event, and the annotation says so. */
+    private void archived(ContainerRun run, ClassDataArchives.Written written) {
+        deps.status().update(key, uid, p -> p.getMetadata().getAnnotations().put(CLASS_DATA_ANNOTATION + run.spec.getName(),
+                "wrote " + written.archive() + " (used from the next start)"));
+        deps.events().normal(pod, COMPONENT, "ClassDataArchived", written.message());
     }
 
     private void startProbes(ContainerRun run) {
@@ -240,6 +271,9 @@ final class PodWorker {
 
             @Override
             public void readinessChanged(boolean ready, String message) {
+                if (ready && (startup != null || readiness != null)) {
+                    classDataChecked(run, process); // a probe passed: the JVM is well past mapping its archive
+                }
                 if (!ready) {
                     deps.metrics().probeFailed(pod, "readiness");
                     deps.events().warning(pod, COMPONENT, "Unhealthy", message);
@@ -249,6 +283,24 @@ final class PodWorker {
         });
         run.prober = prober;
         prober.start();
+    }
+
+    /**
+     * The container is ready for the first time: a first run of its image writes the class-data archive now (on a
+     * worker: the dump takes seconds); a run given one checks that its JVM used it — if it rejected it, the pod's
+     * annotation and a Warning say so.
+     */
+    private void classDataChecked(ContainerRun run, ReplicaProcess process) {
+        ContainerRuntime.Launch launch = run.launch;
+        if (launch == null || launch.classData() == null || run.process != process || !run.classDataUnchecked.compareAndSet(process, null)) {
+            return;
+        }
+        ClassDataArchives.Use classData = launch.classData();
+        deps.workers().submit(() -> classData.writeNow(process.pid()).ifPresent(written -> archived(run, written)));
+        classData.rejectedBy(process.pid()).ifPresent(why -> {
+            deps.status().update(key, uid, p -> p.getMetadata().getAnnotations().put(CLASS_DATA_ANNOTATION + run.spec.getName(), why));
+            deps.events().warning(pod, COMPONENT, "ClassDataRejected", "Container " + run.spec.getName() + ": class-data archive " + why);
+        });
     }
 
     /** The host port a probe reaches: its port (a number or a container port name) mapped to the replica's host port. */
@@ -351,6 +403,9 @@ final class PodWorker {
             if (run.process != null) {
                 Duration left = Duration.between(Instant.now(), deadline);
                 run.process.stop(left.isNegative() ? Duration.ZERO : left);
+                if (run.launch != null) { // in place before the stop returns: the core may exit next
+                    run.launch.finish().ifPresent(written -> archived(run, written));
+                }
             }
         });
         deps.events().normal(terminating, COMPONENT, "Killing", "Stopped containers of pod " + key.name());

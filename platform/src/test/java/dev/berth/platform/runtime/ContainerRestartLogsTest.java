@@ -142,6 +142,11 @@ class ContainerRestartLogsTest {
         }
 
         @Override
+        public boolean classDataArchives() {
+            return true;
+        }
+
+        @Override
         public Duration initialBackoff() {
             return Duration.ofMillis(200);
         }
