@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Never a failed start: the JVM runs with {@code -Xshare:auto} (its default, never overridden here), so an archive
  * it rejects — corrupt, written by another JVM, for other jar files — costs a cold start only, and is removed once seen
- * unmapped ({@link Use#rejectedBy}). A file without the magic number, or older than the image's unpacked root (unpacked
+ * unmapped ({@link Use#rejectedBy}). A file without the magic number, unlike the size and CRC-32C sealed when it was put
+ * in place ({@link ArchiveSeal}: JDK 17 would crash on damaged contents), or older than the image's unpacked root (unpacked
  * again, so the jars' times changed), is removed and written anew. One writer per archive at a time; the others start
  * without one. Thread-safe.
  */
@@ -311,6 +312,10 @@ public final class ClassDataArchives {
             if (!hasMagic(archive, kind.magic)) {
                 return Optional.of("is not a class-data archive");
             }
+            if (!ArchiveSeal.intact(archive)) {
+                // JDK 17 checks an archive's header only: damaged contents would crash the replica's JVM (SIGSEGV)
+                return Optional.of("does not match the size and CRC-32C sealed when it was written (damaged, or written by another core)");
+            }
             FileTime unpacked = (FileTime) Files.getAttribute(rootfs, "unix:ctime");
             if (Files.getLastModifiedTime(archive).compareTo(unpacked) < 0) {
                 return Optional.of("is older than the image's root " + rootfs + " (unpacked again: its jars changed)");
@@ -339,6 +344,7 @@ public final class ClassDataArchives {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the writing directory and " + dir + " are on different file systems", e);
             }
+            ArchiveSeal.seal(use.archive);
             LOG.infof("wrote class-data archive %s (%d KiB)", use.archive, size >> 10);
             return Optional.of(new Written(use.archive, "Wrote class-data archive " + use.archive + " (" + (size >> 20) + " MiB) for " + jvm));
         } catch (IOException e) {
@@ -360,7 +366,7 @@ public final class ClassDataArchives {
 
     private static void delete(Path file) {
         try {
-            Files.deleteIfExists(file);
+            ArchiveSeal.remove(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + file, e);
         }

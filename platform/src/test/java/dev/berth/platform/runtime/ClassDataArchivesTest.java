@@ -58,6 +58,29 @@ class ClassDataArchivesTest {
     }
 
     @Test
+    void anArchiveDamagedBehindItsHeaderIsNotUsedButWrittenAgain() throws Exception {
+        // JDK 17 maps a dynamic archive after checking its header only: a flipped byte further in crashed the JVM (SIGSEGV)
+        ClassDataArchives archives = new ClassDataArchives(dir.resolve("class-data"), jvm(17), true);
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        ClassDataArchives.Use first = archives.forImage(DIGEST, rootfs, null, false);
+        Path written = Path.of(first.flags().get(0).substring("-XX:ArchiveClassesAtExit=".length()));
+        byte[] archive = new byte[64 * 1024];
+        System.arraycopy(header(ClassDataArchives.DYNAMIC_MAGIC), 0, archive, 0, 4);
+        Files.write(written, archive);
+        Path placed = first.finish().orElseThrow().archive();
+        assertThat(archives.forImage(DIGEST, rootfs, null, false).status()).startsWith("used ");
+
+        byte[] damaged = Files.readAllBytes(placed);
+        damaged[40_000] ^= 0x10;
+        FileTime time = Files.getLastModifiedTime(placed);
+        Files.write(placed, damaged);
+        Files.setLastModifiedTime(placed, time);
+        ClassDataArchives.Use again = archives.forImage(DIGEST, rootfs, null, false);
+        assertThat(again.status()).startsWith("writing ").contains("does not match the size and CRC-32C sealed when it was written");
+        assertThat(placed).as("removed, to be written again").doesNotExist();
+    }
+
+    @Test
     void aWriterThatLeftNoArchiveGivesUpItsPlace() throws Exception {
         ClassDataArchives archives = new ClassDataArchives(dir.resolve("class-data"), jvm(25), true);
         Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
@@ -79,7 +102,7 @@ class ClassDataArchivesTest {
         Files.write(Path.of(first.flags().get(0).substring("-XX:ArchiveClassesAtExit=".length())), header(ClassDataArchives.DYNAMIC_MAGIC));
         first.finish();
         try (var files = Files.list(dir.resolve("class-data"))) {
-            Path archive = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            Path archive = files.filter(f -> f.toString().endsWith(".jsa")).findFirst().orElseThrow();
             Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
         }
         assertThat(archives.forImage(DIGEST, rootfs, null, false).status()).startsWith("writing ").contains("is older than the image's root");
