@@ -121,6 +121,7 @@ class KubectlIT {
             assertThat(watch.until(l -> l.startsWith("pod/payment-service-") && !before.contains(l), Duration.ofSeconds(30))).isNotNull();
         }
         assertThat(kubectl("rollout", "status", "deployment/payment-service", "--timeout=" + STEP.toSeconds() + "s").lines())
+                .as(KubectlIT::podsAndEvents) // on failure: what the pods and the kubelet said
                 .contains("deployment \"payment-service\" successfully rolled out");
         assertThat(kubectl("get", "deployment", "payment-service", "-o", "jsonpath={.status.readyReplicas}").lines()).containsExactly("3");
     }
@@ -219,6 +220,17 @@ class KubectlIT {
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--context", "berth"));
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** For a failure's message: the pods, the Deployment's status and the events, as kubectl shows them. */
+    static String podsAndEvents() {
+        try {
+            return String.join("\n", kubectl("get", "pods", "-o", "wide").lines()) + "\n"
+                    + String.join("\n", kubectl("get", "deployment", "payment-service", "-o", "jsonpath={.status}").lines()) + "\n"
+                    + String.join("\n", kubectl("get", "events", "--sort-by=.lastTimestamp").lines());
+        } catch (Exception e) {
+            return "(kubectl failed too: " + e + ")";
+        }
     }
 
     static Result kubectl(String... args) throws Exception {
