@@ -29,6 +29,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -229,6 +231,53 @@ class KubernetesApiTest {
             k.configMaps().withName("after").delete();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(seen)
                     .containsExactly("ADDED after v", "MODIFIED after changed", "DELETED after changed"));
+        }
+    }
+
+    @Test
+    void anInformerListsThenWatchesAndResyncsItsCache() throws Exception {
+        KubernetesClient k = client(CoreApiTokens.DEPLOYER);
+        k.configMaps().resource(configMap("a", Map.of())).create();
+        k.configMaps().resource(configMap("b", Map.of())).create();
+        List<String> changes = new CopyOnWriteArrayList<>();
+        List<String> resyncs = new CopyOnWriteArrayList<>();
+        try (SharedIndexInformer<ConfigMap> informer = k.configMaps().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ConfigMap c) {
+                changes.add("add " + c.getMetadata().getName());
+            }
+
+            @Override
+            public void onUpdate(ConfigMap before, ConfigMap after) {
+                if (before.getMetadata().getResourceVersion().equals(after.getMetadata().getResourceVersion())) {
+                    resyncs.add(after.getMetadata().getName()); // a resync hands the cached object to the handler again
+                } else {
+                    changes.add("update " + after.getMetadata().getName() + " " + after.getData().get("k"));
+                }
+            }
+
+            @Override
+            public void onDelete(ConfigMap c, boolean finalStateUnknown) {
+                changes.add("delete " + c.getMetadata().getName() + (finalStateUnknown ? " (unknown)" : ""));
+            }
+        }, 500)) {
+            await().atMost(Duration.ofSeconds(10)).until(informer::hasSynced);
+            assertThat(changes).containsExactlyInAnyOrder("add a", "add b"); // the initial list
+
+            k.configMaps().resource(configMap("c", Map.of())).create();
+            ConfigMap a = k.configMaps().withName("a").get();
+            a.getData().put("k", "changed");
+            k.configMaps().resource(a).update();
+            k.configMaps().withName("b").delete();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(changes.subList(2, changes.size()))
+                    .containsExactly("add c", "update a changed", "delete b")); // from the watch, in order
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(informer.getStore().list())
+                    .extracting(c -> c.getMetadata().getName() + "@" + c.getMetadata().getResourceVersion())
+                    .containsExactlyInAnyOrderElementsOf(k.configMaps().list().getItems().stream()
+                            .map(c -> c.getMetadata().getName() + "@" + c.getMetadata().getResourceVersion()).toList()));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(resyncs).contains("a", "c")
+                    .filteredOn("a"::equals).hasSizeGreaterThanOrEqualTo(2)); // every 500 ms, not once
         }
     }
 
