@@ -197,26 +197,24 @@ class SecondarySchedulerOnCoreTest {
         SecondaryScheduler b = scheduler("scheduler-b", metersB);
         await().atMost(15, SECONDS).until(() -> boundNodes().size() == 4);
         await().atMost(5, SECONDS).until(() -> a.bindingsInFlight() + b.bindingsInFlight() == 0);
-        SecondaryScheduler leader = a.isLeading() ? a : b;
-        SecondaryScheduler standby = leader == a ? b : a;
-        SimpleMeterRegistry leaderMeters = leader == a ? metersA : metersB;
-        SimpleMeterRegistry standbyMeters = leader == a ? metersB : metersA;
+        ElectedPair pair = ElectedPair.of(a, metersA, b, metersB);
+        SecondaryScheduler leader = pair.leader();
+        SecondaryScheduler standby = pair.standby();
         assertThat(standby.isLeading()).isFalse();
-        assertThat(client.leases().inNamespace(LEASE_NS).withName("berth-scheduler").get().getSpec().getHolderIdentity())
-                .isEqualTo(leader == a ? "scheduler-a" : "scheduler-b");
-        assertThat(leaderMeters.get("berth.scheduler.binds").tag("result", "bound").counter().count()).isEqualTo(4);
-        assertThat(standbyMeters.get("berth.scheduler.binds").tag("result", "bound").counter().count()).isZero();
+        assertThat(client.leases().inNamespace(LEASE_NS).withName("berth-scheduler").get().getSpec().getHolderIdentity()).isEqualTo(pair.leaderName());
+        assertThat(ElectedPair.bound(pair.leaderMeters())).isEqualTo(4);
+        assertThat(ElectedPair.bound(pair.standbyMeters())).isZero();
 
         // the leader leaves, releasing the Lease on the core; the standby takes it and binds what comes next
         leader.close();
         started.remove(leader);
         await().atMost(20, SECONDS).until(standby::isLeading);
         assertThat(client.leases().inNamespace(LEASE_NS).withName("berth-scheduler").get().getSpec().getHolderIdentity())
-                .isEqualTo(standby == a ? "scheduler-a" : "scheduler-b");
+                .isEqualTo(pair.standbyName());
         pod("web-5", "100m", "berth");
         await().atMost(10, SECONDS).until(() -> boundNodes().containsKey("web-5"));
         await().atMost(5, SECONDS).until(() -> standby.bindingsInFlight() == 0);
-        assertThat(standbyMeters.get("berth.scheduler.binds").tag("result", "bound").counter().count()).isEqualTo(1);
+        assertThat(ElectedPair.bound(pair.standbyMeters())).isEqualTo(1);
         assertThat(boundNodes()).hasSize(5);
     }
 }

@@ -210,16 +210,14 @@ class SecondarySchedulerTest {
 
         await().atMost(10, SECONDS).until(() -> boundNodes().size() == 6);
         await().atMost(5, SECONDS).until(() -> a.bindingsInFlight() + b.bindingsInFlight() == 0);
-        SecondaryScheduler leader = a.isLeading() ? a : b;
-        SecondaryScheduler standby = leader == a ? b : a;
-        SimpleMeterRegistry leaderMeters = leader == a ? metersA : metersB;
-        SimpleMeterRegistry standbyMeters = leader == a ? metersB : metersA;
+        ElectedPair pair = ElectedPair.of(a, metersA, b, metersB);
+        SecondaryScheduler leader = pair.leader();
+        SecondaryScheduler standby = pair.standby();
         assertThat(standby.isLeading()).isFalse();
-        assertThat(client.leases().inNamespace("berth-system").withName("berth-scheduler").get().getSpec().getHolderIdentity())
-                .isEqualTo(leader == a ? "scheduler-a" : "scheduler-b");
+        assertThat(client.leases().inNamespace("berth-system").withName("berth-scheduler").get().getSpec().getHolderIdentity()).isEqualTo(pair.leaderName());
         // each pod bound exactly once (boundNodes fails on a second Binding), all by the leader
-        assertThat(leaderMeters.get("berth.scheduler.binds").tag("result", "bound").counter().count()).isEqualTo(6);
-        assertThat(standbyMeters.get("berth.scheduler.binds").tag("result", "bound").counter().count()).isZero();
+        assertThat(ElectedPair.bound(pair.leaderMeters())).isEqualTo(6);
+        assertThat(ElectedPair.bound(pair.standbyMeters())).isZero();
 
         // the API server sets the nodes; the leader leaves (releasing the Lease); the standby schedules what comes next
         applyBindings();
@@ -231,6 +229,6 @@ class SecondarySchedulerTest {
         await().atMost(5, SECONDS).until(() -> standby.bindingsInFlight() == 0);
         assertThat(boundNodes()).hasSize(7);
         assertOnePostPerBinding();
-        assertThat(standbyMeters.get("berth.scheduler.binds").tag("result", "bound").counter().count()).isEqualTo(1);
+        assertThat(ElectedPair.bound(pair.standbyMeters())).isEqualTo(1);
     }
 }
