@@ -74,7 +74,7 @@ start_once() {
   done
   ticks=$(cpu_ticks "$replica")
   awk -v t0="$t0" -v t1="$(now_ns)" -v c="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f %.2f\n", (t1 - t0) / 1e9, c / hz}'
-  kill -KILL "$replica"; wait "$replica" 2>/dev/null; replica=""
+  kill -KILL "$replica"; wait "$replica" 2>/dev/null || true; replica=""
 }
 
 cat >"$work/post.lua" <<'EOF'
@@ -97,7 +97,7 @@ steady_once() {
   before=$(cpu_ticks "$replica")
   out=$(wrk -t1 -c4 -d20s -s "$work/post.lua" "http://127.0.0.1:$port/")
   after=$(cpu_ticks "$replica")
-  kill -KILL "$replica"; wait "$replica" 2>/dev/null; replica=""
+  kill -KILL "$replica"; wait "$replica" 2>/dev/null || true; replica=""
   n=$(awk '/requests in/ {print $1}' <<<"$out")
   awk -v n="$n" -v c=$((after - before)) -v hz="$(getconf CLK_TCK)" -v bad="$(awk '/Non-2xx/ {print $NF}' <<<"$out")" \
     'BEGIN {printf "%.1f %.3f %d\n", n / 20, 1000 * c / hz / n, bad}'
@@ -112,7 +112,8 @@ for home in $BENCH_JAVA_HOMES; do
     for round in $(seq 1 "$ROUNDS"); do
       order="image try"; [ $((round % 2)) -eq 0 ] && order="try image"
       for mode in $order; do
-        read -r ready cpu < <(start_once "$home" "$svc" "$mode")
+        start_once "$home" "$svc" "$mode" >"$work/run"  # not in a subshell: the trap must see the replica
+        read -r ready cpu <"$work/run"
         echo "$mode $ready $cpu" >>"$work/runs"
         printf '%s round %d %-6s: Ready %.2f s after process start, %.2f s of CPU (load %s)\n' "$svc" "$round" "$mode" "$ready" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
       done
@@ -128,7 +129,8 @@ for home in $BENCH_JAVA_HOMES; do
   for round in $(seq 1 "$STEADY_ROUNDS"); do
     order="image try"; [ $((round % 2)) -eq 0 ] && order="try image"
     for mode in $order; do
-      read -r rate cpu bad < <(steady_once "$home" "$mode")
+      steady_once "$home" "$mode" >"$work/run"
+      read -r rate cpu bad <"$work/run"
       echo "$mode $rate $cpu" >>"$work/steady"
       printf 'steady round %d %-6s: %s payments/s, %s ms of CPU per payment, %s non-2xx (load %s)\n' "$round" "$mode" "$rate" "$cpu" "$bad" "$(cut -d' ' -f1 /proc/loadavg)"
     done
