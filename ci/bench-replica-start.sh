@@ -18,16 +18,7 @@ ensure_java
 IMAGE=$(awk '$1 == "payment-service" {print $2}' target/images/digests.txt)
 "$BERTH_ROOT/ci/postgres.sh" >/dev/null
 
-java_home=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.home/ {print $2}')
-if [ -z "${BENCH_JAVA_HOMES:-}" ]; then
-  BENCH_JAVA_HOMES=$java_home
-  for release in /usr/lib/jvm/*/release; do
-    home=$(dirname "$release")
-    [ -L "$home" ] && continue
-    feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
-    if [ "${feature:-0}" -ge 25 ]; then BENCH_JAVA_HOMES="$BENCH_JAVA_HOMES $home"; break; fi
-  done
-fi
+BENCH_JAVA_HOMES=${BENCH_JAVA_HOMES:-$(bench_java_homes)}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

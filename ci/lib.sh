@@ -34,6 +34,19 @@ ensure_java() {
   apt_install openjdk-17-jdk-headless
 }
 
+# bench_java_homes — the JVMs a benchmark compares by default: the one on PATH and the first JDK 25+ under /usr/lib/jvm
+bench_java_homes() {
+  local homes release home feature
+  homes=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.home/ {print $2}')
+  for release in /usr/lib/jvm/*/release; do
+    home=$(dirname "$release")
+    [ -L "$home" ] && continue
+    feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+    if [ "${feature:-0}" -ge 25 ]; then homes="$homes $home"; break; fi
+  done
+  echo "$homes"
+}
+
 # wait_for_http URL SECONDS — polls until URL answers 2xx.
 wait_for_http() {
   local url=$1 deadline=$((SECONDS + $2))
