@@ -63,7 +63,6 @@ final class ApiHandler implements Handler<RoutingContext> {
     private final Vertx vertx;
     private final ApiDocuments documents;
     private final TablePrinter tables;
-    private final EventConversion events;
     private final RbacAuthorizer authorizer;
     private final AccessReviews reviews;
     private final Escalation escalation;
@@ -78,7 +77,6 @@ final class ApiHandler implements Handler<RoutingContext> {
         this.vertx = vertx;
         this.documents = documents;
         this.tables = new TablePrinter(clock);
-        this.events = new EventConversion(json);
         this.authorizer = authorizer;
         this.reviews = new AccessReviews(authorizer);
         this.escalation = new Escalation(authorizer);
@@ -188,8 +186,9 @@ final class ApiHandler implements Handler<RoutingContext> {
         }
         boolean status = info.subresource().equals("status");
         boolean dryRun = query.getAll("dryRun").contains("All");
-        if (kind == ResourceKind.EVENT_V1) {
-            eventsV1(ctx, caller, info, query, dryRun);
+        Optional<ConvertedKind> conversion = ConvertedKind.of(kind);
+        if (conversion.isPresent()) {
+            converted(ctx, caller, info, query, status, dryRun, conversion.get());
             return;
         }
         switch (info.verb()) {
@@ -220,37 +219,45 @@ final class ApiHandler implements Handler<RoutingContext> {
     }
 
     /**
-     * events.k8s.io/v1 as kube-apiserver serves it: from the same stored Events as core/v1, converted each way by
-     * {@link EventConversion}, so an Event written through either API is read through both.
+     * A kind served from another's storage (events.k8s.io/v1 Events from core/v1, autoscaling/v1 HorizontalPodAutoscalers
+     * from autoscaling/v2), as kube-apiserver serves every version of a resource from its one storage version: each
+     * request converted to the stored version, each answer to the served one ({@link ConvertedKind}), so an object
+     * written through either version is read through both.
      */
-    private void eventsV1(RoutingContext ctx, Caller caller, RequestInfo info, MultiMap query, boolean dryRun) {
-        ResourceKind stored = ResourceKind.EVENT;
-        ResourceKind served = ResourceKind.EVENT_V1;
+    private void converted(RoutingContext ctx, Caller caller, RequestInfo info, MultiMap query, boolean status, boolean dryRun,
+            ConvertedKind conversion) {
+        ResourceKind stored = conversion.stored();
+        ResourceKind served = conversion.served();
         switch (info.verb()) {
             case "get" -> {
-                HasMetadata o = events.toV1((io.fabric8.kubernetes.api.model.Event) storage.get(stored, info.namespace(), info.name()));
+                HasMetadata o = conversion.served(json, storage.get(stored, info.namespace(), info.name()));
                 send(ctx, 200, wantsTable(ctx) ? tables.table(served, List.of(o), includeObject(query), o.getMetadata().getResourceVersion(), null) : o);
             }
             case "list" -> {
                 ResourceStorage.Page page = storage.list(stored, info.namespace(), query.get("labelSelector"),
                         FieldSelector.parse(stored, query.get("fieldSelector")), limit(query), query.get("continue"));
-                List<HasMetadata> items = page.items().stream().<HasMetadata>map(o -> events.toV1((io.fabric8.kubernetes.api.model.Event) o)).toList();
+                List<HasMetadata> items = page.items().stream().map(o -> conversion.served(json, o)).toList();
                 list(ctx, served, new ResourceStorage.Page(items, page.resourceVersion(), page.continueToken(), page.remainingItemCount()), query);
             }
             case "watch" -> {
                 WatchStreams.Encoding encoding = encoding(ctx, served, query);
                 watches.watch(WatchSink.of(ctx.response(), vertx.getOrCreateContext()), caller, info, stored, query,
-                        (o, first) -> encoding.encode(events.toV1((io.fabric8.kubernetes.api.model.Event) o), first));
+                        (o, first) -> encoding.encode(conversion.served(json, o), first));
             }
-            case "create" -> send(ctx, dryRun ? 200 : 201, events.toV1((io.fabric8.kubernetes.api.model.Event)
-                    storage.create(stored, info.namespace(), events.toCore((io.fabric8.kubernetes.api.model.events.v1.Event) validatedBody(ctx, served)), dryRun, manager(ctx))));
-            case "update" -> send(ctx, 200, events.toV1((io.fabric8.kubernetes.api.model.Event) storage.update(stored, info.namespace(), info.name(),
-                    events.toCore((io.fabric8.kubernetes.api.model.events.v1.Event) validatedBody(ctx, served)), false, dryRun, manager(ctx))));
+            case "create" -> send(ctx, dryRun ? 200 : 201, conversion.served(json,
+                    storage.create(stored, info.namespace(), conversion.stored(json, validatedBody(ctx, served)), dryRun, manager(ctx))));
+            case "update" -> send(ctx, 200, conversion.served(json, storage.update(stored, info.namespace(), info.name(),
+                    conversion.stored(json, validatedBody(ctx, served)), status, dryRun, manager(ctx))));
             case "patch" -> {
-                UnaryOperator<JsonNode> patch = patch(ctx, served.type(), served);
-                send(ctx, 200, events.toV1((io.fabric8.kubernetes.api.model.Event) storage.patch(stored, info.namespace(), info.name(),
-                        current -> EventConversion.toCoreTree((com.fasterxml.jackson.databind.node.ObjectNode) patch.apply(
-                                EventConversion.toV1Tree((com.fasterxml.jackson.databind.node.ObjectNode) current))), false, dryRun, manager(ctx))));
+                if (!status && conversion.configurationToStored() != null && ServerSideApply.requested(ctx)) {
+                    ResourceStorage.Applied applied = storage.apply(stored, info.namespace(), info.name(),
+                            conversion.configuration(validatedConfiguration(ctx, served)), ServerSideApply.manager(ctx),
+                            "true".equals(query.get("force")), dryRun);
+                    send(ctx, applied.created() && !dryRun ? 201 : 200, conversion.served(json, applied.object()));
+                } else {
+                    send(ctx, 200, conversion.served(json, storage.patch(stored, info.namespace(), info.name(),
+                            conversion.patch(patch(ctx, served.type(), served)), status, dryRun, manager(ctx))));
+                }
             }
             case "delete" -> delete(ctx, info, stored);
             case "deletecollection" -> deleteCollection(ctx, info, stored, query);

@@ -26,6 +26,7 @@ public final class ApiResources {
             ResourceKind.SERVICE, Set.of("status"),
             ResourceKind.NAMESPACE, Set.of("status"),
             ResourceKind.HORIZONTAL_POD_AUTOSCALER, Set.of("status"),
+            ResourceKind.HORIZONTAL_POD_AUTOSCALER_V1, Set.of("status"),
             ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("status"));
 
     private ApiResources() {}

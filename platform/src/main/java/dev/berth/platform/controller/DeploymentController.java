@@ -36,6 +36,10 @@ public final class DeploymentController implements Reconciler {
     private final RolloutMetrics metrics;
 
     static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(1);
+    /** Left on the Deployment by an automatic rollback, naming the ReplicaSet it rolled back to, until that one is renumbered. */
+    static final String AUTOMATIC_ROLLBACK_ANNOTATION = "berth.dev/automatic-rollback-to";
+    /** {@code berth_rollbacks_total}'s reason for a rollback by hand: {@code manual}. */
+    static final String MANUAL = "Manual";
     static final Duration ANALYSIS_RETRY = Duration.ofSeconds(5);
 
     /** Per Deployment: no new canary analysis before this instant, after an inconclusive one. */
@@ -138,12 +142,36 @@ public final class DeploymentController implements Reconciler {
         store.<Deployment>mutate(ObjectKey.of(d), x -> {
             x.getSpec().setTemplate(template);
             RolloutHistory.copyChangeCause(target, x);
+            Map<String, String> a = new LinkedHashMap<>(x.getMetadata().getAnnotations() == null ? Map.of() : x.getMetadata().getAnnotations());
+            a.put(AUTOMATIC_ROLLBACK_ANNOTATION, target.getMetadata().getName()); // so the renumbering that follows is not counted as manual
+            x.getMetadata().setAnnotations(a);
             x.setStatus(plan.status());
             return x;
         });
         metrics.rolledBack(d, r.why().reason());
         events.warning(d, "deployment-controller", "RolledBack", "Rolled back from revision " + r.fromRevision() + " to revision "
                 + r.toRevision() + ": " + r.why().reason() + ": " + r.why().message());
+    }
+
+    /**
+     * An old ReplicaSet became the new one again: after Berth's own rollback (which counted itself) the marker it left
+     * is cleared; otherwise the template was changed back by hand ({@code kubectl rollout undo}, an apply of an older
+     * manifest): counted as {@code reason="manual"}, with upstream's {@code DeploymentRollback} event naming the
+     * revision the ReplicaSet had.
+     */
+    private void rolledBackTo(Deployment d, DeploymentPlanner.Action.Renumber n, long previousRevision) {
+        if (n.replicaSet().equals(annotation(d, AUTOMATIC_ROLLBACK_ANNOTATION))) {
+            store.<Deployment>mutate(ObjectKey.of(d), x -> {
+                Map<String, String> a = new LinkedHashMap<>(x.getMetadata().getAnnotations());
+                a.remove(AUTOMATIC_ROLLBACK_ANNOTATION);
+                x.getMetadata().setAnnotations(a);
+                return x;
+            });
+            return;
+        }
+        metrics.rolledBack(d, MANUAL);
+        events.normal(d, "deployment-controller", "DeploymentRollback",
+                "Rolled back deployment " + d.getMetadata().getName() + " to revision " + previousRevision);
     }
 
     private void apply(Deployment d, DeploymentPlanner.Action action) {
@@ -166,6 +194,7 @@ public final class DeploymentController implements Reconciler {
         } else if (action instanceof DeploymentPlanner.Action.DeleteReplicaSet del) {
             store.delete(new ObjectKey(ResourceKind.REPLICASET, ns, del.replicaSet()));
         } else if (action instanceof DeploymentPlanner.Action.Renumber n) {
+            long previous = store.<ReplicaSet>get(new ObjectKey(ResourceKind.REPLICASET, ns, n.replicaSet())).map(DeploymentPlanner::revision).orElse(0L);
             store.<ReplicaSet>mutate(new ObjectKey(ResourceKind.REPLICASET, ns, n.replicaSet()), rs -> {
                 Map<String, String> a = new LinkedHashMap<>(rs.getMetadata().getAnnotations());
                 String was = a.get(DeploymentPlanner.REVISION_ANNOTATION);
@@ -179,6 +208,7 @@ public final class DeploymentController implements Reconciler {
                 return rs;
             });
             metrics.rolloutStarted(d); // an earlier revision is current again (undo or automatic rollback)
+            rolledBackTo(d, n, previous);
         } else if (action instanceof DeploymentPlanner.Action.SetCanary c) {
             store.<ReplicaSet>mutate(new ObjectKey(ResourceKind.REPLICASET, ns, c.replicaSet()), rs -> {
                 Map<String, String> a = new LinkedHashMap<>(rs.getMetadata().getAnnotations());

@@ -9,8 +9,8 @@ import java.util.Locale;
  * {@code berth_rollouts_total{namespace, deployment}}: rollouts started (a new or an earlier revision becomes the
  * Deployment's current one), and {@code berth_rollbacks_total{namespace, deployment, reason}}: automatic rollbacks, by
  * their reason in kebab case ({@code crash-looping}, {@code unready}, {@code analysis-failed},
- * {@code progress-deadline-exceeded}). A {@code kubectl rollout undo} is a change of the template like any other: a
- * rollout. Thread-safe.
+ * {@code progress-deadline-exceeded}), and by hand: {@code manual}, when the template is changed back to an older
+ * ReplicaSet's ({@code kubectl rollout undo}), which is also a rollout. Thread-safe.
  */
 public final class RolloutMetrics {
 

@@ -58,6 +58,9 @@ public enum ResourceKind {
     LEASE("coordination.k8s.io/v1", "Lease", "leases", true, true, Lease.class, DNS1123_SUBDOMAIN),
     /** Served by converting the stored core/v1 Events (apiserver.EventsV1); no object is stored as this kind. */
     EVENT_V1("events.k8s.io/v1", "Event", "events", true, false, io.fabric8.kubernetes.api.model.events.v1.Event.class, DNS1123_SUBDOMAIN),
+    /** Served by converting the stored autoscaling/v2 HorizontalPodAutoscalers; no object is stored as this kind. */
+    HORIZONTAL_POD_AUTOSCALER_V1("autoscaling/v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, false,
+            io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class, DNS1123_SUBDOMAIN, "hpa"),
     // rbac.authorization.k8s.io/v1: the objects the RBAC authorizer decides by (names are path segments, as upstream's ValidateRBACName)
     ROLE("rbac.authorization.k8s.io/v1", "Role", "roles", true, true, Role.class, PATH_SEGMENT),
     CLUSTER_ROLE("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false, true, ClusterRole.class, PATH_SEGMENT),

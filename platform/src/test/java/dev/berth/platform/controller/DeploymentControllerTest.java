@@ -41,13 +41,15 @@ class DeploymentControllerTest {
     Path dir;
     ObjectStore store;
     DeploymentController controller;
+    SimpleMeterRegistry registry;
 
     @BeforeEach
     void setUp() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         store = new ObjectStore(dir, JSON, clock, 100);
+        registry = new SimpleMeterRegistry();
         controller = new DeploymentController(store, new EventRecorder(store, clock), JSON, clock,
-                (d, rs, settings, since, now) -> { throw new AssertionError("no canary here"); }, new RolloutMetrics(new SimpleMeterRegistry()));
+                (d, rs, settings, since, now) -> { throw new AssertionError("no canary here"); }, new RolloutMetrics(registry));
     }
 
     @AfterEach
@@ -111,6 +113,57 @@ class DeploymentControllerTest {
         controller.reconcile(ObjectKey.of(d));
         assertThat(store.<ReplicaSet>get(ObjectKey.of(a)).orElseThrow().getSpec().getReplicas()).as("scaled up by the surge").isEqualTo(1);
         assertThat(owned(d)).extracting(rs -> rs.getMetadata().getUid()).containsExactlyInAnyOrder(a.getMetadata().getUid(), b.getMetadata().getUid());
+    }
+
+    @Test
+    void aTemplateChangedBackByHandIsAManualRollbackWithUpstreamsEvent() {
+        // kubectl rollout undo: the Deployment's template back to revision 1's; the controller adopts that ReplicaSet
+        Deployment d = store.create(new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("default").endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "web").endSelector().withTemplate(template("web:1")).endSpec().build());
+        replicaSet(d, PodTemplates.hash(template("web:1"), JSON), template("web:1"), 1, Map.of());
+        replicaSet(d, PodTemplates.hash(template("web:2"), JSON), template("web:2"), 2, Map.of());
+
+        controller.reconcile(ObjectKey.of(d));
+
+        assertThat(manualRollbacks()).isEqualTo(1.0);
+        assertThat(rollbackEvents(d)).containsExactly("Normal DeploymentRollback Rolled back deployment web to revision 1");
+        controller.reconcile(ObjectKey.of(d));
+        assertThat(manualRollbacks()).as("counted once: the ReplicaSet is the newest revision now").isEqualTo(1.0);
+        assertThat(rollbackEvents(d)).hasSize(1);
+    }
+
+    @Test
+    void theRenumberingAfterAnAutomaticRollbackIsNotCountedAsManual() {
+        // Berth's own rollback left its marker with the template: the renumbering that follows is not a user's
+        Deployment d = store.create(new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("default").endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "web").endSelector().withTemplate(template("web:1")).endSpec().build());
+        String hashV1 = PodTemplates.hash(template("web:1"), JSON);
+        replicaSet(d, hashV1, template("web:1"), 1, Map.of());
+        replicaSet(d, PodTemplates.hash(template("web:2"), JSON), template("web:2"), 2, Map.of());
+        store.<Deployment>mutate(ObjectKey.of(d), x -> {
+            x.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(DeploymentController.AUTOMATIC_ROLLBACK_ANNOTATION, "web-" + hashV1)));
+            return x;
+        });
+
+        controller.reconcile(ObjectKey.of(d));
+
+        assertThat(store.<ReplicaSet>get(new ObjectKey(ResourceKind.REPLICASET, "default", "web-" + hashV1)).orElseThrow()
+                .getMetadata().getAnnotations()).containsEntry(DeploymentPlanner.REVISION_ANNOTATION, "3");
+        assertThat(manualRollbacks()).isZero();
+        assertThat(rollbackEvents(d)).isEmpty();
+        assertThat(store.<Deployment>get(ObjectKey.of(d)).orElseThrow().getMetadata().getAnnotations())
+                .as("the marker is consumed").doesNotContainKey(DeploymentController.AUTOMATIC_ROLLBACK_ANNOTATION);
+    }
+
+    double manualRollbacks() {
+        var counter = registry.find("berth.rollbacks").tags("namespace", "default", "deployment", "web", "reason", "manual").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    List<String> rollbackEvents(Deployment d) {
+        return store.<io.fabric8.kubernetes.api.model.Event>list(ResourceKind.EVENT, "default", null).stream()
+                .filter(e -> "DeploymentRollback".equals(e.getReason()) && d.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getType() + " " + e.getReason() + " " + e.getMessage()).toList();
     }
 
     /** Template A as kubectl apply sends it ({@code asApplied}) or as a Go client writes it back. */

@@ -170,6 +170,12 @@ class KubectlIT {
         // revision 1's ReplicaSet was reused and renumbered 3 (upstream's FindNewReplicaSet), not copied into a new one
         assertThat(kubectl("rollout", "history", "deployment/order-service").lines()).anyMatch(l -> l.startsWith("3 "))
                 .noneMatch(l -> l.startsWith("1 "));
+        // the undo is a manual rollback: upstream's DeploymentRollback event on the Deployment
+        assertThat(kubectl("get", "events", "--field-selector", "reason=DeploymentRollback,involvedObject.name=order-service",
+                "-o", "jsonpath={range .items[*]}{.type} {.involvedObject.kind} {.message}{\"\\n\"}{end}").lines())
+                .containsExactly("Normal Deployment Rolled back deployment order-service to revision 1");
+        assertThat(kubectl("describe", "deployment", "order-service").lines())
+                .anyMatch(l -> l.matches("\\s*Normal\\s+DeploymentRollback\\s+\\S+\\s+deployment-controller\\s+Rolled back deployment order-service to revision 1"));
     }
 
     @Test
@@ -199,13 +205,38 @@ class KubectlIT {
 
     @Test
     @Order(9)
+    void autoscaleWritesAutoscalingV1ReadThroughBothVersions() throws Exception {
+        // kubectl 1.32's autoscale posts autoscaling/v1; the core stores v2 and serves both
+        assertThat(kubectl("autoscale", "deployment", "payment-service", "--min=1", "--max=3", "--cpu-percent=80").lines())
+                .containsExactly("horizontalpodautoscaler.autoscaling/payment-service autoscaled");
+        List<String> v2 = kubectl("get", "hpa").lines();
+        assertThat(v2.get(0)).matches("NAME\\s+REFERENCE\\s+TARGETS\\s+MINPODS\\s+MAXPODS\\s+REPLICAS\\s+AGE");
+        assertThat(v2).anyMatch(l -> l.matches("payment-service\\s+Deployment/payment-service\\s+cpu: \\S+/80%\\s+1\\s+3\\s+\\d+\\s+\\S+"));
+        assertThat(kubectl("get", "horizontalpodautoscalers.v2.autoscaling", "payment-service", "-o", "jsonpath={.spec.metrics[0].resource.target.averageUtilization}")
+                .lines()).containsExactly("80");
+        List<String> v1 = kubectl("get", "horizontalpodautoscalers.v1.autoscaling", "payment-service", "-o", "yaml").lines();
+        assertThat(v1).contains("apiVersion: autoscaling/v1", "  targetCPUUtilizationPercentage: 80", "  maxReplicas: 3", "  minReplicas: 1");
+        // the core's autoscaler acts on it: its status (the target's replicas, its conditions in v1's annotation) is written
+        org.awaitility.Awaitility.await().atMost(STEP).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            String replicas = kubectl("get", "deployment", "payment-service", "-o", "jsonpath={.spec.replicas}").lines().get(0);
+            assertThat(kubectl("get", "horizontalpodautoscalers.v1.autoscaling", "payment-service", "-o", "jsonpath={.status.currentReplicas}").lines())
+                    .containsExactly(replicas);
+            assertThat(String.join("\n", kubectl("get", "horizontalpodautoscalers.v1.autoscaling", "payment-service", "-o", "yaml").lines()))
+                    .contains("autoscaling.alpha.kubernetes.io/conditions:").contains("ScalingActive");
+        });
+        assertThat(kubectl("delete", "hpa", "payment-service").lines())
+                .containsExactly("horizontalpodautoscaler.autoscaling \"payment-service\" deleted");
+    }
+
+    @Test
+    @Order(10)
     void explainAndApiResources() throws Exception {
         assertThat(String.join("\n", kubectl("explain", "deployment.spec.replicas").lines())).contains("FIELD: replicas <integer>");
         assertThat(kubectl("api-resources", "-o", "name").lines()).contains("deployments.apps", "statefulsets.apps", "pods", "services");
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void deleteWithCascadeAndTheNamespace() throws Exception {
         assertThat(kubectl("delete", "deployment", "order-service", "--cascade=foreground").lines())
                 .containsExactly("deployment.apps \"order-service\" deleted");

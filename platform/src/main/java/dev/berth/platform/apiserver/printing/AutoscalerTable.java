@@ -4,6 +4,8 @@ import static dev.berth.platform.apiserver.printing.Cells.int64;
 import static dev.berth.platform.apiserver.printing.Cells.list;
 import static dev.berth.platform.apiserver.printing.Cells.str;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.platform.apiserver.conversion.AutoscalingV1Conversion;
 import dev.berth.platform.apiserver.printing.KindTable.Row;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTarget;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricValueStatus;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,6 +63,13 @@ final class AutoscalerTable {
                     TableColumn.string("Replicas", HORIZONTALPODAUTOSCALERSTATUS_CURRENTREPLICAS),
                     TableColumn.AGE), AutoscalerTable::print);
 
+    /** autoscaling/v1's table: the same columns, printed from the object converted as kube-apiserver prints its internal version. */
+    static final KindTable<io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler> TABLE_V1 = new KindTable<>(
+            "autoscaling/v1", "HorizontalPodAutoscaler", io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class,
+            TABLE.columns(), (hpa, ages) -> print(toV2(hpa), ages));
+
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
     /** How many metrics TARGETS shows before "+ N more...". */
     private static final int MAX_METRICS = 2;
     private static final String UNKNOWN = Ages.UNKNOWN;
@@ -68,6 +78,10 @@ final class AutoscalerTable {
     private record Metric(String name, MetricTarget target, boolean present, MetricValueStatus current) {}
 
     private AutoscalerTable() {}
+
+    private static HorizontalPodAutoscaler toV2(io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler v1) {
+        return JSON.convertValue(AutoscalingV1Conversion.toV2(JSON.convertValue(v1, ObjectNode.class)), HorizontalPodAutoscaler.class);
+    }
 
     static Row print(HorizontalPodAutoscaler hpa, Ages ages) {
         HorizontalPodAutoscalerSpec spec = hpa.getSpec() == null ? new HorizontalPodAutoscalerSpec() : hpa.getSpec();

@@ -23,6 +23,7 @@ final class KindTables {
             EventTable.CORE,
             EventTable.EVENTS_V1,
             AutoscalerTable.TABLE,
+            AutoscalerTable.TABLE_V1,
             ConfigTables.CONFIG_MAP,
             ConfigTables.SECRET,
             ConfigTables.SERVICE_ACCOUNT,

@@ -133,7 +133,7 @@ class KubectlAgainstDocumentsTest {
         Result r = kubectl("api-versions");
 
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out().lines().toList()).containsExactly("apps/v1", "authorization.k8s.io/v1", "autoscaling/v2", "coordination.k8s.io/v1",
+        assertThat(r.out().lines().toList()).containsExactly("apps/v1", "authorization.k8s.io/v1", "autoscaling/v1", "autoscaling/v2", "coordination.k8s.io/v1",
                 "events.k8s.io/v1", "rbac.authorization.k8s.io/v1", "v1");
     }
 
