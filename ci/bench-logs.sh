@@ -26,6 +26,7 @@ say "compiling platform tests and resolving their classpath"
 ./mvnw -B -q -pl platform test-compile dependency:build-classpath \
   -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=test >/dev/null
 ci/elasticsearch.sh start >/dev/null
+es_pid=$(cat "$BERTH_ES_DIR/elasticsearch.pid" 2>/dev/null || echo -1) # its CPU per document is reported
 say "shipper vs raw _bulk: $FILES files x $LINES lines, $ROUNDS rounds"
 java -Xmx512m -cp "platform/target/classes:platform/target/test-classes:$(cat "$work/classpath")" \
-  dev.berth.platform.logs.ShipperBench "http://127.0.0.1:$BERTH_ES_PORT" "$work" "$FILES" "$LINES" "$ROUNDS"
+  dev.berth.platform.logs.ShipperBench "http://127.0.0.1:$BERTH_ES_PORT" "$work" "$FILES" "$LINES" "$ROUNDS" "$es_pid"

@@ -2,7 +2,8 @@ package dev.berth.platform.logs;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
+import co.elastic.clients.transport.ElasticsearchTransportBase;
+import co.elastic.clients.transport.rest_client.RestClientHttpClient;
 import java.io.IOException;
 import java.net.URI;
 import org.apache.http.HttpHost;
@@ -18,7 +19,9 @@ public final class Elasticsearch implements AutoCloseable {
         this.rest = RestClient.builder(new HttpHost(url.getHost(), url.getPort() < 0 ? 9200 : url.getPort(), url.getScheme()))
                 .setRequestConfigCallback(c -> c.setConnectTimeout(2_000).setSocketTimeout(30_000))
                 .build();
-        this.client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+        // RestClientTransport's own HTTP layer, bodies joined into one buffer (see ContiguousBodies)
+        this.client = new ElasticsearchClient(new ElasticsearchTransportBase(new ContiguousBodies(new RestClientHttpClient(rest)), null,
+                new JacksonJsonpMapper()) {});
     }
 
     public ElasticsearchClient client() {

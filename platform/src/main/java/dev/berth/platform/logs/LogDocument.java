@@ -9,11 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /**
@@ -37,7 +34,8 @@ record LogDocument(String index, String id, byte[] json, String timestamp, boole
     static final String PLAIN_TAG = "berth_plain_text";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd");
+    private static volatile DayIndex lastIndex = new DayIndex("", UtcDay.NONE, "");
     /** The top-level names the shipper writes: a line using one gets the shipper's value instead (no duplicate keys). */
     private static final Set<String> OURS = Set.of("kubernetes.namespace", "kubernetes.pod.name", "kubernetes.container.name",
             "kubernetes.node.name", "cloud.availability_zone", "berth.revision", "berth.workload", "log.file.path", "log.offset");
@@ -87,8 +85,8 @@ record LogDocument(String index, String id, byte[] json, String timestamp, boole
             body.putArray("tags").add(PLAIN_TAG);
             return new LogDocument(index(indexPrefix, inherited), id, append(body, metadata, offset, source.service(), null), inherited, true);
         }
-        Instant at = instant(scan.timestamp);
-        String timestamp = at != null ? scan.timestamp : inherited;
+        long day = UtcDay.of(scan.timestamp);
+        String timestamp = day != UtcDay.NONE ? scan.timestamp : inherited;
         String missingTimestamp = scan.hasTimestamp ? null : inherited; // one Elasticsearch will reject is left for it to refuse
         String service = scan.hasService ? null : source.service();
         byte[] json;
@@ -104,7 +102,7 @@ record LogDocument(String index, String id, byte[] json, String timestamp, boole
         } else {
             json = splice(line, from, scan.closingBrace, scan.members > 0, metadata, offset, service, missingTimestamp);
         }
-        return new LogDocument(index(indexPrefix, timestamp), id, json, timestamp, false);
+        return new LogDocument(day != UtcDay.NONE ? index(indexPrefix, day) : index(indexPrefix, inherited), id, json, timestamp, false);
     }
 
     /** What a quick pass over a JSON object line found; null when the line is not one JSON object. */
@@ -201,24 +199,24 @@ record LogDocument(String index, String id, byte[] json, String timestamp, boole
     }
 
     private static String index(String prefix, String timestamp) {
-        Instant day = instant(timestamp);
-        return prefix + DAY.format(day == null ? Instant.EPOCH : day);
+        long day = UtcDay.of(timestamp);
+        return index(prefix, day == UtcDay.NONE ? 0 : day);
     }
+
+    /** The index of a UTC day; the last one is kept, since consecutive lines nearly always share their day. */
+    private static String index(String prefix, long epochDay) {
+        DayIndex last = lastIndex;
+        if (last.day() != epochDay || !last.prefix().equals(prefix)) {
+            last = new DayIndex(prefix, epochDay, prefix + DAY.format(LocalDate.ofEpochDay(epochDay)));
+            lastIndex = last; // racy but safe: an immutable value, recomputed by whoever misses
+        }
+        return last.name();
+    }
+
+    private record DayIndex(String prefix, long day, String name) {}
 
     /** The line's length without a trailing carriage return. */
     private static int stripCr(byte[] line, int from, int length) {
         return length > 0 && line[from + length - 1] == '\r' ? length - 1 : length;
-    }
-
-    /** An ISO-8601 instant with an offset, or null. */
-    static Instant instant(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

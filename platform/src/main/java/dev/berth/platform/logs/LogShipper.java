@@ -125,10 +125,11 @@ public final class LogShipper implements ShippedLogs, AutoCloseable {
                 .description("Bytes written to replica log files that Elasticsearch has not acknowledged yet").register(registry);
         Gauge.builder("berth.logs.in.flight.documents", inFlight, AtomicInteger::get)
                 .description("Documents read and not yet acknowledged").register(registry);
-        // Elasticsearch's answer trimmed to what acknowledgements need: parsing full item results costs the shipper
-        // more CPU than building the documents (measured with ci/bench-logs.sh)
+        // Elasticsearch's answer trimmed to what acknowledgements need (status, error) and what the client's BulkResponse
+        // requires (took, errors, _index): parsing full item results costs the shipper more CPU than building the
+        // documents (measured with ci/bench-logs.sh)
         co.elastic.clients.elasticsearch.ElasticsearchClient bulkClient = client.withTransportOptions(o -> o.setParameter("filter_path",
-                "took,errors,items.*._index,items.*._id,items.*.status,items.*.error"));
+                "took,errors,items.*._index,items.*.status,items.*.error"));
         this.ingester = BulkIngester.of(b -> b.client(bulkClient)
                 .maxOperations(config.batchDocuments())
                 .maxSize(config.batchBytes())

@@ -13,9 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +37,11 @@ import java.util.concurrent.Future;
  * build, pre-serialised in memory, as {@code _bulk} requests of the same size and concurrency from the JDK's HTTP
  * client. Prints one line per run and the medians; the shipper's peak heap in use is sampled every 50 ms.
  *
- * <p>Args: elasticsearch-url work-dir files lines rounds.
+ * <p>Each side's CPU per document is printed too: the shipper's (this JVM while it runs), the raw client's (this JVM
+ * while it sends), and Elasticsearch's (from {@code /proc}, when its pid is given), since on a shared 2-core machine
+ * documents/s follow the CPU the other processes leave, and CPU per document does not.
+ *
+ * <p>Args: elasticsearch-url work-dir files lines rounds [elasticsearch-pid].
  */
 public final class ShipperBench {
 
@@ -50,6 +57,11 @@ public final class ShipperBench {
         List<Double> shipperRates = new ArrayList<>();
         List<Double> rawRates = new ArrayList<>();
         List<Long> peaks = new ArrayList<>();
+        List<Double> cpuPerDoc = new ArrayList<>();
+        List<Double> rawCpuPerDoc = new ArrayList<>();
+        List<Double> esShipperCpuPerDoc = new ArrayList<>();
+        List<Double> esRawCpuPerDoc = new ArrayList<>();
+        long esPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
         try (Elasticsearch client = new Elasticsearch(URI.create(es))) {
             IndexTemplate template = new IndexTemplate(client.client());
             if (!template.ensureApplied()) {
@@ -57,22 +69,33 @@ public final class ShipperBench {
             }
             for (int round = 1; round <= rounds; round++) {
                 Path pods = writeLogFiles(work.resolve("round-" + round), files, lines);
+                // the raw side's own copy: the shipper removes the files it finished of pods not in its store
+                Path rawPods = writeLogFiles(work.resolve("round-" + round + "-raw"), files, lines);
                 // alternate which side goes first, so neither always meets a warmer Elasticsearch
                 boolean shipperFirst = round % 2 == 1;
                 for (int side = 0; side < 2; side++) {
                     if ((side == 0) == shipperFirst) {
                         long[] peak = new long[1];
                         double cpu = cpuSeconds();
+                        double esCpu = esCpuSeconds(esPid);
                         double seconds = shipper(client, pods, work.resolve("state-" + round), total, peak);
                         cpu = cpuSeconds() - cpu;
+                        esCpu = esCpuSeconds(esPid) - esCpu;
+                        esShipperCpuPerDoc.add(esCpu * 1e6 / total);
                         shipperRates.add(total / seconds);
                         peaks.add(peak[0]);
-                        System.out.printf("round %d shipper: %d docs in %.2f s = %.0f docs/s, peak heap in use %d MiB, shipper CPU %.1f s (%.0f µs/doc)%n",
-                                round, total, seconds, total / seconds, peak[0] >> 20, cpu, cpu * 1e6 / total);
+                        cpuPerDoc.add(cpu * 1e6 / total);
+                        System.out.printf("round %d shipper: %d docs in %.2f s = %.0f docs/s, peak heap in use %d MiB, shipper CPU %.1f s (%.0f µs/doc),"
+                                + " Elasticsearch CPU %.1f s (%.0f µs/doc)%n", round, total, seconds, total / seconds, peak[0] >> 20, cpu, cpu * 1e6 / total,
+                                esCpu, esCpu * 1e6 / total);
                     } else {
-                        double seconds = raw(es, pods, total);
+                        double[] cpu = new double[2];
+                        double seconds = raw(es, rawPods, total, esPid, cpu);
                         rawRates.add(total / seconds);
-                        System.out.printf("round %d raw _bulk: %d docs in %.2f s = %.0f docs/s%n", round, total, seconds, total / seconds);
+                        rawCpuPerDoc.add(cpu[0] * 1e6 / total);
+                        esRawCpuPerDoc.add(cpu[1] * 1e6 / total);
+                        System.out.printf("round %d raw _bulk: %d docs in %.2f s = %.0f docs/s, client CPU %.1f s (%.0f µs/doc), Elasticsearch CPU %.1f s"
+                                + " (%.0f µs/doc)%n", round, total, seconds, total / seconds, cpu[0], cpu[0] * 1e6 / total, cpu[1], cpu[1] * 1e6 / total);
                     }
                     deleteIndices(es);
                 }
@@ -80,8 +103,10 @@ public final class ShipperBench {
         }
         double shipper = median(shipperRates);
         double raw = median(rawRates);
-        System.out.printf("median shipper %.0f docs/s, raw _bulk %.0f docs/s: shipper = %.1f %% of raw; peak heap in use %d MiB (median)%n",
-                shipper, raw, 100 * shipper / raw, median(peaks.stream().map(Long::doubleValue).toList()).longValue() >> 20);
+        System.out.printf("median shipper %.0f docs/s, raw _bulk %.0f docs/s: shipper = %.1f %% of raw; peak heap in use %d MiB, shipper CPU %.0f µs/doc (medians)%n",
+                shipper, raw, 100 * shipper / raw, median(peaks.stream().map(Long::doubleValue).toList()).longValue() >> 20, median(cpuPerDoc));
+        System.out.printf("median CPU per document: shipper %.0f + Elasticsearch %.0f µs vs raw client %.0f + Elasticsearch %.0f µs%n",
+                median(cpuPerDoc), median(esShipperCpuPerDoc), median(rawCpuPerDoc), median(esRawCpuPerDoc));
     }
 
     static Path writeLogFiles(Path dir, int files, int lines) throws IOException {
@@ -98,7 +123,12 @@ public final class ShipperBench {
                                 + "\"sampled\":\"true\"},\"trace.id\":\"03c7e80c41be757626dd398972b72464\",\"host.hostname\":\"vm\",\"process.pid\":11019,"
                                 + "\"ecs.version\":\"1.12.2\",\"service.name\":\"order-service\",\"service.version\":\"0.1.0\",\"service.environment\":\"prod\"}\n");
             }
-            Files.writeString(log, sb);
+            try (FileChannel out = FileChannel.open(log, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
+                // on disk before either side runs: otherwise the first side of a round shares the disk with the files'
+                // writeback, and Elasticsearch's translog fsync after each bulk request waits behind it
+                out.force(true);
+            }
         }
         return pods;
     }
@@ -122,10 +152,11 @@ public final class ShipperBench {
     }
 
     /** The same documents the shipper builds, serialised up front, sent as _bulk requests like the shipper's. */
-    static double raw(String es, Path pods, int total) throws Exception {
+    static double raw(String es, Path pods, int total, long esPid, double[] cpu) throws Exception {
         List<byte[]> bodies = new ArrayList<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int inBody = 0;
+        int documents = 0;
         try (var logs = Files.find(pods, 4, (p, a) -> p.toString().endsWith(".log"))) {
             for (Path log : logs.toList()) {
                 LogSources.Found found = new LogSources.Found(log, LogSources.inode(log));
@@ -142,6 +173,7 @@ public final class ShipperBench {
                         body.write(JSON.writeValueAsBytes(d.body()));
                         body.write('\n');
                         from = i + 1;
+                        documents++;
                         if (++inBody == CONFIG.batchDocuments()) {
                             bodies.add(body.toByteArray());
                             body.reset();
@@ -151,11 +183,16 @@ public final class ShipperBench {
                 }
             }
         }
+        if (documents != total) {
+            throw new IllegalStateException("the raw side found " + documents + " lines of " + total + " under " + pods);
+        }
         if (inBody > 0) {
             bodies.add(body.toByteArray());
         }
         HttpClient http = HttpClient.newHttpClient();
         ExecutorService senders = Executors.newFixedThreadPool(CONFIG.concurrentRequests());
+        cpu[0] = cpuSeconds();
+        cpu[1] = esCpuSeconds(esPid);
         long start = System.nanoTime();
         List<Future<?>> sent = new ArrayList<>();
         for (byte[] b : bodies) {
@@ -172,6 +209,8 @@ public final class ShipperBench {
             f.get();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        cpu[0] = cpuSeconds() - cpu[0];
+        cpu[1] = esCpuSeconds(esPid) - cpu[1];
         senders.shutdown();
         return seconds;
     }
@@ -179,6 +218,16 @@ public final class ShipperBench {
     /** CPU time this JVM used so far (all threads). */
     static double cpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /** CPU time the Elasticsearch process used so far (user + system, from /proc), or 0 without a pid. */
+    static double esCpuSeconds(long pid) throws IOException {
+        if (pid < 0) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
     }
 
     static void deleteIndices(String es) throws Exception {
