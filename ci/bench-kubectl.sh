@@ -56,22 +56,27 @@ say "creating namespace bench and $PODS pods"
 kubectl apply -f "$work/pods.yaml" >/dev/null
 [ "$(kubectl get pods -A --no-headers | wc -l)" = "$PODS" ] || die "expected $PODS pods"
 
-say "hyperfine: kubectl get pods -A vs ./berth rollout status deployment/absent --no-watch (one GET, 404), with and without its class-data archive ($RUNS runs each)"
-# the same berth command with its class-data archive (./berth, after the warm-up wrote it) and without (the JVM alone)
+say "hyperfine: kubectl get pods -A vs ./berth rollout status deployment/absent --no-watch (one GET, 404), with and without its class-data archive, and with the JVM's default flags ($RUNS runs each)"
+# the same berth command with its class-data archive (./berth, after the warm-up wrote it), without (the JVM alone,
+# berth's flags), and without berth's flags (C1 only, serial GC) either
 cp="$APP/app/*:$APP/lib/main/*:$APP/lib/boot/*"
 BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 hyperfine --warmup 2 --runs "$RUNS" -N -i \
   --export-json "$work/result.json" \
   "kubectl get pods -A" \
   "$BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch" \
+  "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
   "java -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch"
 python3 - "$work/result.json" "$PODS" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 medians = {r["command"]: r["median"] for r in results}
-k, b, c = (r["command"] for r in results)
+cpu = {r["command"]: r["user"] + r["system"] for r in results}  # hyperfine keeps their means only
+k, b, c, d = (r["command"] for r in results)
 print(f"{sys.argv[2]} pods: median {medians[k]*1000:.0f} ms (kubectl get pods -A) vs {medians[b]*1000:.0f} ms "
       f"(./berth rollout status, a 404, with its class-data archive) vs {medians[c]*1000:.0f} ms (the same without): "
       f"{medians[b]/medians[k]:.1f}x kubectl; the archive saves {(1 - medians[b]/medians[c])*100:.0f} %")
+print(f"berth's JVM flags (C1 only, serial GC) vs the JVM's defaults, both without the archive: {medians[c]*1000:.0f} vs "
+      f"{medians[d]*1000:.0f} ms, CPU (user + system, means) {cpu[c]*1000:.0f} vs {cpu[d]*1000:.0f} ms")
 assert all(code == 1 for r in results[1:] for code in r["exit_codes"]), "berth rollout status of an absent Deployment must exit 1 (not found)"
 PY
 fi
