@@ -17,10 +17,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
@@ -65,8 +63,7 @@ public class ApiServer {
     void secure(Router router) {
         ServingCertificate certificate = ServingCertificate.loadOrCreate(certificateDir);
         HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost("127.0.0.1").setPort(config.apiserver().securePort())
-                .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(certificate.certificatePem()))
-                        .setKeyValue(Buffer.buffer(certificate.privateKeyPem())));
+                .setKeyCertOptions(certificate.keyCertOptions());
         try {
             secureServer = vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);

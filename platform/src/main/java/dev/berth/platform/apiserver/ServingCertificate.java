@@ -1,22 +1,33 @@
 package dev.berth.platform.apiserver;
 
 import dev.berth.platform.store.PrivateFiles;
+import io.vertx.core.net.KeyCertOptions;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -86,6 +97,81 @@ public record ServingCertificate(String certificatePem, String privateKeyPem) {
             return new ServingCertificate(pem(certificate), pem(new JcaPKCS8Generator(pair.getPrivate(), null))); // PKCS#8: what Vert.x reads
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot make the API server's certificate", e);
+        }
+    }
+
+    /**
+     * The key and certificate as Vert.x serves them: a key manager over the parsed key and certificate. Vert.x's own
+     * {@code PemKeyCertOptions} stores them in a PKCS#12 key store first and reads them back, two PBKDF2 derivations
+     * at every start for nothing; this is the JDK's key factory and certificate parser, once.
+     */
+    public KeyCertOptions keyCertOptions() {
+        try {
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)));
+            PrivateKey key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(pemBody(privateKeyPem, "PRIVATE KEY")));
+            return KeyCertOptions.wrap(new SingleKeyManager(key, certificate));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("the API server's key or certificate cannot be read (delete both to have new ones made)", e);
+        }
+    }
+
+    static byte[] pemBody(String pem, String label) {
+        String begin = "-----BEGIN " + label + "-----";
+        String end = "-----END " + label + "-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("no " + label + " in PEM");
+        }
+        return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+    }
+
+    /** One key and its self-signed certificate, whatever the client asks for: the server has no other. */
+    private static final class SingleKeyManager extends X509ExtendedKeyManager {
+        private static final String ALIAS = "berth-apiserver";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        SingleKeyManager(PrivateKey key, X509Certificate certificate) {
+            this.key = key;
+            this.chain = new X509Certificate[] {certificate};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keyType.equals(key.getAlgorithm()) ? new String[] {ALIAS} : null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return keyType.equals(key.getAlgorithm()) ? ALIAS : null;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return chooseServerAlias(keyType, issuers, null);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
         }
     }
 
