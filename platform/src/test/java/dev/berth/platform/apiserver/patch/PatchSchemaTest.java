@@ -103,6 +103,13 @@ class PatchSchemaTest {
     }
 
     @Test
+    void theBuiltInTableAgreesWithTheModel() {
+        // kubernetes() skips this check at start; the same entries through the checking constructor
+        PatchSchema checked = new PatchSchema(KubernetesPatchMeta.ENTRIES, KubernetesPatchMeta.API_VERSIONS);
+        assertThat(checked.entries()).isEqualTo(KUBERNETES.entries()).hasSizeGreaterThan(40);
+    }
+
+    @Test
     void refusesEntriesTheModelContradicts() {
         assertThatThrownBy(() -> schema(PatchMeta.of(PodSpec.class, "containerz", "name", MERGE)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no JSON property containerz");
