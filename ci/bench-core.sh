@@ -7,7 +7,8 @@
 #      +1) and until the replica is Ready again, beside the service's own Quarkus start-up time (5 runs);
 #   3. node failure: `berth nodes fail` the node of an order-service replica; time until every Deployment is
 #      fully Ready again on the other nodes (3 runs).
-# Prints every sample and the medians.
+# Prints every sample and the medians. BEFORE_APP=<another build's platform/target/quarkus-app>: part 1 becomes cold
+# starts of that build and this one, alternating (wall and CPU to Ready), for a before/after pair measured side by side.
 source "$(dirname "$0")/lib.sh"
 cd "$BERTH_ROOT"
 RUNS="${RUNS:-5}"
@@ -24,29 +25,44 @@ api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1";
 if api /q/health/ready >/dev/null 2>&1; then warn "Berth is running: start-up is measured on a busy machine (run ./berth down first for idle numbers)"; fi
 jsa="$(mktemp -d)/core.jsa"
 # one start that records, dumped by jcmd once ready (as berth up does), then cold and archived starts alternating
-start_core() { # $1: where to dump, or ""; the rest: JVM flags. Prints "seconds MiB".
-  local dump=$1 state t0 t1 kb pid; shift
+start_core() { # $1: where to dump, or ""; the rest: JVM flags. Prints "seconds MiB cpu-seconds" (CPU: the JVM's
+  # utime + stime when Ready). CORE_APP: the build to start (default: this one).
+  local dump=$1 state t0 t1 kb pid cpu; shift
   state=$(mktemp -d)
   t0=$(now)
   BERTH_STATE_DIR="$state" QUARKUS_HTTP_PORT=7199 BERTH_APISERVER_SECURE_PORT=0 env --default-signal=QUIT \
-    java -Xmx384m -XX:+UseSerialGC "$@" -jar "$APP/quarkus-run.jar" >"$state/core.log" 2>&1 &
+    java -Xmx384m -XX:+UseSerialGC "$@" -jar "${CORE_APP:-$APP}/quarkus-run.jar" >"$state/core.log" 2>&1 &
   pid=$!
   until curl -fsS -o /dev/null http://127.0.0.1:7199/q/health/ready 2>/dev/null; do sleep 0.02; done
   t1=$(now)
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat")
   sleep 2
   kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   [ -z "$dump" ] || jcmd "$pid" VM.cds dynamic_dump "$dump" >/dev/null
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$state"
-  echo "$(echo "$t1 - $t0" | bc) $((kb / 1024))"
+  echo "$(echo "$t1 - $t0" | bc) $((kb / 1024)) $cpu"
 }
+if [ -n "${BEFORE_APP:-}" ]; then # side by side: another build's quarkus-app (e.g. the previous commit's), both cold
+  [ -f "$BEFORE_APP/quarkus-run.jar" ] || die "BEFORE_APP=$BEFORE_APP holds no quarkus-run.jar"
+  say "cold start-up, $BEFORE_APP (before) vs $APP (after), alternating, $RUNS runs each"
+  bw=() bcpu=() aw=() acpu=()
+  for i in $(seq 1 "$RUNS"); do
+    read -r s _ c < <(CORE_APP="$BEFORE_APP" start_core "" -Xlog:cds=error); bw+=("$s"); bcpu+=("$c")
+    read -r s _ c < <(start_core "" -Xlog:cds=error); aw+=("$s"); acpu+=("$c")
+    echo "  run $i: before ${bw[-1]} s (CPU ${bcpu[-1]} s), after ${aw[-1]} s (CPU ${acpu[-1]} s)"
+  done
+  echo "  median: before $(printf '%s\n' "${bw[@]}" | median) s (CPU $(printf '%s\n' "${bcpu[@]}" | median) s)," \
+       "after $(printf '%s\n' "${aw[@]}" | median) s (CPU $(printf '%s\n' "${acpu[@]}" | median) s); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 start_core "$jsa" -XX:+RecordDynamicDumpInfo -Xlog:cds=error >/dev/null
 [ -s "$jsa" ] || die "jcmd wrote no class-data archive"
 startup=() rss=() archived=()
 for i in $(seq 1 "$RUNS"); do
-  read -r s m < <(start_core "" -Xlog:cds=error); startup+=("$s"); rss+=("$m")
-  read -r a _ < <(start_core "" -XX:SharedArchiveFile="$jsa" -Xlog:cds=error); archived+=("$a")
-  echo "  run $i: ready in ${startup[-1]} s cold (RSS ${rss[-1]} MiB), ${archived[-1]} s from the archive"
+  read -r s m c < <(start_core "" -Xlog:cds=error); startup+=("$s"); rss+=("$m")
+  read -r a _ ca < <(start_core "" -XX:SharedArchiveFile="$jsa" -Xlog:cds=error); archived+=("$a")
+  echo "  run $i: ready in ${startup[-1]} s cold (RSS ${rss[-1]} MiB, CPU $c s), ${archived[-1]} s from the archive (CPU $ca s)"
 done
 echo "  median: start-up $(printf '%s\n' "${startup[@]}" | median) s cold, $(printf '%s\n' "${archived[@]}" | median) s from the archive; RSS $(printf '%s\n' "${rss[@]}" | median) MiB"
 [ "${PARTS:-all}" = 1 ] && exit 0
