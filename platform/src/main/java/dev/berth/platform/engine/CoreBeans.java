@@ -1,5 +1,7 @@
 package dev.berth.platform.engine;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import dev.berth.platform.api.auth.TokenFile;
 import dev.berth.platform.api.manifest.ManifestValidator;
 import dev.berth.platform.config.CoreConfig;
@@ -18,7 +20,9 @@ public class CoreBeans {
     @Produces
     @Singleton
     KubernetesSerialization serialization() {
-        return new KubernetesSerialization();
+        // fabric8's configuration (its modules, its unmatched-field handling) on a mapper whose bean accessors are
+        // Blackbird's generated lambdas: the store, the lists, watch events and every request body go through it
+        return new KubernetesSerialization(new ObjectMapper().registerModule(new BlackbirdModule()), true);
     }
 
     @Produces
