@@ -61,7 +61,7 @@ start_core() {
   PORT=$(free_port)
   TOKEN_FILE="$work/$name.token"
   local jfr=()
-  [ -z "${BENCH_JFR:-}" ] || jfr=("-XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile")
+  [ -z "${BENCH_JFR:-}" ] || jfr=("-XX:FlightRecorderOptions:stackdepth=256" "-XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile")
   BERTH_STREAMS_MAX_WATCHES_PER_USER=$((WATCHERS + 10)) BERTH_STATE_DIR="$work/$name" BERTH_AUTH_ADMIN_TOKEN_FILE="$TOKEN_FILE" QUARKUS_HTTP_PORT=$PORT BERTH_APISERVER_SECURE_PORT=$(free_port) \
     java "-Xmx$HEAP" "${jfr[@]}" -jar "$APP/quarkus-run.jar" >"$OUT/$name-core.log" 2>&1 &
   core=$!

@@ -163,8 +163,11 @@ public final class Kubelet implements AutoCloseable {
     }
 
     private ReconcileResult reconcile(ObjectKey key) {
-        Optional<Pod> found = deps.store().get(key);
         PodWorker worker = workers.get(key);
+        if (worker == null && notForThisKubelet(key)) {
+            return ReconcileResult.noChange();
+        }
+        Optional<Pod> found = deps.store().get(key);
         if (found.isEmpty() || (worker != null && !worker.uid.equals(found.get().getMetadata().getUid()))) {
             if (worker != null) {
                 workers.remove(key);
@@ -179,7 +182,7 @@ public final class Kubelet implements AutoCloseable {
         if (!PodStatuses.isScheduled(pod)) {
             return ReconcileResult.noChange();
         }
-        Optional<Node> node = deps.store().get(new ObjectKey(ResourceKind.NODE, null, pod.getSpec().getNodeName()));
+        Optional<Node> node = deps.store().getShared(new ObjectKey(ResourceKind.NODE, null, pod.getSpec().getNodeName())); // only read
         if (worker == null && node.isPresent() && !isVirtual(node.get())) {
             return ReconcileResult.noChange(); // a Node registered through the API has its own kubelet (or none), not this one
         }
@@ -222,6 +225,24 @@ public final class Kubelet implements AutoCloseable {
             return ReconcileResult.changedState();
         }
         return ReconcileResult.noChange();
+    }
+
+    /**
+     * A pod this kubelet has no worker for and nothing to do with: not scheduled yet, or bound to a Node registered
+     * through the API (whose kubelet, if any, is not this one). Read from the store's shared object, without the copy
+     * {@link #reconcile} takes of a pod it acts on: every pod change reaches this kubelet, and most are of such pods.
+     */
+    private boolean notForThisKubelet(ObjectKey key) {
+        Optional<Pod> shared = deps.store().getShared(key);
+        if (shared.isEmpty()) {
+            return false;
+        }
+        Pod pod = shared.get();
+        if (!PodStatuses.isScheduled(pod)) {
+            return true;
+        }
+        Optional<Node> node = deps.store().getShared(new ObjectKey(ResourceKind.NODE, null, pod.getSpec().getNodeName()));
+        return node.isPresent() && !isVirtual(node.get());
     }
 
     /** One of the configured nodes this kubelet runs (see {@link VirtualNodes}). */

@@ -127,6 +127,13 @@ public final class ObjectStore implements AutoCloseable {
         return o == null ? Optional.empty() : Optional.of(copy(o));
     }
 
+    /** Like {@link #get} but the stored object itself, not a copy (see {@link Stored}): callers must not change it. */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> Optional<T> getShared(ObjectKey key) {
+        Stored o = stored(key);
+        return o == null ? Optional.empty() : Optional.of((T) o.object());
+    }
+
     /**
      * A stored object as written, shared with the store and every other reader: for encoding answers without a copy.
      * {@code object} must never be changed; {@code json} is exactly what {@code json.asJson(object)} gives.
