@@ -4,8 +4,8 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.api.CoreApiProfile;
 import dev.berth.platform.api.CoreApiTokens;
+import dev.berth.platform.api.LiveCoreProfile;
 import dev.berth.platform.scheduler.NodeSource;
 import dev.berth.platform.scheduler.Scheduler;
 import dev.berth.platform.scheduler.SchedulerProfile;
@@ -23,13 +23,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,32 +42,11 @@ import org.junit.jupiter.api.Test;
  * kubelet serves them), and every pod here selects them, so nothing lands on the core's virtual nodes.
  */
 @QuarkusTest
-@TestProfile(SecondarySchedulerOnCoreTest.Profile.class)
+@TestProfile(LiveCoreProfile.class)
 class SecondarySchedulerOnCoreTest {
 
     static final String NS = "shop";
     static final String LEASE_NS = "berth-system";
-
-    /** Its own core: two schedulers hold four watches, more than CoreApiProfile's small caps allow. */
-    public static class Profile implements QuarkusTestProfile {
-        static final Path STATE = state();
-
-        private static Path state() {
-            try {
-                Path state = Files.createDirectories(Path.of("target", "secondary-scheduler-state", Long.toString(System.nanoTime())).toAbsolutePath());
-                CoreApiProfile.writeTokens(state.resolve("tokens"));
-                return state;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("berth.state-dir", STATE.toString(), "berth.auth.tokens-file", STATE.resolve("tokens").toString(),
-                    "berth.proxy.port-range-start", "39500");
-        }
-    }
 
     @TestHTTPResource("/")
     URL root;
