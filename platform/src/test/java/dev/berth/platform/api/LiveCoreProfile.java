@@ -1,8 +1,13 @@
 package dev.berth.platform.api;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,6 +33,18 @@ public class LiveCoreProfile implements QuarkusTestProfile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A fabric8 client of the core at {@code root} as its admin, with the {@code namespaces} it needs (made if missing). */
+    public static KubernetesClient adminClient(URL root, String... namespaces) {
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(root.toString())
+                .withOauthToken(CoreApiTokens.ADMIN).withRequestRetryBackoffLimit(0).build()).build();
+        for (String ns : namespaces) {
+            if (client.namespaces().withName(ns).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            }
+        }
+        return client;
     }
 
     @Override

@@ -4,15 +4,11 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.api.CoreApiTokens;
 import dev.berth.platform.api.LiveCoreProfile;
 import dev.berth.platform.cluster.StandInKubelet;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,11 +41,7 @@ class PodGracefulDeletionOnCoreTest {
 
     @BeforeEach
     void clusterAndNode() {
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(root.toString()).withOauthToken(CoreApiTokens.ADMIN)
-                .withRequestRetryBackoffLimit(0).build()).build();
-        if (client.namespaces().withName(NS).get() == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        }
+        client = LiveCoreProfile.adminClient(root, NS);
         kubelet = StandInKubelet.start(client, "grace").node("grace-a", "2").ignoringSigterm();
     }
 

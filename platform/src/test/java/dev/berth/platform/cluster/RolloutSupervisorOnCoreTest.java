@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.api.CoreApiTokens;
 import dev.berth.platform.api.LiveCoreProfile;
 import dev.berth.platform.controller.RevisionSignals;
 import dev.berth.platform.engine.KubernetesEngine;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -54,11 +50,7 @@ class RolloutSupervisorOnCoreTest {
 
     @BeforeEach
     void clusterAndNodes() {
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(root.toString()).withOauthToken(CoreApiTokens.ADMIN)
-                .withRequestRetryBackoffLimit(0).build()).build();
-        if (client.namespaces().withName(NS).get() == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        }
+        client = LiveCoreProfile.adminClient(root, NS);
         kubelet = StandInKubelet.start(client, "rollout").node("rollout-a", "4").node("rollout-b", "4").neverReady(NEVER_READY).crashLooping(CRASHING);
     }
 

@@ -4,22 +4,18 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.api.CoreApiTokens;
 import dev.berth.platform.api.LiveCoreProfile;
 import dev.berth.platform.scheduler.NodeSource;
 import dev.berth.platform.scheduler.Scheduler;
 import dev.berth.platform.scheduler.SchedulerProfile;
 import dev.berth.platform.scheduler.plugins.InTreePlugins;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,13 +52,7 @@ class SecondarySchedulerOnCoreTest {
 
     @BeforeEach
     void clientAndNamespaces() {
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(root.toString()).withOauthToken(CoreApiTokens.ADMIN)
-                .withRequestRetryBackoffLimit(0).build()).build();
-        for (String ns : List.of(NS, LEASE_NS)) {
-            if (client.namespaces().withName(ns).get() == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-            }
-        }
+        client = LiveCoreProfile.adminClient(root, NS, LEASE_NS);
     }
 
     @AfterEach

@@ -13,16 +13,13 @@ import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.WatchEvent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -59,11 +56,7 @@ class KubernetesEngineOnCoreTest {
 
     @BeforeEach
     void engineAndNodes() throws URISyntaxException {
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(root.toString()).withOauthToken(CoreApiTokens.ADMIN)
-                .withRequestRetryBackoffLimit(0).build()).build();
-        if (client.namespaces().withName(NS).get() == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        }
+        client = LiveCoreProfile.adminClient(root, NS);
         engine = KubernetesEngine.local(root.toURI(), CoreApiTokens.ADMIN);
         kubelet = StandInKubelet.start(client, "engine").node("engine-a", "4").node("engine-b", "4");
     }
