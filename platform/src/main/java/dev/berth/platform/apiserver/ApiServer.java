@@ -8,7 +8,6 @@ import dev.berth.platform.apiserver.rbac.BootstrapReconciler;
 import dev.berth.platform.apiserver.rbac.RbacAuthorizer;
 import dev.berth.platform.apiserver.rbac.StoreRbacObjects;
 import dev.berth.platform.engine.LocalEngine;
-import dev.berth.platform.runtime.GracefulDeletion;
 import dev.berth.platform.store.ObjectStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.quarkus.runtime.ShutdownEvent;

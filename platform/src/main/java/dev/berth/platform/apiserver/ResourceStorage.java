@@ -9,7 +9,6 @@ import dev.berth.platform.apiserver.apply.FieldPath;
 import dev.berth.platform.apiserver.apply.FieldSet;
 import dev.berth.platform.api.manifest.ManifestException;
 import dev.berth.platform.api.manifest.ManifestValidator;
-import dev.berth.platform.controller.PodTermination;
 import dev.berth.platform.model.Finalizers;
 import dev.berth.platform.model.InvalidObjectKeyException;
 import dev.berth.platform.model.Labels;
@@ -50,13 +49,13 @@ public final class ResourceStorage {
     private final ObjectStore store;
     private final KubernetesSerialization json;
     private final ManifestValidator validator;
-    private final PodTermination termination;
+    private final GracefulDeletion termination;
     private final KindStrategy strategy;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
     private final FieldManager fields = new FieldManager(ApplySchema.kubernetes(), clock);
 
-    public ResourceStorage(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, PodTermination termination) {
+    public ResourceStorage(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, GracefulDeletion termination) {
         this.store = store;
         this.json = json;
         this.validator = validator;
@@ -321,7 +320,8 @@ public final class ResourceStorage {
     }
 
     /**
-     * DELETE: a Pod that may still run is marked terminating and the kubelet stops it (unless the grace period is 0);
+     * DELETE: a Pod as {@link DeletionGrace} decides (marked terminating for its kubelet to stop, its grace shortened, or
+     * removed now);
      * everything else goes at once, its dependents after it (the garbage collector's background deletion), or kept
      * with their owner reference removed when {@code propagationPolicy} is {@code Orphan}.
      *
@@ -338,9 +338,8 @@ public final class ResourceStorage {
         if ("Orphan".equals(options.getPropagationPolicy())) {
             orphanDependents(current);
         }
-        if (kind == ResourceKind.POD && !Long.valueOf(0).equals(options.getGracePeriodSeconds())) {
-            termination.terminate((Pod) current, "api");
-            return store.get(key);
+        if (kind == ResourceKind.POD) {
+            return termination.delete((Pod) current, options.getGracePeriodSeconds()).map(HasMetadata.class::cast);
         }
         boolean foreground = "Foreground".equals(options.getPropagationPolicy());
         if (Finalizers.deleting(current) && !foreground) {

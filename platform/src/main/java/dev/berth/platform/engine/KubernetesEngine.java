@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -43,6 +45,12 @@ import java.util.function.Consumer;
 public final class KubernetesEngine implements Engine, AutoCloseable {
 
     public static final String FIELD_MANAGER = "berth";
+    /**
+     * The one-field verbs' patch type. kubectl sends strategic merge patches for some of them; on these scalar and map
+     * fields a JSON merge patch means the same, and every API server takes it (strategic merge needs the kind's schema).
+     */
+    private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+    private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
 
     private final KubernetesClient client;
     private final Site site;
@@ -120,8 +128,16 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         List<HasMetadata> live = new ArrayList<>();
         for (HasMetadata o : objects) {
             HasMetadata current = call(() -> client.resource(o).get());
+            HasMetadata preview = preview(o);
+            // a controller may write the object between the read and the dry run (a Deployment's revision annotation):
+            // compare the preview with the version it was computed from
+            for (int retry = 0; retry < 3 && current != null && preview != null
+                    && !Objects.equals(current.getMetadata().getResourceVersion(), preview.getMetadata().getResourceVersion()); retry++) {
+                current = call(() -> client.resource(o).get());
+                preview = preview(o);
+            }
             live.add(current);
-            previews.add(preview(o));
+            previews.add(preview);
         }
         List<ApplyResult> results = new ArrayList<>();
         for (int i = 0; i < objects.size(); i++) {
@@ -215,16 +231,10 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         if (kind != ResourceKind.DEPLOYMENT && kind != ResourceKind.STATEFULSET) {
             throw new EngineException(400, kind.kind() + " cannot be scaled: only Deployments and StatefulSets");
         }
-        exists(kind, namespace, name);
+        String patch = mergePatch(Map.of("spec", Map.of("replicas", replicas)));
         return call(() -> kind == ResourceKind.DEPLOYMENT
-                ? client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> {
-                    d.getSpec().setReplicas(replicas);
-                    return d;
-                })
-                : client.apps().statefulSets().inNamespace(namespace).withName(name).edit(s -> {
-                    s.getSpec().setReplicas(replicas);
-                    return s;
-                }));
+                ? client.apps().deployments().inNamespace(namespace).withName(name).patch(MERGE, patch)
+                : client.apps().statefulSets().inNamespace(namespace).withName(name).patch(MERGE, patch));
     }
 
     @Override
@@ -267,7 +277,9 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
     /**
      * pause/resume set {@code spec.paused}; restart stamps {@code kubectl.kubernetes.io/restartedAt}; undo re-applies
      * the pod template of the ReplicaSet at the revision asked for (0: the one before the current), without its
-     * {@code pod-template-hash} label — as {@code kubectl rollout undo} does.
+     * {@code pod-template-hash} label — as {@code kubectl rollout undo} does. Each is one PATCH of the fields it changes,
+     * never a read-then-replace: the Deployment controller writes the status all through a rollout, and a replace based
+     * on a read from before its write would be refused (409).
      */
     @Override
     public Deployment rollout(String namespace, String name, RolloutAction action) {
@@ -276,19 +288,11 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         var d = client.apps().deployments().inNamespace(namespace).withName(name);
         if (action instanceof RolloutAction.Pause || action instanceof RolloutAction.Resume) {
             boolean pause = action instanceof RolloutAction.Pause;
-            return call(() -> d.edit(x -> {
-                x.getSpec().setPaused(pause ? Boolean.TRUE : null);
-                return x;
-            }));
+            return call(() -> d.patch(MERGE, mergePatch(Map.of("spec", nullable("paused", pause ? Boolean.TRUE : null)))));
         }
         if (action instanceof RolloutAction.Restart) {
-            return call(() -> d.edit(x -> {
-                Map<String, String> a = x.getSpec().getTemplate().getMetadata().getAnnotations();
-                Map<String, String> annotations = a == null ? new HashMap<>() : new HashMap<>(a);
-                annotations.put("kubectl.kubernetes.io/restartedAt", Instant.now().toString());
-                x.getSpec().getTemplate().getMetadata().setAnnotations(annotations);
-                return x;
-            }));
+            return call(() -> d.patch(MERGE, mergePatch(Map.of("spec", Map.of("template", Map.of("metadata",
+                    Map.of("annotations", Map.of("kubectl.kubernetes.io/restartedAt", Instant.now().toString()))))))));
         }
         return undo(current, ((RolloutAction.Undo) action).toRevision());
     }
@@ -312,10 +316,15 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
             labels.remove(PodTemplates.TEMPLATE_HASH_LABEL);
             template.getMetadata().setLabels(labels);
         }
-        return call(() -> client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName()).edit(x -> {
-            x.getSpec().setTemplate(template);
-            return x;
-        }));
+        // the template is replaced only if the spec is still the one the revision was chosen against: a test of the
+        // generation, which status writes leave alone (a test of resourceVersion would fail on every one of them)
+        List<Map<String, Object>> ops = new ArrayList<>();
+        if (d.getMetadata().getGeneration() != null) {
+            ops.add(Map.of("op", "test", "path", "/metadata/generation", "value", d.getMetadata().getGeneration()));
+        }
+        ops.add(Map.of("op", "replace", "path", "/spec/template", "value", template));
+        return call(() -> client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName())
+                .patch(JSON_PATCH, json.asJson(ops)));
     }
 
     /** cordon/uncordon set {@code spec.unschedulable}; drain cordons and evicts the node's pods (PodDisruptionBudgets apply). */
@@ -324,15 +333,10 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         exists(ResourceKind.NODE, null, name);
         var n = client.nodes().withName(name);
         return switch (action) {
-            case CORDON, UNCORDON -> call(() -> n.edit(x -> {
-                x.getSpec().setUnschedulable(action == NodeAction.CORDON ? Boolean.TRUE : null);
-                return x;
-            }));
+            case CORDON, UNCORDON -> call(() -> n.patch(MERGE, mergePatch(Map.of("spec",
+                    nullable("unschedulable", action == NodeAction.CORDON ? Boolean.TRUE : null)))));
             case DRAIN -> {
-                Node cordoned = call(() -> n.edit(x -> {
-                    x.getSpec().setUnschedulable(true);
-                    return x;
-                }));
+                Node cordoned = call(() -> n.patch(MERGE, mergePatch(Map.of("spec", Map.of("unschedulable", true)))));
                 for (Pod p : call(() -> client.pods().inAnyNamespace().withField("spec.nodeName", name).list().getItems())) {
                     boolean daemon = p.getMetadata().getOwnerReferences() != null
                             && p.getMetadata().getOwnerReferences().stream().anyMatch(o -> "DaemonSet".equals(o.getKind()));
@@ -350,6 +354,17 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
     @Override
     public void close() {
         client.close();
+    }
+
+    private String mergePatch(Map<String, Object> fields) {
+        return json.asJson(fields);
+    }
+
+    /** One field of a merge patch; null removes it (Map.of refuses null values). */
+    private static Map<String, Object> nullable(String field, Object value) {
+        Map<String, Object> m = new HashMap<>();
+        m.put(field, value);
+        return m;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

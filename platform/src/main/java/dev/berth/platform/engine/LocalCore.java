@@ -1,6 +1,7 @@
 package dev.berth.platform.engine;
 
 import dev.berth.platform.api.auth.TokenFile;
+import dev.berth.platform.apiserver.GracefulDeletion;
 import dev.berth.platform.config.CoreConfig;
 import dev.berth.platform.controller.AutoscalerController;
 import dev.berth.platform.controller.CanaryAnalysis;
@@ -28,7 +29,6 @@ import dev.berth.platform.proxy.ServiceProxies;
 import dev.berth.platform.runtime.ContainerRuntime;
 import dev.berth.platform.runtime.EmbeddedPostgresRuntime;
 import dev.berth.platform.runtime.EnvironmentResolver;
-import dev.berth.platform.runtime.GracefulDeletion;
 import dev.berth.platform.runtime.ClassDataArchives;
 import dev.berth.platform.runtime.HostJvm;
 import dev.berth.platform.runtime.JavaImageRuntime;

@@ -29,6 +29,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -354,10 +356,9 @@ class KubernetesApiTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !k.apps().replicaSets().withLabel("app", "fg").list().getItems().isEmpty());
         ReplicaSet rs = k.apps().replicaSets().withLabel("app", "fg").list().getItems().get(0);
         // a finalizer of someone else's on the ReplicaSet holds it, and so the Deployment deleted in the foreground
-        k.apps().replicaSets().withName(rs.getMetadata().getName()).edit(r -> {
-            r.getMetadata().setFinalizers(List.of("example.com/hold"));
-            return r;
-        });
+        // a patch, not edit()'s read-then-write: the ReplicaSet controller is writing this new ReplicaSet's status (409)
+        k.apps().replicaSets().withName(rs.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
         k.apps().deployments().withName("fg").withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

@@ -4,32 +4,23 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.platform.api.CoreApiProfile;
-import dev.berth.platform.api.CoreApiTokens;
+import dev.berth.platform.api.LiveCoreProfile;
 import dev.berth.platform.scheduler.NodeSource;
 import dev.berth.platform.scheduler.Scheduler;
 import dev.berth.platform.scheduler.SchedulerProfile;
 import dev.berth.platform.scheduler.plugins.InTreePlugins;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,32 +38,11 @@ import org.junit.jupiter.api.Test;
  * kubelet serves them), and every pod here selects them, so nothing lands on the core's virtual nodes.
  */
 @QuarkusTest
-@TestProfile(SecondarySchedulerOnCoreTest.Profile.class)
+@TestProfile(LiveCoreProfile.class)
 class SecondarySchedulerOnCoreTest {
 
     static final String NS = "shop";
     static final String LEASE_NS = "berth-system";
-
-    /** Its own core: two schedulers hold four watches, more than CoreApiProfile's small caps allow. */
-    public static class Profile implements QuarkusTestProfile {
-        static final Path STATE = state();
-
-        private static Path state() {
-            try {
-                Path state = Files.createDirectories(Path.of("target", "secondary-scheduler-state", Long.toString(System.nanoTime())).toAbsolutePath());
-                CoreApiProfile.writeTokens(state.resolve("tokens"));
-                return state;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("berth.state-dir", STATE.toString(), "berth.auth.tokens-file", STATE.resolve("tokens").toString(),
-                    "berth.proxy.port-range-start", "39500");
-        }
-    }
 
     @TestHTTPResource("/")
     URL root;
@@ -82,13 +52,7 @@ class SecondarySchedulerOnCoreTest {
 
     @BeforeEach
     void clientAndNamespaces() {
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(root.toString()).withOauthToken(CoreApiTokens.ADMIN)
-                .withRequestRetryBackoffLimit(0).build()).build();
-        for (String ns : List.of(NS, LEASE_NS)) {
-            if (client.namespaces().withName(ns).get() == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-            }
-        }
+        client = LiveCoreProfile.adminClient(root, NS, LEASE_NS);
     }
 
     @AfterEach

@@ -60,6 +60,19 @@ class JsonPatchTest {
     }
 
     @Test
+    void testComparesNumbersByValueWhateverNodeTypeTheStoredObjectHas() throws IOException {
+        var document = JSON.createObjectNode();
+        document.putObject("metadata").put("generation", 2L); // a stored object's long, as the typed object converts to
+        document.putObject("spec").put("replicas", 2);
+
+        JsonNode patched = JsonPatch.apply(document, JSON.readTree(
+                "[{\"op\":\"test\",\"path\":\"/metadata/generation\",\"value\":2},{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":3}]"));
+        assertThat(patched.path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThatThrownBy(() -> JsonPatch.apply(document, JSON.readTree("[{\"op\":\"test\",\"path\":\"/metadata/generation\",\"value\":3}]")))
+                .isInstanceOf(PatchException.class).hasMessageContaining("Expected value 3");
+    }
+
+    @Test
     void refusesMoreOperationsThanKubeApiserverAccepts() throws IOException {
         ArrayNode patch = JSON.createArrayNode();
         for (int i = 0; i <= JsonPatch.MAX_OPERATIONS; i++) {
