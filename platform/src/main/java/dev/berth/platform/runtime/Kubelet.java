@@ -202,13 +202,15 @@ public final class Kubelet implements AutoCloseable {
         if (PodStatuses.isTerminating(pod)) {
             if (worker == null) {
                 finish(key, pod);
-            } else if (!worker.isStopping()) {
+            } else if (!worker.isStopping() && worker.claimStop()) {
                 PodWorker w = worker;
                 deps.workers().submit(() -> {
                     w.stopGracefully(pod);
                     workers.remove(key, w);
                     finish(key, pod);
                 });
+            } else {
+                worker.shortenGrace(pod); // deleted again while stopping, perhaps with a shorter grace
             }
             return ReconcileResult.changedState();
         }

@@ -50,6 +50,12 @@ final class PodWorker {
     private final Map<String, ContainerRun> containers = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> hostPorts = new LinkedHashMap<>();
     private volatile boolean stopping;
+    /** Set once, by the kubelet that hands this worker its graceful stop: a second change to the pod never starts another. */
+    private final java.util.concurrent.atomic.AtomicBoolean stopClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** When the graceful stop in progress must have ended (null before it starts); a later delete may bring it closer. */
+    private volatile Instant stopDeadline;
+    /** Completed when a shortened grace ran out: the stop's remaining waits end at once. */
+    private final java.util.concurrent.CompletableFuture<Void> graceRanOut = new java.util.concurrent.CompletableFuture<>();
     /** Completes when {@link #start()} has launched or adopted every container (or given up). */
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
@@ -79,6 +85,11 @@ final class PodWorker {
 
     boolean isStopping() {
         return stopping;
+    }
+
+    /** Whether the caller is the one to run {@link #stopGracefully} (true once). */
+    boolean claimStop() {
+        return stopClaimed.compareAndSet(false, true);
     }
 
     /** Starts every container, adopting processes an earlier core left running. */
@@ -386,13 +397,14 @@ final class PodWorker {
      * endpoints), drained, preStop hooks, SIGTERM, the grace period, SIGKILL.
      */
     void stopGracefully(Pod terminating) {
-        stopping = true;
         Duration grace = Duration.ofSeconds(terminating.getMetadata().getDeletionGracePeriodSeconds() != null
                 ? terminating.getMetadata().getDeletionGracePeriodSeconds() : grace().toSeconds());
-        Instant deadline = Instant.now().plus(grace);
+        stopDeadline = Instant.now().plus(grace); // before stopping: a worker seen stopping has its deadline
+        stopping = true;
         containers.values().forEach(this::closeProber);
         try {
-            deps.drain().drain(terminating, grace).toCompletableFuture().get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            java.util.concurrent.CompletableFuture.anyOf(deps.drain().drain(terminating, grace).toCompletableFuture(), graceRanOut)
+                    .get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warnf("draining %s did not finish: %s", key, e.toString());
         }
@@ -401,7 +413,7 @@ final class PodWorker {
         }
         containers.values().parallelStream().forEach(run -> {
             if (run.process != null) {
-                Duration left = Duration.between(Instant.now(), deadline);
+                Duration left = Duration.between(Instant.now(), stopDeadline);
                 run.process.stop(left.isNegative() ? Duration.ZERO : left);
                 if (run.launch != null) { // in place before the stop returns: the core may exit next
                     run.launch.finish().ifPresent(written -> archived(run, written));
@@ -420,6 +432,38 @@ final class PodWorker {
             // the traffic is already drained here, so the sleep only delays SIGTERM as the manifest asks
             run.process.onExit().completeOnTimeout(0, hook.getSleep().getSeconds(), TimeUnit.SECONDS).join();
         }
+    }
+
+    /**
+     * A later delete of the pod being stopped gave it a shorter grace period (kube-apiserver only ever shortens it, see
+     * DeletionGrace): the stop now ends that many seconds from here, as the kubelet stops a pod again with the shorter
+     * grace — what still runs then is killed. A grace that is not shorter changes nothing.
+     */
+    void shortenGrace(Pod terminating) {
+        Long seconds = terminating.getMetadata().getDeletionGracePeriodSeconds();
+        Instant current = stopDeadline;
+        if (seconds == null || current == null) {
+            return;
+        }
+        Instant wanted = Instant.now().plusSeconds(seconds);
+        if (!wanted.isBefore(current)) {
+            return;
+        }
+        stopDeadline = wanted;
+        LOG.infof("%s: grace period shortened to %d s", key, seconds);
+        deps.timer().schedule(() -> deps.workers().submit(this::shortenedGraceEnded), seconds, TimeUnit.SECONDS);
+    }
+
+    private void shortenedGraceEnded() {
+        if (Instant.now().isBefore(stopDeadline)) {
+            return; // an earlier timer of a grace shortened again since: the later deadline's timer comes
+        }
+        graceRanOut.complete(null);
+        containers.values().forEach(run -> {
+            if (run.process != null && run.process.isAlive()) {
+                run.process.kill();
+            }
+        });
     }
 
     /** Immediate stop, no grace: the node died. */

@@ -60,8 +60,12 @@ class ContainerRestartLogsTest {
         LogStartOffsets starts = LogStartOffsets.load(state.resolve("log-start-offsets.json"));
         LogTimes times = new LogTimes(state.resolve("log-times"), starts, clock);
         files = new LogFiles(dirs, starts, times);
-        ContainerRuntime shell = shell(dirs);
-        kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> 0), List.of(shell),
+        kubelet = shellKubelet(store, state, dirs, starts, times, clock);
+    }
+
+    /** A started kubelet running every container with {@link #shell}, on the Ready virtual node {@code node-1} made here. */
+    static Kubelet shellKubelet(ObjectStore store, Path state, PodDirectories dirs, LogStartOffsets starts, LogTimes times, Clock clock) {
+        Kubelet kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> 0), List.of(shell(dirs)),
                 new ProbeCheck(null, Runnable::run), Executors.newScheduledThreadPool(2), Executors.newCachedThreadPool(),
                 (pod, timeout) -> CompletableFuture.completedFuture(null), new FastRuntime(), clock, dirs,
                 new KubeletMetrics(new SimpleMeterRegistry()), new ReplicaLedger(state),
@@ -70,6 +74,7 @@ class ContainerRestartLogsTest {
         store.create(new NodeBuilder().withNewMetadata().withName("node-1").addToLabels(VirtualNodes.VIRTUAL_LABEL, "true").endMetadata()
                 .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
         kubelet.start();
+        return kubelet;
     }
 
     @AfterEach
