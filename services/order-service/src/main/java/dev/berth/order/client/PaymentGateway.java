@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -143,40 +142,8 @@ public class PaymentGateway {
             try {
                 return request.get();
             } catch (WebApplicationException e) {
-                RuntimeException classified = classify(e);
-                pause(waitBeforeRetry(e.getResponse().getStatus(), e.getResponse().getHeaderString("Retry-After")));
-                throw classified;
+                throw classify(e);
             }
-        }
-
-        private static void pause(Duration wait) {
-            if (wait.isZero()) {
-                return;
-            }
-            try {
-                Thread.sleep(wait.toMillis());
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * How long the next attempt waits after this answer. A 409 "key in progress" names the time in its Retry-After: the
-     * first request with the charge's key is still being authorised (typically an attempt that timed out on a slow
-     * payment-service), and asking again within the retry's 50 ms would spend every attempt on the same 409 and
-     * leave the order PENDING. So it waits as asked, at most 1 s, inside the attempt's 4 s timeout. Anything else
-     * (a 5xx, a 429, a dropped connection) is retried at once: another replica may answer.
-     */
-    static Duration waitBeforeRetry(int status, String retryAfter) {
-        if (status != 409 || retryAfter == null) {
-            return Duration.ZERO;
-        }
-        try {
-            long seconds = Long.parseLong(retryAfter.trim());
-            return Duration.ofSeconds(Math.max(0, Math.min(seconds, 1)));
-        } catch (NumberFormatException httpDate) {
-            return Duration.ofSeconds(1); // an HTTP-date: not worth parsing for a wait capped at 1 s
         }
     }
 }
