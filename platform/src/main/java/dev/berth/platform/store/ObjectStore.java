@@ -221,7 +221,8 @@ public final class ObjectStore implements AutoCloseable {
 
     /**
      * Replaces an object if the caller saw the current version (optimistic concurrency, as the Kubernetes
-     * API does). {@code generation} grows when the spec changed. Identity fields cannot be changed.
+     * API does). {@code generation} grows when the spec changed, and once when deletion begins (the first
+     * {@code deletionTimestamp}). Identity fields cannot be changed.
      *
      * @throws StoreException NOT_FOUND, or CONFLICT when {@code metadata.resourceVersion} is stale
      */
@@ -301,7 +302,10 @@ public final class ObjectStore implements AutoCloseable {
         if (Objects.equals(next, current)) {
             return copy(stored);
         }
-        if (!Objects.equals(section(next, "spec"), section(current, "spec"))) {
+        // generation grows when the spec changed, and once when deletion begins (the first deletionTimestamp): its
+        // controllers must stop acting on it (upstream's BeforeDelete for graceful deletion, markAsDeleting otherwise)
+        boolean deletionBegins = was.getDeletionTimestamp() == null && meta.getDeletionTimestamp() != null;
+        if (deletionBegins || !Objects.equals(section(next, "spec"), section(current, "spec"))) {
             meta.setGeneration((was.getGeneration() == null ? 0 : was.getGeneration()) + 1);
         }
         return commit(key, next, WatchEvent.Type.MODIFIED);

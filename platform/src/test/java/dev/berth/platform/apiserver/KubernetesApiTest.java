@@ -359,6 +359,7 @@ class KubernetesApiTest {
         // a patch, not edit()'s read-then-write: the ReplicaSet controller is writing this new ReplicaSet's status (409)
         k.apps().replicaSets().withName(rs.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
+        long generation = k.apps().deployments().withName("fg").get().getMetadata().getGeneration();
         k.apps().deployments().withName("fg").withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -371,6 +372,8 @@ class KubernetesApiTest {
         Deployment waiting = k.apps().deployments().withName("fg").get();
         assertThat(waiting.getMetadata().getDeletionTimestamp()).isNotNull();
         assertThat(waiting.getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
+        // upstream's TestStoreDeletionPropagation, TestNonGracefulStoreHandleFinalizers: "Deletion didn't increase Generation"
+        assertThat(waiting.getMetadata().getGeneration()).isEqualTo(generation + 1);
         // no new finalizer on an object being deleted: 422 and nothing changes
         assertThatThrownBy(() -> k.apps().deployments().withName("fg").edit(d -> {
             d.getMetadata().setFinalizers(List.of("foregroundDeletion", "example.com/late"));

@@ -70,9 +70,12 @@ class PodGracefulDeletionOnCoreTest {
     void aSecondDeleteShortensTheGraceAndNeverLengthensIt() {
         PodResource pod = running("slow", kubelet.nodeSelector());
 
+        long generation = pod.get().getMetadata().getGeneration();
         Instant asked = Instant.now();
         pod.withGracePeriod(60).delete();
         Pod marked = pod.get();
+        // upstream's BeforeDelete: the first graceful deletion bumps the generation, shortening it later does not
+        assertThat(marked.getMetadata().getGeneration()).isEqualTo(generation + 1);
         assertThat(marked.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(60);
         Instant deadline = Instant.parse(marked.getMetadata().getDeletionTimestamp());
         assertThat(deadline).isBetween(asked.plusSeconds(59), asked.plusSeconds(62));
@@ -87,6 +90,7 @@ class PodGracefulDeletionOnCoreTest {
         Pod shortened = pod.get();
         assertThat(shortened.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(2);
         assertThat(Instant.parse(shortened.getMetadata().getDeletionTimestamp())).isEqualTo(deadline.minusSeconds(58));
+        assertThat(shortened.getMetadata().getGeneration()).isEqualTo(generation + 1);
         // the kubelet finishes it when the shortened grace runs out, not the first one
         await().atMost(Duration.ofSeconds(15)).until(() -> pod.get() == null);
         assertThat(Instant.now()).isBefore(deadline);

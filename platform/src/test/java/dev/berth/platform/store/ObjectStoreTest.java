@@ -99,6 +99,33 @@ class ObjectStoreTest {
     }
 
     @Test
+    void generationGrowsOnceWhenDeletionBegins() {
+        try (ObjectStore store = open()) {
+            Deployment d = store.create(deployment(1));
+            // upstream's BeforeDelete (graceful) and markAsDeleting (finalizers): the first deletionTimestamp bumps it
+            Deployment deleting = store.mutate(ObjectKey.of(d), (Deployment x) -> {
+                x.getMetadata().setDeletionTimestamp("2026-01-01T00:01:00Z");
+                x.getMetadata().setDeletionGracePeriodSeconds(60L);
+                return x;
+            });
+            assertThat(deleting.getMetadata().getGeneration()).isEqualTo(2);
+            // a shorter grace later (BeforeDelete's "only shorten" branch) moves the timestamp, not the generation
+            Deployment shortened = store.mutate(ObjectKey.of(d), (Deployment x) -> {
+                x.getMetadata().setDeletionTimestamp("2026-01-01T00:00:10Z");
+                x.getMetadata().setDeletionGracePeriodSeconds(10L);
+                return x;
+            });
+            assertThat(shortened.getMetadata().getGeneration()).isEqualTo(2);
+            // and a spec change while deleting still counts, once
+            Deployment scaled = store.mutate(ObjectKey.of(d), (Deployment x) -> {
+                x.getSpec().setReplicas(0);
+                return x;
+            });
+            assertThat(scaled.getMetadata().getGeneration()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void anUnchangedMutationSpendsNoResourceVersion() {
         try (ObjectStore store = open()) {
             ConfigMap c = store.create(config("a", "1"));
