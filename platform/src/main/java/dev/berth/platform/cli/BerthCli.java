@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,6 +59,7 @@ public final class BerthCli {
         int code = cli.execute(args);
         cli.getOut().flush();
         cli.getErr().flush();
+        HttpSelectorThreads.end(Duration.ofMillis(500)); // else the JVM's exit waits 300 ms for them (see there)
         System.exit(code);
     }
 

@@ -54,10 +54,11 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
 
     private final KubernetesClient client;
     private final Site site;
-    private final KubernetesSerialization json = new KubernetesSerialization();
+    private final KubernetesSerialization json;
 
     public KubernetesEngine(KubernetesClient client, Site site) {
         this.client = client;
+        this.json = client.getKubernetesSerialization(); // the client's: a second one costs a command tens of ms to build
         this.site = site;
     }
 

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -38,8 +37,8 @@ public final class LocalSite implements Site {
 
     private final URI server;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final KubernetesSerialization json = new KubernetesSerialization();
+    /** Made on first use (log search only): a JDK client starts a selector thread, which most commands never need. */
+    private HttpClient http;
 
     public LocalSite(URI server, String token) {
         this.server = server;
@@ -116,9 +115,16 @@ public final class LocalSite implements Site {
         return token == null ? b : b.header("Authorization", "Bearer " + token);
     }
 
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        }
+        return http;
+    }
+
     private String send(HttpRequest request) {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http().send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 400) {
                 throw problem(response.statusCode(), response.body());
             }
