@@ -9,8 +9,12 @@
 # same kubectl's start, config and one round trip), so the difference is what the unchanged apply costs. The virtual
 # nodes are cordoned first: the overlay's pods stay Pending and nothing else writes. Stops the core at the end.
 #
+# BEFORE_APP (an earlier build's platform/target/quarkus-app) with BEFORE_REV (the commit it was built from) adds that
+# build's ./berth (the launcher of BEFORE_REV, its own class-data archive) to part 1, in the same hyperfine run.
+#
 #   ci/bench-kubectl.sh                  # both parts, 100 pods, 10 runs each
 #   BENCH_PODS=1000 BENCH_RUNS=20 PARTS=get ci/bench-kubectl.sh
+#   BEFORE_APP=/tmp/before-app BEFORE_REV=HEAD~3 PARTS=get ci/bench-kubectl.sh
 source "$(dirname "$0")/lib.sh"
 cd "$BERTH_ROOT"
 
@@ -60,23 +64,39 @@ say "hyperfine: kubectl get pods -A vs ./berth rollout status deployment/absent 
 # the same berth command with its class-data archive (./berth, after the warm-up wrote it), without (the JVM alone,
 # berth's flags), and without berth's flags (C1 only, serial GC) either
 cp="$APP/app/*:$APP/lib/main/*:$APP/lib/boot/*"
+before=()
+if [ -n "${BEFORE_APP:-}" ]; then
+  # the earlier launcher in a tree of its own (it finds its build beside it), with its own state: each launcher keeps
+  # one CLI archive per state directory and would delete the other's
+  mkdir -p "$work/before/platform/target" "$work/before-state"
+  ln -s "$(cd "$BEFORE_APP" && pwd)" "$work/before/platform/target/quarkus-app"
+  git show "${BEFORE_REV:?BEFORE_REV: the commit BEFORE_APP was built from}:berth" >"$work/before/berth"
+  chmod +x "$work/before/berth"
+  cp "$work/token" "$work/before-state/token"
+  before=("env BERTH_STATE=$work/before-state $work/before/berth rollout status deployment/absent -n bench --no-watch")
+fi
 BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 hyperfine --warmup 2 --runs "$RUNS" -N -i \
   --export-json "$work/result.json" \
   "kubectl get pods -A" \
   "$BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch" \
   "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
-  "java -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch"
+  "java -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
+  "${before[@]}"
 python3 - "$work/result.json" "$PODS" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 medians = {r["command"]: r["median"] for r in results}
 cpu = {r["command"]: r["user"] + r["system"] for r in results}  # hyperfine keeps their means only
-k, b, c, d = (r["command"] for r in results)
+k, b, c, d = (r["command"] for r in results[:4])
 print(f"{sys.argv[2]} pods: median {medians[k]*1000:.0f} ms (kubectl get pods -A) vs {medians[b]*1000:.0f} ms "
       f"(./berth rollout status, a 404, with its class-data archive) vs {medians[c]*1000:.0f} ms (the same without): "
       f"{medians[b]/medians[k]:.1f}x kubectl; the archive saves {(1 - medians[b]/medians[c])*100:.0f} %")
 print(f"berth's JVM flags (C1 only, serial GC) vs the JVM's defaults, both without the archive: {medians[c]*1000:.0f} vs "
       f"{medians[d]*1000:.0f} ms, CPU (user + system, means) {cpu[c]*1000:.0f} vs {cpu[d]*1000:.0f} ms")
+if len(results) > 4:
+    e = results[4]["command"]
+    print(f"./berth now vs the earlier build's (BEFORE_APP, its launcher and archive): {medians[b]*1000:.0f} vs "
+          f"{medians[e]*1000:.0f} ms ({(medians[b]/medians[e] - 1)*100:+.0f} %), CPU {cpu[b]*1000:.0f} vs {cpu[e]*1000:.0f} ms")
 assert all(code == 1 for r in results[1:] for code in r["exit_codes"]), "berth rollout status of an absent Deployment must exit 1 (not found)"
 PY
 fi
