@@ -173,6 +173,11 @@ public final class LogShipper implements ShippedLogs, AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | IOException e) {
+                if (!running) {
+                    // close() interrupted this pass (a FileChannel read or write gives up with ClosedByInterruptException):
+                    // a stop, not a failure; close() writes the checkpoints of what was acknowledged itself
+                    return;
+                }
                 LOG.errorf(e, "log shipper pass failed; trying again");
             }
         }
