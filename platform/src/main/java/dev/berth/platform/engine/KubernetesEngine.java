@@ -58,7 +58,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
 
     public KubernetesEngine(KubernetesClient client, Site site) {
         this.client = client;
-        this.json = client.getKubernetesSerialization(); // the client's: a second one costs a command tens of ms to build
+        this.json = client.getKubernetesSerialization(); // the client's own mapper: no second one to build per command
         this.site = site;
     }
 
