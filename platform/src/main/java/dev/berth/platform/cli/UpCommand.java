@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -150,9 +151,14 @@ final class UpCommand implements Callable<Integer> {
         System.out.println();
         String orderUrl = null;
         for (Service s : engine.<Service>list(ResourceKind.SERVICE, namespace, null)) {
-            String port = s.getMetadata().getAnnotations() == null ? null : s.getMetadata().getAnnotations().get(Tables.LOCAL_PORT_ANNOTATION);
+            Map<String, String> annotations = s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations();
+            String port = annotations.get(Tables.LOCAL_PORT_ANNOTATION);
             if (port != null) {
-                System.out.printf("  %-18s 127.0.0.1:%s%n", s.getMetadata().getName(), port);
+                // replicas reach a per-connection Service at its virtual address, through the kernel (nftables) where
+                // the core may use it; everything else goes through the core's proxy
+                String clusterIp = annotations.get(Tables.CLUSTER_IP_ANNOTATION);
+                System.out.printf("  %-18s 127.0.0.1:%s%s%n", s.getMetadata().getName(), port, clusterIp == null ? ""
+                        : "  (replicas: " + clusterIp + ":" + s.getSpec().getPorts().get(0).getPort() + ", kernel path)");
                 if (s.getMetadata().getName().equals("order-service")) {
                     orderUrl = "http://127.0.0.1:" + port;
                 }

@@ -272,5 +272,12 @@ public interface CoreConfig {
 
         @WithDefault("30000")
         int portRangeStart();
+
+        /**
+         * Per-connection Services (PostgreSQL) on the kernel path where this machine allows it (nftables, root): the
+         * kernel forwards their connections and the core carries none of their bytes. Off: the user-space proxy alone.
+         */
+        @WithDefault("true")
+        boolean kernelPath();
     }
 }

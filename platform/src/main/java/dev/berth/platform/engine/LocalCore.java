@@ -25,6 +25,7 @@ import dev.berth.platform.logs.LogSearch;
 import dev.berth.platform.logs.LogShipper;
 import dev.berth.platform.logs.LogSources;
 import dev.berth.platform.probe.ProbeCheck;
+import dev.berth.platform.proxy.KernelRoutes;
 import dev.berth.platform.proxy.ServiceProxies;
 import dev.berth.platform.runtime.ContainerRuntime;
 import dev.berth.platform.runtime.EmbeddedPostgresRuntime;
@@ -59,6 +60,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -104,7 +106,8 @@ public class LocalCore {
         // with a shipper, a deleted pod's logs stay until Elasticsearch has every line (the shipper removes them)
         PodDirectories dirs = new PodDirectories(state, config.logs().elasticsearchUrl().isPresent());
         ServiceProxies proxies = new ServiceProxies(vertx, metrics);
-        this.routing = new ServiceRouting(store, proxies, config.proxy().ports(), config.proxy().portRangeStart());
+        this.routing = new ServiceRouting(store, proxies, config.proxy().ports(), config.proxy().portRangeStart(),
+                config.proxy().kernelPath() ? KernelRoutes.open() : Optional.empty());
         CanaryAnalysis analysis = config.analysis().prometheusUrl().<CanaryAnalysis>map(PrometheusCanaryAnalysis::new)
                 .orElseGet(() -> new ProxyCanaryAnalysis(proxies));
         ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()),
@@ -126,7 +129,7 @@ public class LocalCore {
         LogRotation rotation = new LogRotation(dirs, LogRotationPolicy.of(config.runtime().logMaxSize(), config.runtime().logMaxFiles()), logStarts,
                 shipped);
         LogTimes logTimes = new LogTimes(state.resolve("log-times"), logStarts, clock);
-        this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::portOf), runtimes, new ProbeCheck(vertx, workers), timer, workers,
+        this.kubelet = new Kubelet(store, events, new EnvironmentResolver(store, routing::addressOf), runtimes, new ProbeCheck(vertx, workers), timer, workers,
                 routing, config.runtime(), clock, dirs, new KubeletMetrics(metrics), new ReplicaLedger(state), rotation, new RetiredLogs(dirs, shipped), logTimes);
         new WorkloadMetrics(store, metrics).start();
         RolloutMetrics rollouts = new RolloutMetrics(metrics);

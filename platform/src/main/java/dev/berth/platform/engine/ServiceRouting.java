@@ -6,6 +6,8 @@ import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.proxy.Endpoint;
 import dev.berth.platform.proxy.EndpointStatus;
+import dev.berth.platform.proxy.KernelRoutes;
+import dev.berth.platform.proxy.ProxyMode;
 import dev.berth.platform.proxy.ServiceProxies;
 import dev.berth.platform.proxy.ServiceProxy;
 import dev.berth.platform.proxy.ServiceProxyConfig;
@@ -22,12 +24,14 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,10 +44,17 @@ import org.jboss.logging.Logger;
  * the range — and keeps each listener's endpoints equal to the Service's ready Endpoints. HTTP unless the port
  * says otherwise (PostgreSQL's 5432, or a name/appProtocol that is not http). Also the {@link TrafficDrain} the
  * kubelet uses before it stops a replica. Thread-safe.
+ *
+ * <p>With {@link KernelRoutes} (the kernel path: root and nftables), a per-connection (TCP) Service also gets a
+ * virtual address in {@value KernelRoutes#RANGE} (annotation {@code berth.dev/cluster-ip}) whose connections the
+ * kernel sends straight to the Ready endpoints: replicas reach the Service there (its {@code *_SERVICE_HOST/PORT}),
+ * without a byte through the core; the 127.0.0.1 listener stays for everything else. Per-request (HTTP) Services keep
+ * the user-space proxy: their retries, metrics and canary split are per request.
  */
 public final class ServiceRouting implements TrafficDrain, AutoCloseable {
 
     public static final String LOCAL_PORT_ANNOTATION = "berth.dev/local-port";
+    public static final String CLUSTER_IP_ANNOTATION = "berth.dev/cluster-ip";
     private static final Logger LOG = Logger.getLogger(ServiceRouting.class);
 
     private final ObjectStore store;
@@ -53,13 +64,24 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
     private final Set<ObjectKey> starting = ConcurrentHashMap.newKeySet();
     /** Ports handed out to listeners that are still binding, so two Services never get the same one. */
     private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
+    private final KernelRoutes kernel; // null: user space only
+    /** Services on the kernel path: their virtual address and port. */
+    private final Map<ObjectKey, InetSocketAddress> virtual = new ConcurrentHashMap<>();
     private AutoCloseable subscription;
 
-    public ServiceRouting(ObjectStore store, ServiceProxies proxies, Map<String, Integer> fixedPorts, int rangeStart) {
+    /** @param kernel the kernel path for per-connection Services, or empty for the user-space proxy alone */
+    public ServiceRouting(ObjectStore store, ServiceProxies proxies, Map<String, Integer> fixedPorts, int rangeStart,
+                          Optional<KernelRoutes> kernel) {
         this.store = store;
         this.proxies = proxies;
         this.fixedPorts = fixedPorts;
         this.rangeStart = rangeStart;
+        this.kernel = kernel.orElse(null);
+    }
+
+    /** Whether per-connection Services take the kernel path ({@code berth up} reports it). */
+    public boolean kernelPath() {
+        return kernel != null;
     }
 
     public void start() {
@@ -74,20 +96,38 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
         return proxies.port(ObjectKey.of(s)).orElse(-1);
     }
 
+    /**
+     * Where replicas reach a Service: its virtual address and port on the kernel path, else its listener on
+     * 127.0.0.1; empty while it has neither (yet).
+     */
+    public Optional<InetSocketAddress> addressOf(Service s) {
+        ObjectKey key = ObjectKey.of(s);
+        InetSocketAddress kernelAddress = virtual.get(key);
+        if (kernelAddress != null) {
+            return Optional.of(kernelAddress);
+        }
+        int port = portOf(s);
+        return port < 0 ? Optional.empty() : Optional.of(new InetSocketAddress(ServiceProxyConfig.LOOPBACK, port));
+    }
+
     private void changed(WatchEvent e) {
         if (e.key().kind() == ResourceKind.SERVICE) {
             if (e.type() == WatchEvent.Type.DELETED) {
                 proxies.remove(e.key());
+                if (virtual.remove(e.key()) != null) {
+                    kernel(() -> kernel.remove(e.key()), e.key());
+                }
             } else {
                 ensure((Service) e.object());
             }
         } else {
             ObjectKey service = new ObjectKey(ResourceKind.SERVICE, e.key().namespace(), e.key().name());
             if (proxies.get(service).isPresent()) {
-                if (e.type() == WatchEvent.Type.DELETED) {
-                    proxies.update(service, List.of(), TrafficSplit.EQUAL);
-                } else {
-                    proxies.update(service, endpoints((Endpoints) e.object()), split((Endpoints) e.object()));
+                List<Endpoint> ready = e.type() == WatchEvent.Type.DELETED ? List.of() : endpoints((Endpoints) e.object());
+                proxies.update(service, ready, e.type() == WatchEvent.Type.DELETED ? TrafficSplit.EQUAL : split((Endpoints) e.object()));
+                InetSocketAddress address = virtual.get(service);
+                if (address != null) {
+                    kernel(() -> kernel.route(service, address.getHostString(), address.getPort(), ready), service);
                 }
             }
         }
@@ -109,16 +149,32 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
                 return;
             }
             int bound = result.result().port();
-            LOG.infof("service %s listening on 127.0.0.1:%d (%s)", key, bound, config.mode());
-            store.<Endpoints>get(new ObjectKey(ResourceKind.ENDPOINTS, key.namespace(), key.name()))
-                    .ifPresent(ep -> proxies.update(key, endpoints(ep), split(ep)));
+            // the kernel path: per-connection Services only (see the class comment)
+            InetSocketAddress address = kernel != null && config.mode() == ProxyMode.TCP
+                    ? new InetSocketAddress(KernelRoutes.virtualAddress(bound), sp.getPort()) : null;
+            LOG.infof("service %s listening on 127.0.0.1:%d (%s)%s", key, bound, config.mode(),
+                    address == null ? "" : "; kernel path at " + address.getHostString() + ":" + address.getPort());
+            Optional<Endpoints> endpoints = store.get(new ObjectKey(ResourceKind.ENDPOINTS, key.namespace(), key.name()));
+            List<Endpoint> ready = endpoints.map(this::endpoints).orElse(List.of());
+            endpoints.ifPresent(ep -> proxies.update(key, ready, split(ep)));
+            if (address != null && kernel(() -> kernel.route(key, address.getHostString(), address.getPort(), ready), key)) {
+                virtual.put(key, address);
+            }
             try {
                 store.<Service>mutate(key, svc -> {
                     svc.getMetadata().getAnnotations().put(LOCAL_PORT_ANNOTATION, Integer.toString(bound));
+                    if (virtual.containsKey(key)) {
+                        svc.getMetadata().getAnnotations().put(CLUSTER_IP_ANNOTATION, address.getHostString());
+                    } else {
+                        svc.getMetadata().getAnnotations().remove(CLUSTER_IP_ANNOTATION);
+                    }
                     return svc;
                 });
             } catch (StoreException gone) {
                 proxies.remove(key);
+                if (virtual.remove(key) != null) {
+                    kernel(() -> kernel.remove(key), key);
+                }
             }
         });
     }
@@ -219,6 +275,10 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
 
     @Override
     public CompletionStage<Void> drain(Pod pod, Duration timeout) {
+        if (kernel != null) {
+            // new connections stop at once; the kernel keeps the open ones until the replica closes them
+            kernel(() -> kernel.drain(pod.getMetadata().getName()), ObjectKey.of(pod));
+        }
         List<Future<Void>> drains = new ArrayList<>();
         for (ServiceProxy proxy : proxies.all()) {
             for (EndpointStatus s : proxy.endpoints()) {
@@ -238,5 +298,24 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
             subscription.close();
         }
         proxies.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    /** A change of the kernel's rules that nft refused (logged; the rules before it stay): whether it was applied. */
+    private boolean kernel(KernelChange change, ObjectKey about) {
+        try {
+            change.apply();
+            return true;
+        } catch (IOException e) {
+            LOG.errorf("kernel path: could not update the rules for %s: %s", about, e.getMessage());
+            return false;
+        }
+    }
+
+    @FunctionalInterface
+    private interface KernelChange {
+        void apply() throws IOException;
     }
 }

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -22,13 +23,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToIntFunction;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A container's environment, in kubelet's order: Service links ({@code ORDER_SERVICE_SERVICE_HOST/PORT} for
- * every Service in the namespace, pointing at the Service's local listener), then {@code envFrom}, then
+ * every Service in the namespace, pointing at the Service's local listener or its kernel-path address), then {@code envFrom}, then
  * {@code env} (with {@code $(VAR)} expansion and ConfigMap, Secret, field and resource references). Secret
  * values are returned to the launcher only, never logged. Thread-safe.
  */
@@ -37,12 +38,12 @@ public final class EnvironmentResolver {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
     private final ObjectStore store;
-    private final ToIntFunction<Service> servicePort;
+    private final Function<Service, Optional<InetSocketAddress>> serviceAddress;
 
-    /** @param servicePort the local listener port of a Service (its proxy), or -1 when it has none yet */
-    public EnvironmentResolver(ObjectStore store, ToIntFunction<Service> servicePort) {
+    /** @param serviceAddress where replicas reach a Service (its proxy, or its kernel path), empty when nowhere yet */
+    public EnvironmentResolver(ObjectStore store, Function<Service, Optional<InetSocketAddress>> serviceAddress) {
         this.store = store;
-        this.servicePort = servicePort;
+        this.serviceAddress = serviceAddress;
     }
 
     /**
@@ -80,12 +81,13 @@ public final class EnvironmentResolver {
     private Map<String, String> serviceLinks(String namespace) {
         Map<String, String> links = new LinkedHashMap<>();
         for (Service s : store.<Service>list(ResourceKind.SERVICE, namespace, null)) {
-            int port = servicePort.applyAsInt(s);
-            if (port < 0) {
+            Optional<InetSocketAddress> address = serviceAddress.apply(s);
+            if (address.isEmpty()) {
                 continue;
             }
+            int port = address.get().getPort();
             String prefix = s.getMetadata().getName().toUpperCase(Locale.ROOT).replace('-', '_');
-            links.put(prefix + "_SERVICE_HOST", "127.0.0.1");
+            links.put(prefix + "_SERVICE_HOST", address.get().getHostString());
             links.put(prefix + "_SERVICE_PORT", Integer.toString(port));
             List<ServicePort> ports = s.getSpec().getPorts();
             if (ports != null && ports.size() == 1 && ports.get(0).getName() != null) {

@@ -10,6 +10,7 @@ import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.PodStatuses;
 import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.proxy.KernelRoutesTest;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,13 +66,61 @@ class RealServicesIT {
             assertThat(placed.statusCode()).isEqualTo(201);
             assertThat(placed.body()).contains("\"status\":\"PAID\"").contains("\"total\":15.00");
 
+            String kernelTable = postgresTakesTheKernelPath(core);
+
             rollingUpdateOfOrderServiceUnderLoad(core, port);
             brokenPaymentRevisionIsRolledBack(core, port);
             observabilityOfTheRunningKit(core, port, prometheus, es);
 
             core.process.stop();
             core.awaitNoReplicaProcesses();
+            if (KernelRoutesTest.runningAsRoot()) {
+                assertThat(nftTables()).as("the stopped core's nftables table").doesNotContain(kernelTable);
+            }
         }
+    }
+
+    /**
+     * As root (CI here, ci/bootstrap.sh installs nftables) PostgreSQL, a per-connection Service, takes the kernel path:
+     * the core annotates its virtual address, the kernel has this core's rule for it, and every replica's
+     * {@code POSTGRES_SERVICE_HOST/PORT} point there — the orders placed before went that way. Returns the core's table.
+     * As any other user the replicas reach it through its 127.0.0.1 listener instead (returns a table name no one has).
+     */
+    static String postgresTakesTheKernelPath(CoreUnderTest core) throws Exception {
+        Engine admin = core.admin();
+        Service postgres = admin.<Service>get(ResourceKind.SERVICE, "berth", "postgres").orElseThrow();
+        String clusterIp = postgres.getMetadata().getAnnotations().get("berth.dev/cluster-ip");
+        if (!KernelRoutesTest.runningAsRoot()) {
+            assertThat(clusterIp).as("no kernel path without root").isNull();
+            assertReplicasReachPostgresAt(admin, "127.0.0.1", postgres.getMetadata().getAnnotations().get("berth.dev/local-port"));
+            return "table ip berth_" + core.process.pid() + "_";
+        }
+        assertThat(clusterIp).as("postgres's virtual address").startsWith("127.77.");
+        String table = "table ip berth_" + core.process.pid() + "_";
+        assertThat(nftTables()).contains(table);
+        Process list = new ProcessBuilder("nft", "list", "ruleset").redirectErrorStream(true).start();
+        String rules = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(list.waitFor()).isZero();
+        assertThat(rules).contains("ip daddr " + clusterIp + " tcp dport 5432 dnat ip to");
+        assertReplicasReachPostgresAt(admin, clusterIp, "5432");
+        return table;
+    }
+
+    private static void assertReplicasReachPostgresAt(Engine admin, String host, String port) throws Exception {
+        for (String app : List.of("order-service", "payment-service")) {
+            for (Pod pod : admin.<Pod>list(ResourceKind.POD, "berth", "app.kubernetes.io/name=" + app)) {
+                long pid = ReplicaChaosIT.replicaProcess(pod).orElseThrow().pid();
+                List<String> env = List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.ISO_8859_1).split("\0"));
+                assertThat(env).as(pod.getMetadata().getName()).contains("POSTGRES_SERVICE_HOST=" + host, "POSTGRES_SERVICE_PORT=" + port);
+            }
+        }
+    }
+
+    static String nftTables() throws Exception {
+        Process p = new ProcessBuilder("nft", "list", "tables", "ip").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("nft list tables: " + out).isZero();
+        return out;
     }
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Optional;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +87,7 @@ class ClassDataArchiveIT {
         ImageStore images = new ImageStore(state.resolve("images"), Set.of(TestImages.REGISTRY), new LayerLimits(1L << 30, 4L << 30, 200_000));
         ContainerRuntime java = new JavaImageRuntime(images, dirs, new ClassDataArchives(state.resolve("class-data"), jvm, true), jvm);
         LogStartOffsets starts = LogStartOffsets.load(state.resolve("log-start-offsets.json"));
-        kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> 0), List.of(java),
+        kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> Optional.of(new InetSocketAddress("127.0.0.1", 0))), List.of(java),
                 new ProbeCheck(null, Runnable::run), Executors.newScheduledThreadPool(2), Executors.newCachedThreadPool(),
                 (pod, timeout) -> CompletableFuture.completedFuture(null), new ContainerRestartLogsTest.FastRuntime(), clock, dirs,
                 new KubeletMetrics(new SimpleMeterRegistry()), new ReplicaLedger(state),

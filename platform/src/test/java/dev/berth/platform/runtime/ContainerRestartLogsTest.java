@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ class ContainerRestartLogsTest {
 
     /** A started kubelet running every container with {@link #shell}, on the Ready virtual node {@code node-1} made here. */
     static Kubelet shellKubelet(ObjectStore store, Path state, PodDirectories dirs, LogStartOffsets starts, LogTimes times, Clock clock) {
-        Kubelet kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> 0), List.of(shell(dirs)),
+        Kubelet kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> Optional.of(new InetSocketAddress("127.0.0.1", 0))), List.of(shell(dirs)),
                 new ProbeCheck(null, Runnable::run), Executors.newScheduledThreadPool(2), Executors.newCachedThreadPool(),
                 (pod, timeout) -> CompletableFuture.completedFuture(null), new FastRuntime(), clock, dirs,
                 new KubeletMetrics(new SimpleMeterRegistry()), new ReplicaLedger(state),

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import java.util.Optional;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -113,7 +115,7 @@ public final class ReplicaStartBench {
         LogStartOffsets starts = LogStartOffsets.load(state.resolve("log-start-offsets.json"));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
         ExecutorService workers = Executors.newCachedThreadPool();
-        Kubelet kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> 0), List.of(java),
+        Kubelet kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> Optional.of(new InetSocketAddress("127.0.0.1", 0))), List.of(java),
                 new ProbeCheck(vertx, workers), timer, workers, (pod, timeout) -> CompletableFuture.completedFuture(null),
                 new ContainerRestartLogsTest.FastRuntime(), clock, dirs, new KubeletMetrics(new SimpleMeterRegistry()), new ReplicaLedger(state),
                 new LogRotation(dirs, LogRotationPolicy.of("10Mi", 5), starts, ShippedLogs.NO_SHIPPER), new RetiredLogs(dirs, ShippedLogs.NO_SHIPPER),

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Optional;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -78,7 +80,7 @@ class UnclaimedReplicasTest {
         store.update(created);
 
         LogStartOffsets starts = LogStartOffsets.load(state.resolve("log-start-offsets.json"));
-        kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> 0), List.of(ContainerRestartLogsTest.shell(dirs)),
+        kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> Optional.of(new InetSocketAddress("127.0.0.1", 0))), List.of(ContainerRestartLogsTest.shell(dirs)),
                 new ProbeCheck(null, Runnable::run), Executors.newScheduledThreadPool(2), Executors.newCachedThreadPool(),
                 (pod, timeout) -> CompletableFuture.completedFuture(null), new ContainerRestartLogsTest.FastRuntime(), clock, dirs,
                 new KubeletMetrics(new SimpleMeterRegistry()), ledger,

@@ -146,6 +146,14 @@ public final class ServiceProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The OS process id of the started process. */
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " was not started");
+        }
+        return process.pid();
+    }
+
     /** Waits for the process to exit after {@link #terminate()}; returns its exit code. */
     public int awaitExit(Duration atMost) throws InterruptedException {
         if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
