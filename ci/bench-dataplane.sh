@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# What the data plane costs the application, measured against the kit's own order-service under `./berth up`
+# (started with --detach when the core is not answering; left running — `./berth down` stops it):
+# wrk GET /api/orders?size=1
+#   straight:  two wrk processes at once, one per Ready replica of order-service, CONNECTIONS/2 connections each;
+#   Service:   one wrk, CONNECTIONS connections, at the Service's local port (the core's proxy);
+# alternating, ROUNDS rounds of DURATION after a warm-up of each side. Per run: requests/s (the straight pair summed),
+# p99 (of the straight pair, the larger), and the core's CPU per request: its process's utime + stime from /proc
+# around the run, and the part of it spent on its Vert.x event-loop threads (where the proxy runs).
+# Prints every sample and the medians; wrk's outputs stay in target/bench/dataplane/. wrk's timeout is 10 s, so only
+# real failures count as errors; any error outside the warm-up fails the run.
+#
+#   ci/bench-dataplane.sh                                   # 3 rounds x 15 s, 2 threads, 16 connections
+#   BENCH_ROUNDS=5 BENCH_DURATION=30s ci/bench-dataplane.sh
+source "$(dirname "$0")/lib.sh"
+cd "$BERTH_ROOT"
+
+DURATION=${BENCH_DURATION:-15s}
+WARMUP=${BENCH_WARMUP:-15s}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+ROUNDS=${BENCH_ROUNDS:-3}
+PATH_QUERY=${BENCH_PATH:-/api/orders?size=1}
+command -v wrk >/dev/null || apt_install wrk
+command -v python3 >/dev/null || apt_install python3
+out_dir="$BERTH_ROOT/target/bench/dataplane"
+mkdir -p "$out_dir"
+
+token() { cat "$BERTH_STATE/token"; }
+api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
+api /q/health/ready >/dev/null 2>&1 || "$BERTH_ROOT/berth" up --detach
+core_pid=$(cat "$BERTH_STATE/core/core.pid")
+[ -d "/proc/$core_pid" ] || die "the core's pid file names $core_pid, which is not running"
+
+# the Service's local port and the two Ready endpoints, from the core's Kubernetes API
+service_port=$(api /api/v1/namespaces/berth/services/order-service | python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["metadata"]["annotations"]["berth.dev/local-port"])')
+mapfile -t replicas < <(api /api/v1/namespaces/berth/endpoints/order-service | python3 -c '
+import json,sys
+ep=json.load(sys.stdin)
+for s in ep.get("subsets") or []:
+    for a in s.get("addresses") or []:
+        print("%s:%d" % (a["ip"], s["ports"][0]["port"]))')
+[ "${#replicas[@]}" -eq 2 ] || die "order-service has ${#replicas[@]} Ready endpoints, this benchmark wants 2: ${replicas[*]}"
+say "order-service: Service 127.0.0.1:$service_port, replicas ${replicas[*]}; core pid $core_pid"
+
+# cpu_ticks → "process event_loops" CPU ticks of the core so far
+cpu_ticks() {
+  local total loops
+  total=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$core_pid/stat")
+  loops=$(for t in /proc/"$core_pid"/task/*; do cat "$t/stat" 2>/dev/null; done |
+    awk '/\(vert\.x-eventloo/ { sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }')
+  echo "$total $loops"
+}
+
+# wrk_stats FILE → "requests p99_ms"; dies on socket errors or non-2xx answers (except in the warm-up, where cold
+# replicas may time out)
+wrk_stats() {
+  if grep -qE 'Non-2xx|Socket errors' "$1" && [[ $1 != */warmup-* ]]; then cat "$1" >&2; die "wrk saw errors ($1)"; fi
+  awk '
+    / requests in / { n = $1 }
+    $1 == "99%" {
+      v = $2
+      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
+      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
+      p = v
+    }
+    END { printf "%d %.3f\n", n, p }' "$1"
+}
+
+secs() { local d=$1; case $d in *m) echo $((${d%m} * 60));; *s) echo "${d%s}";; *) echo "$d";; esac; }
+
+# run SIDE DURATION TAG → "requests_per_s p99_ms core_us_per_request loops_us_per_request"
+run() {
+  local side=$1 duration=$2 tag=$3 before after n p99 hz
+  hz=$(getconf CLK_TCK)
+  before=$(cpu_ticks)
+  if [ "$side" = straight ]; then
+    local half=$((CONNECTIONS / 2))
+    wrk -t1 -c"$half" -d"$duration" --timeout 10s --latency "http://${replicas[0]}$PATH_QUERY" >"$out_dir/$tag-a.txt" 2>&1 &
+    local a=$!
+    wrk -t1 -c"$half" -d"$duration" --timeout 10s --latency "http://${replicas[1]}$PATH_QUERY" >"$out_dir/$tag-b.txt" 2>&1
+    wait "$a"
+    after=$(cpu_ticks)
+    read -r na pa < <(wrk_stats "$out_dir/$tag-a.txt")
+    read -r nb pb < <(wrk_stats "$out_dir/$tag-b.txt")
+    n=$((na + nb)); p99=$(awk -v a="$pa" -v b="$pb" 'BEGIN { print (a > b) ? a : b }')
+  else
+    wrk -t2 -c"$CONNECTIONS" -d"$duration" --timeout 10s --latency "http://127.0.0.1:$service_port$PATH_QUERY" >"$out_dir/$tag.txt" 2>&1
+    after=$(cpu_ticks)
+    read -r n p99 < <(wrk_stats "$out_dir/$tag.txt")
+  fi
+  awk -v n="$n" -v s="$(secs "$duration")" -v p="$p99" -v hz="$hz" -v b="$before" -v a="$after" 'BEGIN {
+    split(b, B, " "); split(a, A, " ")
+    printf "%.1f %.3f %.1f %.1f\n", n / s, p, (A[1] - B[1]) / hz * 1e6 / n, (A[2] - B[2]) / hz * 1e6 / n }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+say "warm-up: $WARMUP per side"
+run straight "$WARMUP" warmup-straight >/dev/null
+run service "$WARMUP" warmup-service >/dev/null
+
+say "$ROUNDS rounds x $DURATION per side, $CONNECTIONS connections in all, GET $PATH_QUERY"
+: >"$out_dir/straight"; : >"$out_dir/service"
+printf '%-6s %12s %10s %12s %10s %14s %14s\n' round straight/s p99 service/s p99 'core µs/req' 'loops µs/req'
+for round in $(seq 1 "$ROUNDS"); do
+  read -r s_rps s_p99 s_core s_loops < <(run straight "$DURATION" "straight-$round")
+  read -r v_rps v_p99 v_core v_loops < <(run service "$DURATION" "service-$round")
+  echo "$s_rps $s_p99 $s_core $s_loops" >>"$out_dir/straight"
+  echo "$v_rps $v_p99 $v_core $v_loops" >>"$out_dir/service"
+  printf '%-6s %12s %8sms %12s %8sms %14s %14s   (straight: core %s, loops %s µs/req)\n' \
+    "$round" "$s_rps" "$s_p99" "$v_rps" "$v_p99" "$v_core" "$v_loops" "$s_core" "$s_loops"
+done
+col() { cut -d' ' -f"$2" "$out_dir/$1" | median; }
+s_rps=$(col straight 1); s_p99=$(col straight 2); v_rps=$(col service 1); v_p99=$(col service 2)
+v_core=$(col service 3); v_loops=$(col service 4); s_core=$(col straight 3)
+printf '%-6s %12s %8sms %12s %8sms %14s %14s\n' median "$s_rps" "$s_p99" "$v_rps" "$v_p99" "$v_core" "$v_loops"
+awk -v s="$s_rps" -v v="$v_rps" -v sl="$s_p99" -v vl="$v_p99" -v vc="$v_core" -v sc="$s_core" 'BEGIN {
+  printf "through the Service: %.1f%% of straight throughput, p99 %+.2f ms; core CPU per request %.0f µs (%.0f µs of it the proxy: core with vs without the Service in the path)\n",
+         v / s * 100, vl - sl, vc, vc - sc }'
+echo "1-min load average before the run: $load_before"
