@@ -125,9 +125,11 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
             if (proxies.get(service).isPresent()) {
                 List<Endpoint> ready = e.type() == WatchEvent.Type.DELETED ? List.of() : endpoints((Endpoints) e.object());
                 proxies.update(service, ready, e.type() == WatchEvent.Type.DELETED ? TrafficSplit.EQUAL : split((Endpoints) e.object()));
-                InetSocketAddress address = virtual.get(service);
-                if (address != null) {
-                    kernel(() -> kernel.route(service, address.getHostString(), address.getPort(), ready), service);
+                synchronized (virtual) {
+                    InetSocketAddress address = virtual.get(service);
+                    if (address != null) {
+                        kernel(() -> kernel.route(service, address.getHostString(), address.getPort(), ready), service);
+                    }
                 }
             }
         }
@@ -157,8 +159,17 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
             Optional<Endpoints> endpoints = store.get(new ObjectKey(ResourceKind.ENDPOINTS, key.namespace(), key.name()));
             List<Endpoint> ready = endpoints.map(this::endpoints).orElse(List.of());
             endpoints.ifPresent(ep -> proxies.update(key, ready, split(ep)));
-            if (address != null && kernel(() -> kernel.route(key, address.getHostString(), address.getPort(), ready), key)) {
-                virtual.put(key, address);
+            if (address != null) {
+                // published first, so an Endpoints change from now on is routed by changed(); the read after it sees
+                // any change before
+                synchronized (virtual) { // with changed(): a store read routed after a newer event's endpoints would undo them
+                    virtual.put(key, address);
+                    List<Endpoint> now = store.<Endpoints>get(new ObjectKey(ResourceKind.ENDPOINTS, key.namespace(), key.name()))
+                            .map(this::endpoints).orElse(List.of());
+                    if (!kernel(() -> kernel.route(key, address.getHostString(), address.getPort(), now), key)) {
+                        virtual.remove(key);
+                    }
+                }
             }
             try {
                 store.<Service>mutate(key, svc -> {
