@@ -79,11 +79,6 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
         this.kernel = kernel.orElse(null);
     }
 
-    /** Whether per-connection Services take the kernel path ({@code berth up} reports it). */
-    public boolean kernelPath() {
-        return kernel != null;
-    }
-
     public void start() {
         subscription = store.watch(k -> k.kind() == ResourceKind.SERVICE || k.kind() == ResourceKind.ENDPOINTS, this::changed);
         for (Service s : store.<Service>list(ResourceKind.SERVICE, null, null)) {
@@ -160,9 +155,9 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
             List<Endpoint> ready = endpoints.map(this::endpoints).orElse(List.of());
             endpoints.ifPresent(ep -> proxies.update(key, ready, split(ep)));
             if (address != null) {
-                // published first, so an Endpoints change from now on is routed by changed(); the read after it sees
-                // any change before
-                synchronized (virtual) { // with changed(): a store read routed after a newer event's endpoints would undo them
+                // published first, so changed() routes every Endpoints change from now on, and the read after it sees any
+                // before; serialised with changed(), whose newer endpoints an older read routed after them would undo
+                synchronized (virtual) {
                     virtual.put(key, address);
                     List<Endpoint> now = store.<Endpoints>get(new ObjectKey(ResourceKind.ENDPOINTS, key.namespace(), key.name()))
                             .map(this::endpoints).orElse(List.of());
