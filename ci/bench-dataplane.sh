@@ -52,12 +52,13 @@ cpu_ticks() {
   echo "$total $loops"
 }
 
-# wrk_stats FILE → "requests p99_ms"; dies on socket errors or non-2xx answers (except in the warm-up, where cold
+# wrk_stats FILE → "requests requests_per_s p99_ms"; dies on socket errors or non-2xx answers (except in the warm-up, where cold
 # replicas may time out)
 wrk_stats() {
   if grep -qE 'Non-2xx|Socket errors' "$1" && [[ $1 != */warmup-* ]]; then cat "$1" >&2; die "wrk saw errors ($1)"; fi
   awk '
     / requests in / { n = $1 }
+    /^Requests\/sec:/ { rps = $2 }
     $1 == "99%" {
       v = $2
       if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
@@ -65,14 +66,12 @@ wrk_stats() {
       else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
       p = v
     }
-    END { printf "%d %.3f\n", n, p }' "$1"
+    END { printf "%d %.1f %.3f\n", n, rps, p }' "$1"
 }
-
-secs() { local d=$1; case $d in *m) echo $((${d%m} * 60));; *s) echo "${d%s}";; *) echo "$d";; esac; }
 
 # run SIDE DURATION TAG → "requests_per_s p99_ms core_us_per_request loops_us_per_request"
 run() {
-  local side=$1 duration=$2 tag=$3 before after n p99 hz
+  local side=$1 duration=$2 tag=$3 before after n rps p99 hz
   hz=$(getconf CLK_TCK)
   before=$(cpu_ticks)
   if [ "$side" = straight ]; then
@@ -82,17 +81,18 @@ run() {
     wrk -t1 -c"$half" -d"$duration" --timeout 10s --latency "http://${replicas[1]}$PATH_QUERY" >"$out_dir/$tag-b.txt" 2>&1
     wait "$a"
     after=$(cpu_ticks)
-    read -r na pa < <(wrk_stats "$out_dir/$tag-a.txt")
-    read -r nb pb < <(wrk_stats "$out_dir/$tag-b.txt")
-    n=$((na + nb)); p99=$(awk -v a="$pa" -v b="$pb" 'BEGIN { print (a > b) ? a : b }')
+    read -r na ra pa < <(wrk_stats "$out_dir/$tag-a.txt")
+    read -r nb rb pb < <(wrk_stats "$out_dir/$tag-b.txt")
+    n=$((na + nb)); rps=$(awk -v a="$ra" -v b="$rb" 'BEGIN { print a + b }')
+    p99=$(awk -v a="$pa" -v b="$pb" 'BEGIN { print (a > b) ? a : b }')
   else
     wrk -t2 -c"$CONNECTIONS" -d"$duration" --timeout 10s --latency "http://127.0.0.1:$service_port$PATH_QUERY" >"$out_dir/$tag.txt" 2>&1
     after=$(cpu_ticks)
-    read -r n p99 < <(wrk_stats "$out_dir/$tag.txt")
+    read -r n rps p99 < <(wrk_stats "$out_dir/$tag.txt")
   fi
-  awk -v n="$n" -v s="$(secs "$duration")" -v p="$p99" -v hz="$hz" -v b="$before" -v a="$after" 'BEGIN {
+  awk -v n="$n" -v r="$rps" -v p="$p99" -v hz="$hz" -v b="$before" -v a="$after" 'BEGIN {
     split(b, B, " "); split(a, A, " ")
-    printf "%.1f %.3f %.1f %.1f\n", n / s, p, (A[1] - B[1]) / hz * 1e6 / n, (A[2] - B[2]) / hz * 1e6 / n }'
+    printf "%.1f %.3f %.1f %.1f\n", r, p, (A[1] - B[1]) / hz * 1e6 / n, (A[2] - B[2]) / hz * 1e6 / n }'
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -112,11 +112,11 @@ public final class KernelRoutes implements AutoCloseable {
         if (!address.startsWith("127.77.")) {
             throw new IllegalArgumentException(address + " is not in " + RANGE);
         }
-        Set<String> listed = new HashSet<>();
-        endpoints.forEach(e -> listed.add(e.replica()));
-        Route previous = routes.put(service, new Route(address, port, List.copyOf(endpoints)));
-        drained.removeIf(replica -> previous != null && previous.endpoints().stream().anyMatch(e -> e.replica().equals(replica))
-                && !listed.contains(replica));
+        Route next = new Route(address, port, List.copyOf(endpoints));
+        Route previous = routes.put(service, next);
+        if (next.equals(previous)) {
+            return; // an Endpoints change that left this Service's endpoints as they were: nothing to write
+        }
         apply(previous == null ? () -> routes.remove(service) : () -> routes.put(service, previous));
     }
 
@@ -133,9 +133,8 @@ public final class KernelRoutes implements AutoCloseable {
      * Sticky while later {@link #route} calls still list it. Idempotent.
      */
     public synchronized void drain(String replica) throws IOException {
-        boolean listed = routes.values().stream().anyMatch(r -> r.endpoints().stream().anyMatch(e -> e.replica().equals(replica)));
         // a replica no rule lists needs no change (the kubelet drains every pod it stops, most are behind no kernel route)
-        if (closed || !listed || !drained.add(replica)) {
+        if (closed || !listed(replica) || !drained.add(replica)) {
             return;
         }
         apply(() -> drained.remove(replica));
@@ -163,8 +162,13 @@ public final class KernelRoutes implements AutoCloseable {
         }
     }
 
-    /** Writes the whole chain in one transaction; on failure runs {@code undo} so the map matches the kernel again. */
+    /**
+     * Writes the whole chain in one transaction; on failure runs {@code undo} so the map matches the kernel again.
+     * A drained replica that no rule lists any more is forgotten (a later list naming it brings it back).
+     */
     private void apply(Runnable undo) throws IOException {
+        Set<String> drainedBefore = Set.copyOf(drained);
+        drained.removeIf(replica -> !listed(replica));
         StringBuilder script = new StringBuilder("flush chain ip ").append(table).append(' ').append(CHAIN).append('\n');
         // everything outside the range leaves the chain at once
         script.append("add rule ip ").append(table).append(' ').append(CHAIN).append(" ip daddr != ").append(RANGE).append(" return\n");
@@ -185,8 +189,13 @@ public final class KernelRoutes implements AutoCloseable {
             run(script.toString());
         } catch (IOException e) {
             undo.run();
+            drained.addAll(drainedBefore);
             throw e;
         }
+    }
+
+    private boolean listed(String replica) {
+        return routes.values().stream().anyMatch(r -> r.endpoints().stream().anyMatch(e -> e.replica().equals(replica)));
     }
 
     private List<Endpoint> inRotation(Route route) {
