@@ -51,7 +51,7 @@ public final class KernelRoutes implements AutoCloseable {
     private final String nft;
     private final String table;
     private final Map<ObjectKey, Route> routes = new LinkedHashMap<>(); // guarded by this
-    private final Set<String> drained = new HashSet<>();                // guarded by this: replicas taken out
+    private final Set<Endpoint> drained = new HashSet<>();              // guarded by this: endpoints taken out
     private boolean closed;                                             // guarded by this
 
     private KernelRoutes(String nft, String table) {
@@ -129,15 +129,20 @@ public final class KernelRoutes implements AutoCloseable {
     }
 
     /**
-     * Takes a replica out of every rule before this returns: no new connection reaches it, while the open ones go on.
-     * Sticky while later {@link #route} calls still list it. Idempotent.
+     * Takes a replica's endpoints out of every rule before this returns: no new connection reaches them, while the open
+     * ones go on. Sticky while later {@link #route} calls still list the same endpoint (a replica restarted under the
+     * same name, as a StatefulSet's, listens elsewhere: a new endpoint, routed). Idempotent.
      */
     public synchronized void drain(String replica) throws IOException {
-        // a replica no rule lists needs no change (the kubelet drains every pod it stops, most are behind no kernel route)
-        if (closed || !listed(replica) || !drained.add(replica)) {
+        Set<Endpoint> taken = new HashSet<>();
+        routes.values().forEach(r -> r.endpoints().stream().filter(e -> e.replica().equals(replica)).forEach(taken::add));
+        taken.removeAll(drained);
+        // nothing to change for a replica no rule lists (the kubelet drains every pod it stops, most behind no kernel route)
+        if (closed || taken.isEmpty()) {
             return;
         }
-        apply(() -> drained.remove(replica));
+        drained.addAll(taken);
+        apply(() -> drained.removeAll(taken));
     }
 
     /** The Services routed now and their endpoints in rotation ({@code berth describe}-style, and tests). */
@@ -164,11 +169,11 @@ public final class KernelRoutes implements AutoCloseable {
 
     /**
      * Writes the whole chain in one transaction; on failure runs {@code undo} so the map matches the kernel again.
-     * A drained replica that no rule lists any more is forgotten (a later list naming it brings it back).
+     * A drained endpoint that no rule lists any more is forgotten (a later list naming it brings it back).
      */
     private void apply(Runnable undo) throws IOException {
-        Set<String> drainedBefore = Set.copyOf(drained);
-        drained.removeIf(replica -> !listed(replica));
+        Set<Endpoint> drainedBefore = Set.copyOf(drained);
+        drained.removeIf(endpoint -> routes.values().stream().noneMatch(r -> r.endpoints().contains(endpoint)));
         StringBuilder script = new StringBuilder("flush chain ip ").append(table).append(' ').append(CHAIN).append('\n');
         // everything outside the range leaves the chain at once
         script.append("add rule ip ").append(table).append(' ').append(CHAIN).append(" ip daddr != ").append(RANGE).append(" return\n");
@@ -194,14 +199,10 @@ public final class KernelRoutes implements AutoCloseable {
         }
     }
 
-    private boolean listed(String replica) {
-        return routes.values().stream().anyMatch(r -> r.endpoints().stream().anyMatch(e -> e.replica().equals(replica)));
-    }
-
     private List<Endpoint> inRotation(Route route) {
         List<Endpoint> to = new ArrayList<>();
         for (Endpoint e : route.endpoints()) {
-            if (!drained.contains(e.replica())) {
+            if (!drained.contains(e)) {
                 to.add(e);
             }
         }

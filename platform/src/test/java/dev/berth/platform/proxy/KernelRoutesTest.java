@@ -162,6 +162,14 @@ public class KernelRoutesTest {
         routes.route(POSTGRES, vip, 5432, List.of(a.endpoint()));
         assertThat(answer(vip, 5432)).isEqualTo("postgres-0");
 
+        // a drained replica restarted under its name (a StatefulSet's postgres-0) listens elsewhere: routed at once,
+        // even when the Endpoints go straight from the old address to the new one
+        NamedServer restarted = server("postgres-0");
+        routes.drain("postgres-0");
+        routes.route(POSTGRES, vip, 5432, List.of(restarted.endpoint()));
+        assertThat(answer(vip, 5432)).isEqualTo("postgres-0");
+        assertThat(routes.routed().get(POSTGRES)).containsExactly(restarted.endpoint());
+
         // a replica that no rule lists (most pods the kubelet stops) changes nothing and is not held out later
         NamedServer c = server("postgres-2");
         routes.drain("postgres-2");
