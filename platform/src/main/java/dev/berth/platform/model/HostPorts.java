@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Where a replica's container ports really listen. On the local engine every replica runs on 127.0.0.1, so
- * each container port is mapped to a free host port; the kubelet records the mapping on the pod as the
+ * each container port is mapped to a free host port (from 20000–29999); the kubelet records the mapping on the pod as the
  * annotation {@code berth.dev/host-ports: "8080=41234,9000=41235"}. A manifest may pin host ports by setting the
  * annotation on its pod template, within {@link #MIN_PINNED}–{@link #MAX_PINNED} only. Pure.
  */
@@ -18,8 +18,8 @@ public final class HostPorts {
 
     public static final String ANNOTATION = "berth.dev/host-ports";
     /**
-     * The host ports a manifest may pin: Linux's default ephemeral range ({@code ip_local_port_range}), where the
-     * kubelet's own free ports come from. It holds none of the fixed ports of the core and its backing services
+     * The host ports a manifest may pin: Linux's default ephemeral range ({@code ip_local_port_range}); the kubelet's
+     * own ports come from 20000–29999, outside it (see the kubelet's HostPortAllocator). It holds none of the fixed ports of the core and its backing services
      * (API 7070, registry 5000, PostgreSQL 5432, Prometheus 9090, Elasticsearch 9200, Service listeners 8080, 8081
      * and 30000 up), so a Service cannot be pointed at them.
      */

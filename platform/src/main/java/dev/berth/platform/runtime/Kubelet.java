@@ -48,7 +48,8 @@ public final class Kubelet implements AutoCloseable {
     /** What pod workers need. */
     public record Deps(ObjectStore store, EventRecorder events, EnvironmentResolver env, List<ContainerRuntime> runtimes,
             ProbeCheck probes, ScheduledExecutorService timer, ExecutorService workers, TrafficDrain drain,
-            CoreConfig.Runtime config, PodStatusWriter status, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger) {
+            CoreConfig.Runtime config, PodStatusWriter status, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger,
+            HostPortAllocator ports) {
 
         ContainerRuntime runtimeFor(String image) {
             return runtimes.stream().filter(r -> r.handles(image)).findFirst().orElseThrow();
@@ -75,7 +76,8 @@ public final class Kubelet implements AutoCloseable {
             ScheduledExecutorService timer, ExecutorService executor, TrafficDrain drain, CoreConfig.Runtime config,
             java.time.Clock clock, PodDirectories dirs, KubeletMetrics metrics, ReplicaLedger ledger, LogRotation rotation, RetiredLogs retired,
             LogTimes times) {
-        this.deps = new Deps(store, events, env, runtimes, probes, timer, executor, drain, config, new PodStatusWriter(store, clock), dirs, metrics, ledger);
+        this.deps = new Deps(store, events, env, runtimes, probes, timer, executor, drain, config, new PodStatusWriter(store, clock), dirs, metrics, ledger,
+                HostPortAllocator.forThisMachine());
         this.loop = new ControllerLoop("kubelet", this::reconcile);
         this.rotation = rotation;
         this.retired = retired;

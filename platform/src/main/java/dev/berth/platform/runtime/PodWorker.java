@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -114,6 +113,7 @@ final class PodWorker {
 
     private void launchOrAdoptAll() {
         hostPorts.putAll(HostPorts.of(pod));
+        deps.ports().hold(hostPorts.values());
         allocatePorts();
         deps.status().update(key, uid, p -> {
             p.getMetadata().getAnnotations().put(HostPorts.ANNOTATION, HostPorts.format(hostPorts));
@@ -141,16 +141,8 @@ final class PodWorker {
     private void allocatePorts() {
         for (Container c : pod.getSpec().getContainers()) {
             for (ContainerPort p : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
-                hostPorts.computeIfAbsent(p.getContainerPort(), x -> freePort());
+                hostPorts.computeIfAbsent(p.getContainerPort(), x -> deps.ports().allocate());
             }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("no free port on 127.0.0.1", e);
         }
     }
 
@@ -420,6 +412,7 @@ final class PodWorker {
                 }
             }
         });
+        deps.ports().release(hostPorts.values());
         deps.events().normal(terminating, COMPONENT, "Killing", "Stopped containers of pod " + key.name());
     }
 
@@ -475,6 +468,7 @@ final class PodWorker {
                 run.process.kill();
             }
         });
+        deps.ports().release(hostPorts.values());
     }
 
     private void closeProber(ContainerRun run) {
