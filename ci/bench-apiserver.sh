@@ -17,7 +17,9 @@
 #
 # The state dir is on tmpfs (/dev/shm) unless BENCH_STATE_ROOT says otherwise: the store fsyncs every write (file and
 # directory), and on this VM's disk that alone is ≈ 260 fsyncs/s — it would measure the disk, not the API. Run once
-# with BENCH_STATE_ROOT=/var/tmp to see the durable figure. BENCH_JFR=1 records each core with JFR into target/bench-apiserver/.
+# with BENCH_STATE_ROOT=/var/tmp to see the durable figure. BENCH_JFR=1 records each core with JFR into target/bench-apiserver/;
+# BENCH_PROFILE=itimer|wall profiles each core with async-profiler instead (CPU, or wall clock: where threads wait),
+# as collapsed stacks per thread into target/bench-apiserver/<part>-profile.txt.
 #
 #   ci/bench-apiserver.sh                       # list, watch, bind
 #   PARTS="list" BENCH_PODS=1000 ci/bench-apiserver.sh
@@ -61,6 +63,7 @@ start_core() {
   PORT=$(free_port)
   TOKEN_FILE="$work/$name.token"
   local jfr=()
+  [ -z "${BENCH_PROFILE:-}" ] || jfr=("-agentpath:$(async_profiler)=start,event=$BENCH_PROFILE,interval=${BENCH_PROFILE_INTERVAL:-1ms},file=$OUT/$name-profile.txt,collapsed,threads")
   [ -z "${BENCH_JFR:-}" ] || jfr=("-XX:FlightRecorderOptions:stackdepth=256" "-XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile")
   BERTH_STREAMS_MAX_WATCHES_PER_USER=$((WATCHERS + 10)) BERTH_STATE_DIR="$work/$name" BERTH_AUTH_ADMIN_TOKEN_FILE="$TOKEN_FILE" QUARKUS_HTTP_PORT=$PORT BERTH_APISERVER_SECURE_PORT=$(free_port) \
     java "-Xmx$HEAP" "${jfr[@]}" -jar "$APP/quarkus-run.jar" >"$OUT/$name-core.log" 2>&1 &

@@ -55,3 +55,16 @@ wait_for_http() {
     sleep 0.5
   done
 }
+
+# async_profiler — the path of async-profiler's agent library for this machine (tools.profiler:async-profiler from
+# Maven Central, unpacked once into target/async-profiler), for -agentpath:…=start,event=itimer|wall,file=…,collapsed.
+async_profiler() {
+  local version=4.0 dir="$BERTH_ROOT/target/async-profiler"
+  local lib="$dir/linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')/libasyncProfiler.so"
+  if [ ! -f "$lib" ]; then
+    "$BERTH_ROOT/mvnw" -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$version" -Dtransitive=false >&2
+    mkdir -p "$dir"
+    (cd "$dir" && unzip -q -o "$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar" 'linux-*')
+  fi
+  echo "$lib"
+}

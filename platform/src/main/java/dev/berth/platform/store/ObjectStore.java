@@ -53,7 +53,11 @@ public final class ObjectStore implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Deque<ObjectKey> events = new ArrayDeque<>();
     private final List<Subscription> watchers = new CopyOnWriteArrayList<>();
-    private final LinkedBlockingQueue<WatchEvent> pending = new LinkedBlockingQueue<>();
+    /**
+     * Committed changes in resourceVersion order, for the dispatcher. The listeners' copy of each object is made there,
+     * not by the writer: a copy is a JSON parse, and the writer holds the write lock every other writer waits on.
+     */
+    private final LinkedBlockingQueue<Change> pending = new LinkedBlockingQueue<>();
     private final Thread dispatcher;
     private final ResourceVersions versions;
     private volatile boolean closed;
@@ -194,9 +198,10 @@ public final class ObjectStore implements AutoCloseable {
      * @throws StoreException ALREADY_EXISTS, or INVALID when the namespace or name cannot be a file name
      */
     public <T extends HasMetadata> T create(T object) {
+        T copy = json.clone(object); // the caller's object is not the store's: cloned before the lock
+        Stored created;
         writeLock.lock();
         try {
-            T copy = json.clone(object);
             ObjectKey key = ObjectKey.of(copy);
             files.pathOf(key); // refused (INVALID) before anything changes, e.g. an old Event evicted
             if (stored(key) != null) {
@@ -213,10 +218,11 @@ public final class ObjectStore implements AutoCloseable {
                 evictOldEvents();
                 events.addLast(key);
             }
-            return commit(key, copy, WatchEvent.Type.ADDED);
+            created = commit(key, copy, WatchEvent.Type.ADDED);
         } finally {
             writeLock.unlock();
         }
+        return copy(created); // the caller's copy, made outside the lock
     }
 
     /**
@@ -227,6 +233,7 @@ public final class ObjectStore implements AutoCloseable {
      * @throws StoreException NOT_FOUND, or CONFLICT when {@code metadata.resourceVersion} is stale
      */
     public <T extends HasMetadata> T update(T object) {
+        Stored stored;
         writeLock.lock();
         try {
             ObjectKey key = ObjectKey.of(object);
@@ -240,10 +247,11 @@ public final class ObjectStore implements AutoCloseable {
                         + current.object().getMetadata().getResourceVersion() + ", the update was based on " + expected);
             }
             T next = json.clone(object);
-            return replace(key, current, next);
+            stored = replace(key, current, next);
         } finally {
             writeLock.unlock();
         }
+        return copy(stored);
     }
 
     /**
@@ -256,6 +264,7 @@ public final class ObjectStore implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> T mutate(ObjectKey key, UnaryOperator<T> change) {
+        Stored stored;
         writeLock.lock();
         try {
             Stored current = stored(key);
@@ -263,10 +272,11 @@ public final class ObjectStore implements AutoCloseable {
                 throw StoreException.notFound(key);
             }
             T next = change.apply((T) copy(current));
-            return replace(key, current, next);
+            stored = replace(key, current, next);
         } finally {
             writeLock.unlock();
         }
+        return copy(stored);
     }
 
     /**
@@ -294,26 +304,59 @@ public final class ObjectStore implements AutoCloseable {
         meta.setGeneration(was.getGeneration());
     }
 
-    private <T extends HasMetadata> T replace(ObjectKey key, Stored stored, T next) {
+    /** Commits {@code next} over {@code stored} unless it changes nothing; the stored object either way. */
+    private Stored replace(ObjectKey key, Stored stored, HasMetadata next) {
         HasMetadata current = stored.object();
         keepStoreFields(next, current);
         var meta = next.getMetadata();
         var was = current.getMetadata();
         if (Objects.equals(next, current)) {
-            return copy(stored);
+            return stored;
         }
         // generation grows when the spec changed, and once when deletion begins (the first deletionTimestamp): its
         // controllers must stop acting on it (upstream's BeforeDelete for graceful deletion, markAsDeleting otherwise)
         boolean deletionBegins = was.getDeletionTimestamp() == null && meta.getDeletionTimestamp() != null;
-        if (deletionBegins || !Objects.equals(section(next, "spec"), section(current, "spec"))) {
+        if (deletionBegins || !Objects.equals(spec(next), spec(current))) {
             meta.setGeneration((was.getGeneration() == null ? 0 : was.getGeneration()) + 1);
         }
         return commit(key, next, WatchEvent.Type.MODIFIED);
     }
 
-    private Object section(HasMetadata o, String field) {
-        return json.convertValue(o, Map.class).get(field);
+    /**
+     * The object's {@code spec} as JSON values (maps, lists, scalars), for comparing two versions: of the spec alone when
+     * its class has {@code getSpec()} (every typed kind with a spec), so a pod's status and managed fields are not
+     * converted on every write; else the {@code spec} entry of the whole object converted (generic resources).
+     */
+    private Object spec(HasMetadata o) {
+        java.lang.reflect.Method getter = SPEC_GETTERS.get(o.getClass());
+        if (getter == null) {
+            return json.convertValue(o, Map.class).get("spec");
+        }
+        try {
+            Object spec = getter.invoke(o);
+            return spec == null ? null : json.convertValue(spec, Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the spec of " + o.getClass().getName(), e);
+        }
     }
+
+    /** Each class's public no-argument {@code getSpec()} whose value is written as the {@code spec} field, or none. */
+    private static final ClassValue<java.lang.reflect.Method> SPEC_GETTERS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Method computeValue(Class<?> type) {
+            try {
+                java.lang.reflect.Method m = type.getMethod("getSpec");
+                if (m.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class)) {
+                    return null;
+                }
+                var property = m.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                boolean writtenAsSpec = property == null || property.value().isEmpty() || property.value().equals("spec");
+                return writtenAsSpec && !java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? m : null;
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+    };
 
     /**
      * Deletes an object.
@@ -322,38 +365,47 @@ public final class ObjectStore implements AutoCloseable {
      * @throws StoreException INVALID when the namespace or name cannot be a file name
      */
     public Optional<HasMetadata> delete(ObjectKey key) {
+        Stored removed;
+        long rv;
         writeLock.lock();
         try {
             files.pathOf(key); // a key that cannot be a file is refused (INVALID), not reported absent
-            Stored removed = stored(key);
+            removed = stored(key);
             if (removed == null) {
                 return Optional.empty();
             }
-            long rv = versions.next(); // reserved first: a failure to reserve deletes nothing
+            rv = versions.next(); // reserved first: a failure to reserve deletes nothing
             files.delete(key);
             remove(key);
-            HasMetadata copy = copy(removed);
-            copy.getMetadata().setResourceVersion(Long.toString(rv));
-            String encoded = json.asJson(copy);
-            pending.add(new WatchEvent(WatchEvent.Type.DELETED, key, copy, rv, encoded));
+            pending.add(new Change(WatchEvent.Type.DELETED, key, removed, rv));
             if (key.kind() == ResourceKind.EVENT) {
                 events.remove(key);
             }
-            return Optional.of(copy(new Stored(copy, encoded)));
         } finally {
             writeLock.unlock();
         }
+        return Optional.of(deleted(removed, rv));
     }
 
-    private <T extends HasMetadata> T commit(ObjectKey key, T object, WatchEvent.Type type) {
+    /** A copy of a deleted object as its deletion reports it: at the deletion's resourceVersion. */
+    private HasMetadata deleted(Stored removed, long rv) {
+        HasMetadata copy = copy(removed);
+        copy.getMetadata().setResourceVersion(Long.toString(rv));
+        return copy;
+    }
+
+    private Stored commit(ObjectKey key, HasMetadata object, WatchEvent.Type type) {
         long rv = versions.next(); // a failed write below burns the version: gaps are harmless, reuse is not
         object.getMetadata().setResourceVersion(Long.toString(rv));
         Stored stored = new Stored(object, json.asJson(object)); // one encoding for the file, the watchers and list answers
         files.write(key, stored.json()); // durable before it is visible or acknowledged
         put(key, stored);
-        pending.add(new WatchEvent(type, key, copy(stored), rv, stored.json()));
-        return copy(stored);
+        pending.add(new Change(type, key, stored, rv));
+        return stored;
     }
+
+    /** A committed change, queued under the write lock in resourceVersion order; see {@link #pending}. */
+    private record Change(WatchEvent.Type type, ObjectKey key, Stored stored, long rv) {}
 
     private void evictOldEvents() {
         while (events.size() >= maxEvents) {
@@ -381,14 +433,18 @@ public final class ObjectStore implements AutoCloseable {
 
     private void dispatch() {
         while (!closed) {
-            WatchEvent event;
+            Change change;
             try {
-                event = pending.take();
+                change = pending.take();
             } catch (InterruptedException e) {
                 return;
             }
+            WatchEvent event = null; // made once, and only when a watcher wants the change
             for (Subscription s : watchers) {
-                if (s.filter.test(event.key())) {
+                if (s.filter.test(change.key())) {
+                    if (event == null) {
+                        event = event(change);
+                    }
                     try {
                         s.listener.accept(event);
                     } catch (RuntimeException e) {
@@ -397,6 +453,15 @@ public final class ObjectStore implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The listeners' event for a change: one copy of the object, shared by all of them. */
+    private WatchEvent event(Change change) {
+        if (change.type() == WatchEvent.Type.DELETED) {
+            HasMetadata copy = deleted(change.stored(), change.rv());
+            return new WatchEvent(change.type(), change.key(), copy, change.rv(), json.asJson(copy));
+        }
+        return new WatchEvent(change.type(), change.key(), copy(change.stored()), change.rv(), change.stored().json());
     }
 
     @Override

@@ -10,6 +10,10 @@ import dev.berth.platform.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -148,6 +152,58 @@ class ObjectStoreTest {
             await().untilAsserted(() -> assertThat(seen).extracting(WatchEvent::type)
                     .containsExactly(WatchEvent.Type.ADDED, WatchEvent.Type.MODIFIED, WatchEvent.Type.DELETED));
             assertThat(seen).extracting(WatchEvent::resourceVersion).isSorted();
+        }
+    }
+
+    @Test
+    void watchersGetTheObjectAsCommittedInACopyOfTheirOwn() {
+        try (ObjectStore store = open()) {
+            List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+            store.watch(k -> k.kind() == ResourceKind.CONFIGMAP, seen::add);
+            ConfigMap created = store.create(config("a", "1"));
+            created.getData().put("key", "changed by the caller after the create returned");
+            ConfigMap updated = store.update(store.<ConfigMap>get(ObjectKey.of(created)).map(c -> {
+                c.getData().put("key", "2");
+                return c;
+            }).orElseThrow());
+            HasMetadata deleted = store.delete(ObjectKey.of(created)).orElseThrow();
+            await().untilAsserted(() -> assertThat(seen).hasSize(3));
+            // the caller's change to what create returned reached neither the store nor the watchers
+            assertThat(((ConfigMap) seen.get(0).object()).getData()).containsEntry("key", "1");
+            assertThat(seen.get(0).object()).isNotSameAs(created);
+            assertThat(seen.get(1).object()).isEqualTo(updated).isNotSameAs(updated);
+            // each event's JSON is its object, at its resourceVersion
+            for (WatchEvent e : seen) {
+                assertThat(JSON.unmarshal(e.json(), ConfigMap.class)).isEqualTo(e.object());
+                assertThat(e.object().getMetadata().getResourceVersion()).isEqualTo(Long.toString(e.resourceVersion()));
+            }
+            // a deletion is reported at its own resourceVersion, newer than the object's last write
+            assertThat(deleted.getMetadata().getResourceVersion()).isEqualTo(Long.toString(seen.get(2).resourceVersion()));
+            assertThat(seen.get(2).resourceVersion()).isGreaterThan(Long.parseLong(updated.getMetadata().getResourceVersion()));
+            assertThat(((ConfigMap) seen.get(2).object()).getData()).containsEntry("key", "2");
+        }
+    }
+
+    @Test
+    void aPodsGenerationGrowsWithItsSpecNotWithItsStatus() {
+        try (ObjectStore store = open()) {
+            Pod p = store.create(new PodBuilder().withNewMetadata().withName("p").endMetadata()
+                    .withNewSpec().addNewContainer().withName("app").withImage("img:1").endContainer().endSpec().build());
+            Pod running = store.mutate(ObjectKey.of(p), (Pod x) -> {
+                x.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1").build());
+                return x;
+            });
+            assertThat(running.getMetadata().getGeneration()).isEqualTo(1);
+            Pod bound = store.mutate(ObjectKey.of(p), (Pod x) -> {
+                x.getSpec().setNodeName("node-1");
+                return x;
+            });
+            assertThat(bound.getMetadata().getGeneration()).isEqualTo(2);
+            Pod image = store.mutate(ObjectKey.of(p), (Pod x) -> {
+                x.getSpec().getContainers().get(0).setImage("img:2");
+                return x;
+            });
+            assertThat(image.getMetadata().getGeneration()).isEqualTo(3);
         }
     }
 
