@@ -3,8 +3,11 @@
 # (dev.berth.platform.logs.ShipperBench), alternating sides for BENCH_ROUNDS rounds. Prints each run and the
 # medians: documents/s of each, the shipper's share of raw (target >= 90 %), and the shipper's peak heap in use.
 #
-#   ci/bench-logs.sh                            # 4 files x 50,000 lines, 3 rounds
-#   BENCH_FILES=8 BENCH_LINES=25000 BENCH_ROUNDS=5 ci/bench-logs.sh
+#   ci/bench-logs.sh                            # 4 files x 50,000 lines, 1 warm-up round (not counted), 3 rounds
+#   BENCH_FILES=8 BENCH_LINES=25000 BENCH_ROUNDS=5 BENCH_WARMUP_ROUNDS=2 ci/bench-logs.sh
+#
+# BENCH_PROFILE=itimer|wall profiles the benchmark's JVM (shipper and raw client; threads by name) with async-profiler
+# into platform/target/bench-logs-profile.txt (collapsed stacks).
 #
 # Elasticsearch runs on 127.0.0.1:$BENCH_ES_PORT (default 9251) with its own node directory, so a running
 # `./berth up` is not disturbed; it is stopped at the end.
@@ -28,5 +31,7 @@ say "compiling platform tests and resolving their classpath"
 ci/elasticsearch.sh start >/dev/null
 es_pid=$(cat "$BERTH_ES_DIR/elasticsearch.pid" 2>/dev/null || echo -1) # its CPU per document is reported
 say "shipper vs raw _bulk: $FILES files x $LINES lines, $ROUNDS rounds"
-java -Xmx512m -cp "platform/target/classes:platform/target/test-classes:$(cat "$work/classpath")" \
+profile=()
+[ -z "${BENCH_PROFILE:-}" ] || profile=("-agentpath:$(async_profiler)=start,event=$BENCH_PROFILE,interval=${BENCH_PROFILE_INTERVAL:-1ms},file=$BERTH_ROOT/platform/target/bench-logs-profile.txt,collapsed,threads")
+java -Xmx512m -Dbench.warmup="${BENCH_WARMUP_ROUNDS:-1}" "${profile[@]}" -cp "platform/target/classes:platform/target/test-classes:$(cat "$work/classpath")" \
   dev.berth.platform.logs.ShipperBench "http://127.0.0.1:$BERTH_ES_PORT" "$work" "$FILES" "$LINES" "$ROUNDS" "$es_pid"

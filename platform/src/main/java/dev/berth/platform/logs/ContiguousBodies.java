@@ -4,16 +4,20 @@ import co.elastic.clients.transport.TransportOptions;
 import co.elastic.clients.transport.http.TransportHttpClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The client's HTTP layer with each request body joined into one buffer before it is sent. elasticsearch-java hands a
- * {@code _bulk} body over as four buffers per document (action, newline, document, newline), and the REST client
+ * The client's HTTP layer with each request body joined into a few large buffers before it is sent. elasticsearch-java
+ * hands a {@code _bulk} body over as four buffers per document (action, newline, document, newline), and the REST client
  * writes each as its own HTTP chunk, one event-loop turn and one socket write apiece: 8,000 chunks for a batch of
  * 2,000 documents, which Elasticsearch then decodes one by one. Joined, a batch goes out in socket-buffer-sized
- * writes. One copy of the body per request (about 1 MiB per batch) is what it costs. Thread-safe if the delegate is.
+ * writes. One copy of the body per request is what it costs, in buffers of at most {@link #CHUNK} bytes: a batch is
+ * 1–4 MiB, and one array that size is a humongous object for G1 (half a region or more; regions are 1 MiB in heaps
+ * under 2 GiB), allocated straight into the old generation, and every few of them started a concurrent marking cycle.
+ * Thread-safe if the delegate is.
  */
 final class ContiguousBodies implements TransportHttpClient {
 
@@ -43,7 +47,10 @@ final class ContiguousBodies implements TransportHttpClient {
         delegate.close();
     }
 
-    /** The request with its body as one buffer; the same request when it has at most one. */
+    /** The largest buffer a body is joined into: a quarter of G1's smallest region, never a humongous object. */
+    static final int CHUNK = 256 * 1024;
+
+    /** The request with its body in buffers of {@link #CHUNK} bytes (the last one shorter); the same request when it has at most one buffer. */
     static Request joined(Request request) {
         Iterable<ByteBuffer> body = request.body();
         if (body == null) {
@@ -57,15 +64,27 @@ final class ContiguousBodies implements TransportHttpClient {
         if (!it.hasNext()) {
             return request;
         }
-        long size = 0;
+        long left = 0;
         for (ByteBuffer b : body) {
-            size += b.remaining();
+            left += b.remaining();
         }
-        ByteBuffer one = ByteBuffer.allocate(Math.toIntExact(size));
+        List<ByteBuffer> chunks = new ArrayList<>((int) (left / CHUNK) + 1);
+        ByteBuffer chunk = null;
         for (ByteBuffer b : body) {
-            one.put(b.duplicate()); // the buffers may be read again on a retry
+            ByteBuffer from = b.duplicate(); // the buffers may be read again on a retry
+            while (from.hasRemaining()) {
+                if (chunk == null || !chunk.hasRemaining()) {
+                    chunk = ByteBuffer.allocate((int) Math.min(CHUNK, left));
+                    chunks.add(chunk);
+                }
+                int n = Math.min(from.remaining(), chunk.remaining());
+                chunk.put(chunk.position(), from, from.position(), n);
+                chunk.position(chunk.position() + n);
+                from.position(from.position() + n);
+                left -= n;
+            }
         }
-        one.flip();
-        return new Request(request.method(), request.path(), request.queryParams(), request.headers(), List.of(one));
+        chunks.forEach(ByteBuffer::flip);
+        return new Request(request.method(), request.path(), request.queryParams(), request.headers(), List.copyOf(chunks));
     }
 }
