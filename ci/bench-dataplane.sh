@@ -52,23 +52,6 @@ cpu_ticks() {
   echo "$total $loops"
 }
 
-# wrk_stats FILE → "requests requests_per_s p99_ms"; dies on socket errors or non-2xx answers (except in the warm-up, where cold
-# replicas may time out)
-wrk_stats() {
-  if grep -qE 'Non-2xx|Socket errors' "$1" && [[ $1 != */warmup-* ]]; then cat "$1" >&2; die "wrk saw errors ($1)"; fi
-  awk '
-    / requests in / { n = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    $1 == "99%" {
-      v = $2
-      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
-      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
-      p = v
-    }
-    END { printf "%d %.1f %.3f\n", n, rps, p }' "$1"
-}
-
 # run SIDE DURATION TAG → "requests_per_s p99_ms core_us_per_request loops_us_per_request"
 run() {
   local side=$1 duration=$2 tag=$3 before after n rps p99 hz

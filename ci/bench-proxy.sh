@@ -73,18 +73,10 @@ run_wrk() {
   before=$(ticks "${pid_of[$1]}")
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency "${url[$1]}" >"$out"
   after=$(ticks "${pid_of[$1]}")
-  if grep -qE 'Non-2xx|Socket errors' "$out"; then cat "$out" >&2; die "wrk saw errors against $1"; fi
-  awk -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" '
-    / requests in / { n = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    $1 == "99%" {
-      v = $2
-      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
-      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
-      p99 = v
-    }
-    END { printf "%.1f %.3f %.1f\n", rps, p99, (a - b) / hz * 1e6 / n }' "$out"
+  local n rps p99
+  read -r n rps p99 < <(wrk_stats "$out") || die "wrk saw errors against $1"
+  awk -v n="$n" -v r="$rps" -v p="$p99" -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.1f %.3f %.1f\n", r, p, (a - b) / hz * 1e6 / n }'
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

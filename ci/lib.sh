@@ -68,3 +68,20 @@ async_profiler() {
   fi
   echo "$lib"
 }
+
+# wrk_stats FILE → "requests requests_per_s p99_ms" from a `wrk --latency` output; dies on socket errors or non-2xx
+# answers unless FILE's name starts with warmup- (cold replicas may time out while warming up)
+wrk_stats() {
+  if grep -qE 'Non-2xx|Socket errors' "$1" && [[ $1 != */warmup-* ]]; then cat "$1" >&2; die "wrk saw errors ($1)"; fi
+  awk '
+    / requests in / { n = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    $1 == "99%" {
+      v = $2
+      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
+      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
+      p = v
+    }
+    END { printf "%d %.1f %.3f\n", n, rps, p }' "$1"
+}
