@@ -18,8 +18,6 @@ berth() { java -cp "$APP/app/*:$APP/lib/main/*:$APP/lib/boot/*" dev.berth.platfo
 token() { cat "$BERTH_STATE/token"; }
 api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
 now() { date +%s.%N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
 say "1/3 core start-up and idle memory ($RUNS runs each, empty state, port 7199): cold, and from its class-data archive"
 api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
 if api /q/health/ready >/dev/null 2>&1; then warn "Berth is running: start-up is measured on a busy machine (run ./berth down first for idle numbers)"; fi

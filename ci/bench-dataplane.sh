@@ -78,8 +78,6 @@ run() {
     printf "%.1f %.3f %.1f %.1f\n", r, p, (A[1] - B[1]) / hz * 1e6 / n, (A[2] - B[2]) / hz * 1e6 / n }'
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 say "warm-up: $WARMUP per side"
 run straight "$WARMUP" warmup-straight >/dev/null

@@ -155,8 +155,6 @@ run() {
   awk -v r="$rps" -v p="$p99" -v n="$n" -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "%.1f %.3f %.0f\n", r, p, (n > 0 ? (a - b) / hz * 1e6 / n : 0) }'
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 say "warm-up: $WARMUP per side"
 run berth "$WARMUP" warmup-berth >/dev/null

@@ -79,8 +79,6 @@ run_wrk() {
     'BEGIN { printf "%.1f %.3f %.1f\n", r, p, (a - b) / hz * 1e6 / n }'
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 sides="direct $PROXIES"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 say "warm-up: $WARMUP per side"

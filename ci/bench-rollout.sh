@@ -18,7 +18,6 @@ berth() { java -cp "$APP/app/*:$APP/lib/main/*:$APP/lib/boot/*" dev.berth.platfo
 token() { cat "$BERTH_STATE/token"; }
 api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1" "${@:2}"; }
 now() { date +%s.%N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 api /q/health/ready >/dev/null 2>&1 || "$BERTH_ROOT/berth" up --detach
 # settled first (a rollback left over from an earlier run still reads "rolled back": that is no reason to stop)
 berth rollout status deployment/order-service -n berth --timeout 5m >/dev/null 2>&1 || true

@@ -103,8 +103,6 @@ steady_once() {
     'BEGIN {printf "%.1f %.3f %d\n", n / 20, 1000 * c / hz / n, bad}'
 }
 
-median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
-
 for home in $BENCH_JAVA_HOMES; do
   for svc in $SERVICES; do
     say "$svc start, image / try ($TRY), $ROUNDS rounds on $home (load average: $(cut -d' ' -f1-3 /proc/loadavg))"

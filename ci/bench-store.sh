@@ -47,6 +47,5 @@ for i in $(seq 1 "$ROUNDS"); do
   echo "round $i: before $b, now $n create+bind pairs/ms"
   was+=("$b"); now+=("$n")
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-mb=$(median "${was[@]}"); mn=$(median "${now[@]}")
+mb=$(printf '%s\n' "${was[@]}" | median); mn=$(printf '%s\n' "${now[@]}" | median)
 echo "medians: before $mb, now $mn pairs/ms (writes/s: before $(python3 -c "print(round($mb*2000))"), now $(python3 -c "print(round($mn*2000))"); ratio $(python3 -c "print(round($mn/$mb,2))"))"

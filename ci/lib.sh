@@ -85,3 +85,6 @@ wrk_stats() {
     }
     END { printf "%d %.1f %.3f\n", n, rps, p }' "$1"
 }
+
+# median — the median of the numbers on stdin, one per line (the mean of the middle two for an even count)
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
