@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -83,9 +84,14 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
      * wrote (plain HTTP on loopback), never the user's kubeconfig.
      */
     public static KubernetesEngine local(java.net.URI server, String token) {
+        // plain HTTP on loopback is HTTP/1.1, as kubectl speaks it there: the JDK client would otherwise try an h2c
+        // upgrade on the first request (HTTP/2 classes, hpack, the upgrade's round trip) for one GET
         Config config = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty()).withMasterUrl(server.toString()).withOauthToken(token)
-                .withNamespace(ObjectKey.DEFAULT_NAMESPACE).withRequestRetryBackoffLimit(0).build();
-        return new KubernetesEngine(new KubernetesClientBuilder().withConfig(config).build(), new LocalSite(server, token));
+                .withNamespace(ObjectKey.DEFAULT_NAMESPACE).withRequestRetryBackoffLimit(0).withHttp2Disable("http".equals(server.getScheme()))
+                .build();
+        // the factory named, not looked up: fabric8's ServiceLoader lookup reads every jar on the classpath
+        return new KubernetesEngine(new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build(),
+                new LocalSite(server, token));
     }
 
     @Override
