@@ -4,7 +4,8 @@
 # the platform's classpath and fabric8's client per call: `berth rollout status` of a Deployment that is not there,
 # answered 404 — issue 14's target for a berth command is ≤ 0.5 s). A core of its own (empty state, ports 7299/7499) holds BENCH_PODS Pods bound to a node no
 # kubelet runs (they stay Pending, nothing else moves); hyperfine runs both commands alternately and prints the
-# medians. Part 2 (issue 13's target: server-side apply of the kit's overlay with nothing changed ≤ 100 ms): the rendered
+# medians; where a JDK 25+ is under /usr/lib/jvm, the same ./berth command on it too (BERTH_JAVA_HOME: its AOT cache,
+# made in the background after a first command). Part 2 (issue 13's target: server-side apply of the kit's overlay with nothing changed ≤ 100 ms): the rendered
 # k8s/overlays/local applied server-side once, then again unchanged, timed by hyperfine beside `kubectl get ns` (the
 # same kubectl's start, config and one round trip), so the difference is what the unchanged apply costs. The virtual
 # nodes are cordoned first: the overlay's pods stay Pending and nothing else writes. Stops the core at the end.
@@ -73,30 +74,47 @@ if [ -n "${BEFORE_APP:-}" ]; then
   git show "${BEFORE_REV:?BEFORE_REV: the commit BEFORE_APP was built from}:berth" >"$work/before/berth"
   chmod +x "$work/before/berth"
   cp "$work/token" "$work/before-state/token"
-  before=("env BERTH_STATE=$work/before-state $work/before/berth rollout status deployment/absent -n bench --no-watch")
+  before=(-n before "env BERTH_STATE=$work/before-state $work/before/berth rollout status deployment/absent -n bench --no-watch")
 fi
+# ./berth on a JDK 25+ too, where there is one (BERTH_JAVA_HOME): its AOT cache is made in the background after the
+# first command, so that command runs first and the cache is waited for
+jdk25=()
+for home in $(bench_java_homes); do
+  feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+  [ "${feature:-0}" -ge 25 ] || continue
+  BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 BERTH_JAVA_HOME="$home" \
+    "$BERTH_ROOT/berth" rollout status deployment/absent -n bench --no-watch >/dev/null 2>&1 || true
+  for _ in $(seq 1 120); do compgen -G "$work/class-data/cli-*.aot.stamp" >/dev/null && break; sleep 0.5; done
+  compgen -G "$work/class-data/cli-*.aot.stamp" >/dev/null || { cat "$work/class-data/cli-aot.log" >&2; die "no AOT cache for $home"; }
+  jdk25=(-n "berth-jdk$feature" "env BERTH_JAVA_HOME=$home $BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch")
+  break
+done
 BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 hyperfine --warmup 2 --runs "$RUNS" -N -i \
   --export-json "$work/result.json" \
-  "kubectl get pods -A" \
-  "$BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch" \
-  "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
-  "java -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
-  "${before[@]}"
+  -n kubectl "kubectl get pods -A" \
+  -n berth "$BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch" \
+  -n no-archive "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
+  -n jvm-defaults "java -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
+  "${before[@]}" "${jdk25[@]}"
 python3 - "$work/result.json" "$PODS" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 medians = {r["command"]: r["median"] for r in results}
 cpu = {r["command"]: r["user"] + r["system"] for r in results}  # hyperfine keeps their means only
-k, b, c, d = (r["command"] for r in results[:4])
+k, b, c, d = "kubectl", "berth", "no-archive", "jvm-defaults"
 print(f"{sys.argv[2]} pods: median {medians[k]*1000:.0f} ms (kubectl get pods -A) vs {medians[b]*1000:.0f} ms "
       f"(./berth rollout status, a 404, with its class-data archive) vs {medians[c]*1000:.0f} ms (the same without): "
       f"{medians[b]/medians[k]:.1f}x kubectl; the archive saves {(1 - medians[b]/medians[c])*100:.0f} %")
 print(f"berth's JVM flags (C1 only, serial GC) vs the JVM's defaults, both without the archive: {medians[c]*1000:.0f} vs "
       f"{medians[d]*1000:.0f} ms, CPU (user + system, means) {cpu[c]*1000:.0f} vs {cpu[d]*1000:.0f} ms")
-if len(results) > 4:
-    e = results[4]["command"]
+if "before" in medians:
+    e = "before"
     print(f"./berth now vs the earlier build's (BEFORE_APP, its launcher and archive): {medians[b]*1000:.0f} vs "
           f"{medians[e]*1000:.0f} ms ({(medians[b]/medians[e] - 1)*100:+.0f} %), CPU {cpu[b]*1000:.0f} vs {cpu[e]*1000:.0f} ms")
+for name in medians:
+    if name.startswith("berth-jdk"):
+        print(f"./berth on {name[6:].upper()} (BERTH_JAVA_HOME, its AOT cache) vs on the java on PATH (its AppCDS archive): "
+              f"{medians[name]*1000:.0f} vs {medians[b]*1000:.0f} ms, CPU {cpu[name]*1000:.0f} vs {cpu[b]*1000:.0f} ms")
 assert all(code == 1 for r in results[1:] for code in r["exit_codes"]), "berth rollout status of an absent Deployment must exit 1 (not found)"
 PY
 fi
