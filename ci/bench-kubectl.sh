@@ -79,16 +79,14 @@ fi
 # ./berth on a JDK 25+ too, where there is one (BERTH_JAVA_HOME): its AOT cache is made in the background after the
 # first command, so that command runs first and the cache is waited for
 jdk25=()
-for home in $(bench_java_homes); do
-  feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
-  [ "${feature:-0}" -ge 25 ] || continue
+home=$(jdk25_home)
+if [ -n "$home" ]; then
   BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 BERTH_JAVA_HOME="$home" \
     "$BERTH_ROOT/berth" rollout status deployment/absent -n bench --no-watch >/dev/null 2>&1 || true
   for _ in $(seq 1 120); do compgen -G "$work/class-data/cli-*.aot.stamp" >/dev/null && break; sleep 0.5; done
   compgen -G "$work/class-data/cli-*.aot.stamp" >/dev/null || { cat "$work/class-data/cli-aot.log" >&2; die "no AOT cache for $home"; }
-  jdk25=(-n "berth-jdk$feature" "env BERTH_JAVA_HOME=$home $BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch")
-  break
-done
+  jdk25=(-n "berth-jdk$(java_feature "$home")" "env BERTH_JAVA_HOME=$home $BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch")
+fi
 BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 hyperfine --warmup 2 --runs "$RUNS" -N -i \
   --export-json "$work/result.json" \
   -n kubectl "kubectl get pods -A" \

@@ -34,17 +34,22 @@ ensure_java() {
   apt_install openjdk-17-jdk-headless
 }
 
-# bench_java_homes — the JVMs a benchmark compares by default: the one on PATH and the first JDK 25+ under /usr/lib/jvm
-bench_java_homes() {
-  local homes release home feature
-  homes=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.home/ {print $2}')
+# java_feature HOME — the JDK's feature version (17, 25, …) from HOME/release; nothing when it cannot be read
+java_feature() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null; }
+
+# jdk25_home — the first JDK 25+ under /usr/lib/jvm (not a symlink to one), or nothing
+jdk25_home() {
+  local release home
   for release in /usr/lib/jvm/*/release; do
     home=$(dirname "$release")
     [ -L "$home" ] && continue
-    feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
-    if [ "${feature:-0}" -ge 25 ]; then homes="$homes $home"; break; fi
+    if [ "$(java_feature "$home")" -ge 25 ] 2>/dev/null; then echo "$home"; return 0; fi
   done
-  echo "$homes"
+}
+
+# bench_java_homes — the JVMs a benchmark compares by default: the one on PATH and the first JDK 25+ under /usr/lib/jvm
+bench_java_homes() {
+  echo "$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.home/ {print $2}') $(jdk25_home)"
 }
 
 # wait_for_http URL SECONDS — polls until URL answers 2xx.

@@ -64,10 +64,7 @@ say "run 2: image and deploy skipped, verify passed ($(jq -r '.durationMs / 1000
 # The CLI on a JDK 25+ (BERTH_JAVA_HOME), where this machine has one: the first command makes its AOT cache in the
 # background, the cache then loads (-XX:AOTMode=on fails instead of starting without it), and a cache changed after it
 # was written is not used: the command still runs, and a new cache is made.
-jdk25=""
-for home in $(bench_java_homes); do
-  [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")" -ge 25 ] 2>/dev/null && { jdk25=$home; break; }
-done
+jdk25=$(jdk25_home)
 if [ -z "$jdk25" ]; then
   say "no JDK 25+ under /usr/lib/jvm: the CLI's AOT-cache path has nothing to run on here"
   exit 0
@@ -90,9 +87,8 @@ aot=$(aot_ready) || die "no AOT cache for the CLI on $jdk25 after its first comm
 "$jdk25/bin/java" -XX:AOTMode=on -XX:AOTCache="$aot" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable \
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$app/app/*:$app/lib/main/*:$app/lib/boot/*" \
   dev.berth.platform.cli.BerthCli --version | grep -q '^berth ' || die "the CLI's AOT cache does not load (java -XX:AOTMode=on)"
-written=$(stat -c '%Y' "$aot")
 sleep 1.1 # a new cache must have another time than the damaged one
 printf 'damaged' | dd of="$aot" bs=1 seek=8192 conv=notrunc status=none
 BERTH_JAVA_HOME="$jdk25" ./berth --version | grep -q '^berth ' || die "a command failed on a damaged AOT cache"
 aot_ready "$(stat -c '%Y' "$aot")" >/dev/null || die "no new AOT cache after the damaged one"
-say "the CLI's AOT cache on $jdk25: made after the first command, loaded, and made anew when damaged (it was written at $written)"
+say "the CLI's AOT cache on $jdk25: made after the first command, loaded, and made anew when damaged"

@@ -179,6 +179,8 @@ public final class ApiServerBenchmark {
                 watchers, written.size(), writeSeconds, written.size() / writeSeconds, rate, sortedLags.length, lost, disordered);
         System.out.printf("lag_ms p50=%.1f p99=%.1f max=%.1f write_ms p50=%.1f p99=%.1f%n", pct(sortedLags, 50), pct(sortedLags, 99),
                 pct(sortedLags, 100), pct(sortedWrites, 50), pct(sortedWrites, 99));
+        // this process's CPU since its start (writers, watchers, the JVM's start): it shares the machine with the core
+        System.out.printf("client_cpu_s=%.1f%n", ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis() / 1000.0);
     }
 
     static String configMap(int i, long sent) {
