@@ -7,7 +7,7 @@ final class Tables {
 
     /** Annotation the core puts on a Service: the 127.0.0.1 port its proxy listens on. */
     static final String LOCAL_PORT_ANNOTATION = "berth.dev/local-port";
-    /** Annotation the core puts on a per-connection Service on the kernel path: its virtual address (127.77.x.y). */
+    /** Annotation the core puts on a Service on the kernel path: its virtual address (127.77.x.y). */
     static final String CLUSTER_IP_ANNOTATION = "berth.dev/cluster-ip";
 
     private Tables() {}

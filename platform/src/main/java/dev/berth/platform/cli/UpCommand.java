@@ -154,11 +154,11 @@ final class UpCommand implements Callable<Integer> {
             Map<String, String> annotations = s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations();
             String port = annotations.get(Tables.LOCAL_PORT_ANNOTATION);
             if (port != null) {
-                // replicas reach a per-connection Service at its virtual address, through the kernel (nftables) where
-                // the core may use it; everything else goes through the core's proxy
+                // where the core may use the kernel (nftables), a Service also has a virtual address whose connections
+                // the kernel forwards to its replicas (replicas reach it there); 127.0.0.1:<port> is its proxy, everywhere
                 String clusterIp = annotations.get(Tables.CLUSTER_IP_ANNOTATION);
                 System.out.printf("  %-18s 127.0.0.1:%s%s%n", s.getMetadata().getName(), port, clusterIp == null ? ""
-                        : "  (replicas: " + clusterIp + ":" + s.getSpec().getPorts().get(0).getPort() + ", kernel path)");
+                        : "  (kernel path: " + clusterIp + ":" + s.getSpec().getPorts().get(0).getPort() + ")");
                 if (s.getMetadata().getName().equals("order-service")) {
                     orderUrl = "http://127.0.0.1:" + port;
                 }

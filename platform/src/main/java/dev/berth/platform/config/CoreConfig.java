@@ -274,10 +274,19 @@ public interface CoreConfig {
         int portRangeStart();
 
         /**
-         * Per-connection Services (PostgreSQL) on the kernel path where this machine allows it (nftables, root): the
-         * kernel forwards their connections and the core carries none of their bytes. Off: the user-space proxy alone.
+         * Services on the kernel path where this machine allows it (nftables, root): the kernel forwards their
+         * connections and the core carries none of their bytes. Off: the user-space proxy alone.
          */
         @WithDefault("true")
         boolean kernelPath();
+
+        /**
+         * HTTP Services on the kernel path too (with {@link #kernelPath()}): their connections go straight to the Ready
+         * replicas, and through the user-space proxy only while something needs their requests one by one (a canary,
+         * an autoscaler on their request rate). Off: HTTP Services keep the proxy for every request (its per-request
+         * metrics and connect retries on all traffic).
+         */
+        @WithDefault("true")
+        boolean kernelPathHttp();
     }
 }

@@ -107,7 +107,7 @@ public class LocalCore {
         PodDirectories dirs = new PodDirectories(state, config.logs().elasticsearchUrl().isPresent());
         ServiceProxies proxies = new ServiceProxies(vertx, metrics);
         this.routing = new ServiceRouting(store, proxies, config.proxy().ports(), config.proxy().portRangeStart(),
-                config.proxy().kernelPath() ? KernelRoutes.open() : Optional.empty());
+                config.proxy().kernelPath() ? KernelRoutes.open() : Optional.empty(), config.proxy().kernelPathHttp());
         CanaryAnalysis analysis = config.analysis().prometheusUrl().<CanaryAnalysis>map(PrometheusCanaryAnalysis::new)
                 .orElseGet(() -> new ProxyCanaryAnalysis(proxies));
         ImageStore images = new ImageStore(state.resolve("images"), new HashSet<>(config.registry().insecure()),

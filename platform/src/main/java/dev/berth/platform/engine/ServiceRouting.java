@@ -1,7 +1,10 @@
 package dev.berth.platform.engine;
 
+import dev.berth.platform.controller.AutoscalerController;
+import dev.berth.platform.controller.Canary;
 import dev.berth.platform.controller.EndpointsController;
 import dev.berth.platform.controller.PodTemplates;
+import dev.berth.platform.model.Labels;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.proxy.Endpoint;
@@ -18,9 +21,12 @@ import dev.berth.platform.store.StoreException;
 import dev.berth.platform.store.WatchEvent;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -45,11 +51,15 @@ import org.jboss.logging.Logger;
  * says otherwise (PostgreSQL's 5432, or a name/appProtocol that is not http). Also the {@link TrafficDrain} the
  * kubelet uses before it stops a replica. Thread-safe.
  *
- * <p>With {@link KernelRoutes} (the kernel path: root and nftables), a per-connection (TCP) Service also gets a
- * virtual address in {@value KernelRoutes#RANGE} (annotation {@code berth.dev/cluster-ip}) whose connections the
- * kernel sends straight to the Ready endpoints: replicas reach the Service there (its {@code *_SERVICE_HOST/PORT}),
- * without a byte through the core; the 127.0.0.1 listener stays for everything else. Per-request (HTTP) Services keep
- * the user-space proxy: their retries, metrics and canary split are per request.
+ * <p>With {@link KernelRoutes} (the kernel path: root and nftables), every Service also gets a virtual address in
+ * {@value KernelRoutes#RANGE} (annotation {@code berth.dev/cluster-ip}, the Service's own port) whose connections the
+ * kernel sends on, as kube-proxy's nftables mode does: replicas reach the Service there (its
+ * {@code *_SERVICE_HOST/PORT}), and so can anything else on this machine. A per-connection (TCP) Service's connections go
+ * straight to its Ready endpoints. So do an HTTP Service's, without a byte through the core, unless something needs its
+ * requests one by one ({@link #perRequest}: a canary's traffic split, a Deployment it fronts with a canary strategy, an
+ * autoscaler on its request rate): then the kernel sends its connections to its user-space proxy (the 127.0.0.1
+ * listener), which splits, counts and retries each request. The 127.0.0.1 listener stays for everything else;
+ * {@code berth.proxy.kernel-path-http=false} keeps HTTP Services on it alone.
  */
 public final class ServiceRouting implements TrafficDrain, AutoCloseable {
 
@@ -65,22 +75,48 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
     /** Ports handed out to listeners that are still binding, so two Services never get the same one. */
     private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
     private final KernelRoutes kernel; // null: user space only
-    /** Services on the kernel path: their virtual address and port. */
-    private final Map<ObjectKey, InetSocketAddress> virtual = new ConcurrentHashMap<>();
+    private final boolean kernelHttp;
+    /** Services on the kernel path: their virtual address and where the kernel sends their connections. */
+    private final Map<ObjectKey, Virtual> virtual = new ConcurrentHashMap<>();
+    /** Whether each HTTP Service's kernel rule sends its connections to its proxy now (guarded by {@code virtual}). */
+    private final Map<ObjectKey, Boolean> toProxy = new ConcurrentHashMap<>();
     private AutoCloseable subscription;
 
-    /** @param kernel the kernel path for per-connection Services, or empty for the user-space proxy alone */
+    /**
+     * A Service on the kernel path.
+     *
+     * @param address   its virtual address and port
+     * @param proxyPort where its user-space proxy listens on 127.0.0.1
+     * @param http      an HTTP Service: its connections go to the proxy when something needs its requests one by one
+     */
+    private record Virtual(InetSocketAddress address, int proxyPort, boolean http) {
+
+        /** Where the kernel sends new connections: the Ready endpoints, or the Service's proxy. */
+        List<Endpoint> targets(List<Endpoint> ready, boolean toProxy) {
+            return http && toProxy ? List.of(new Endpoint(PROXY_ENDPOINT, ServiceProxyConfig.LOOPBACK, proxyPort, "")) : ready;
+        }
+    }
+
+    /** The replica name of the endpoint that stands for a Service's own proxy in a kernel rule (no pod is named so). */
+    static final String PROXY_ENDPOINT = "berth.dev/service-proxy";
+
+    /**
+     * @param kernel     the kernel path, or empty for the user-space proxy alone
+     * @param kernelHttp whether HTTP Services take the kernel path too (per-connection Services always do with it)
+     */
     public ServiceRouting(ObjectStore store, ServiceProxies proxies, Map<String, Integer> fixedPorts, int rangeStart,
-                          Optional<KernelRoutes> kernel) {
+                          Optional<KernelRoutes> kernel, boolean kernelHttp) {
         this.store = store;
         this.proxies = proxies;
         this.fixedPorts = fixedPorts;
         this.rangeStart = rangeStart;
         this.kernel = kernel.orElse(null);
+        this.kernelHttp = kernelHttp;
     }
 
     public void start() {
-        subscription = store.watch(k -> k.kind() == ResourceKind.SERVICE || k.kind() == ResourceKind.ENDPOINTS, this::changed);
+        subscription = store.watch(k -> k.kind() == ResourceKind.SERVICE || k.kind() == ResourceKind.ENDPOINTS
+                || (kernel != null && (k.kind() == ResourceKind.DEPLOYMENT || k.kind() == ResourceKind.HORIZONTAL_POD_AUTOSCALER)), this::changed);
         for (Service s : store.<Service>list(ResourceKind.SERVICE, null, null)) {
             ensure(s);
         }
@@ -97,9 +133,9 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
      */
     public Optional<InetSocketAddress> addressOf(Service s) {
         ObjectKey key = ObjectKey.of(s);
-        InetSocketAddress kernelAddress = virtual.get(key);
+        Virtual kernelAddress = virtual.get(key);
         if (kernelAddress != null) {
-            return Optional.of(kernelAddress);
+            return Optional.of(kernelAddress.address());
         }
         int port = portOf(s);
         return port < 0 ? Optional.empty() : Optional.of(new InetSocketAddress(ServiceProxyConfig.LOOPBACK, port));
@@ -109,25 +145,86 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
         if (e.key().kind() == ResourceKind.SERVICE) {
             if (e.type() == WatchEvent.Type.DELETED) {
                 proxies.remove(e.key());
-                if (virtual.remove(e.key()) != null) {
-                    kernel(() -> kernel.remove(e.key()), e.key());
-                }
+                forget(e.key());
             } else {
                 ensure((Service) e.object());
             }
-        } else {
+        } else if (e.key().kind() == ResourceKind.ENDPOINTS) {
             ObjectKey service = new ObjectKey(ResourceKind.SERVICE, e.key().namespace(), e.key().name());
             if (proxies.get(service).isPresent()) {
                 List<Endpoint> ready = e.type() == WatchEvent.Type.DELETED ? List.of() : endpoints((Endpoints) e.object());
                 proxies.update(service, ready, e.type() == WatchEvent.Type.DELETED ? TrafficSplit.EQUAL : split((Endpoints) e.object()));
-                synchronized (virtual) {
-                    InetSocketAddress address = virtual.get(service);
-                    if (address != null) {
-                        kernel(() -> kernel.route(service, address.getHostString(), address.getPort(), ready), service);
-                    }
-                }
+                reroute(service);
+            }
+        } else {
+            // a canary strategy or a request-rate autoscaler came or went: the namespace's HTTP Services may change path
+            virtual.keySet().stream().filter(service -> service.namespace().equals(e.key().namespace())).forEach(this::reroute);
+        }
+    }
+
+    /**
+     * Writes a Service's kernel rule from the store as it is now: its Ready endpoints, or its proxy while something
+     * needs its requests one by one. Serialised, so an older read never undoes a newer one. Whether it took.
+     */
+    private boolean reroute(ObjectKey service) {
+        synchronized (virtual) {
+            Virtual v = virtual.get(service);
+            if (v == null) {
+                return true;
+            }
+            Optional<Endpoints> endpoints = store.get(new ObjectKey(ResourceKind.ENDPOINTS, service.namespace(), service.name()));
+            List<Endpoint> ready = endpoints.map(this::endpoints).orElse(List.of());
+            Optional<String> why = v.http() ? perRequest(service, endpoints) : Optional.empty();
+            List<Endpoint> targets = v.targets(ready, why.isPresent());
+            boolean done = kernel(() -> kernel.route(service, v.address().getHostString(), v.address().getPort(), targets), service);
+            if (done && v.http() && !Boolean.valueOf(why.isPresent()).equals(toProxy.put(service, why.isPresent()))) {
+                LOG.infof("service %s: the kernel path sends its connections to %s", service,
+                        why.map(w -> "its proxy (" + w + ")").orElse("its Ready endpoints"));
+            }
+            return done;
+        }
+    }
+
+    /**
+     * Why an HTTP Service's requests must pass its proxy one by one, if they must: a canary's per-request traffic split
+     * in force; a Deployment it fronts with a canary strategy (so its stable replicas hold no kept-alive connections
+     * when the split starts); an autoscaler scaling a workload it fronts on {@value AutoscalerController#REQUEST_RATE_METRIC},
+     * which the proxy counts.
+     */
+    private Optional<String> perRequest(ObjectKey service, Optional<Endpoints> endpoints) {
+        if (endpoints.isPresent() && !split(endpoints.get()).equals(TrafficSplit.EQUAL)) {
+            return Optional.of("a canary's traffic split");
+        }
+        Optional<Service> svc = store.get(service);
+        Map<String, String> selector = svc.map(s -> s.getSpec().getSelector()).orElse(null);
+        if (selector == null || selector.isEmpty()) {
+            return Optional.empty();
+        }
+        LabelSelector bySelector = new LabelSelector(List.of(), selector);
+        List<Deployment> fronted = store.<Deployment>list(ResourceKind.DEPLOYMENT, service.namespace(), null).stream()
+                .filter(d -> d.getSpec() != null && d.getSpec().getTemplate() != null && d.getSpec().getTemplate().getMetadata() != null
+                        && Labels.matches(bySelector, d.getSpec().getTemplate().getMetadata().getLabels()))
+                .toList();
+        for (Deployment d : fronted) {
+            Map<String, String> annotations = d.getMetadata().getAnnotations();
+            if (annotations != null && annotations.containsKey(Canary.STEPS)) {
+                return Optional.of("deployment " + d.getMetadata().getName() + " has a canary strategy");
             }
         }
+        Set<String> names = new HashSet<>();
+        fronted.forEach(d -> names.add(d.getMetadata().getName()));
+        for (HorizontalPodAutoscaler hpa : store.<HorizontalPodAutoscaler>list(ResourceKind.HORIZONTAL_POD_AUTOSCALER, service.namespace(), null)) {
+            if (hpa.getSpec() == null || hpa.getSpec().getScaleTargetRef() == null || hpa.getSpec().getMetrics() == null
+                    || !"Deployment".equals(hpa.getSpec().getScaleTargetRef().getKind()) || !names.contains(hpa.getSpec().getScaleTargetRef().getName())) {
+                continue;
+            }
+            boolean onRequests = hpa.getSpec().getMetrics().stream().anyMatch(m -> m.getPods() != null && m.getPods().getMetric() != null
+                    && AutoscalerController.REQUEST_RATE_METRIC.equals(m.getPods().getMetric().getName()));
+            if (onRequests) {
+                return Optional.of("autoscaler " + hpa.getMetadata().getName() + " counts its requests");
+            }
+        }
+        return Optional.empty();
     }
 
     private void ensure(Service s) {
@@ -146,9 +243,11 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
                 return;
             }
             int bound = result.result().port();
-            // the kernel path: per-connection Services only (see the class comment)
-            InetSocketAddress address = kernel != null && config.mode() == ProxyMode.TCP
-                    ? new InetSocketAddress(KernelRoutes.virtualAddress(bound), sp.getPort()) : null;
+            // the kernel path (see the class comment)
+            boolean perRequest = config.mode() == ProxyMode.HTTP;
+            Virtual v = kernel != null && (!perRequest || kernelHttp)
+                    ? new Virtual(new InetSocketAddress(KernelRoutes.virtualAddress(bound), sp.getPort()), bound, perRequest) : null;
+            InetSocketAddress address = v == null ? null : v.address();
             LOG.infof("service %s listening on 127.0.0.1:%d (%s)%s", key, bound, config.mode(),
                     address == null ? "" : "; kernel path at " + address.getHostString() + ":" + address.getPort());
             Optional<Endpoints> endpoints = store.get(new ObjectKey(ResourceKind.ENDPOINTS, key.namespace(), key.name()));
@@ -158,10 +257,8 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
                 // published first, so changed() routes every Endpoints change from now on, and the read after it sees any
                 // before; serialised with changed(), whose newer endpoints an older read routed after them would undo
                 synchronized (virtual) {
-                    virtual.put(key, address);
-                    List<Endpoint> now = store.<Endpoints>get(new ObjectKey(ResourceKind.ENDPOINTS, key.namespace(), key.name()))
-                            .map(this::endpoints).orElse(List.of());
-                    if (!kernel(() -> kernel.route(key, address.getHostString(), address.getPort(), now), key)) {
+                    virtual.put(key, v);
+                    if (!reroute(key)) {
                         virtual.remove(key);
                     }
                 }
@@ -178,9 +275,7 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
                 });
             } catch (StoreException gone) {
                 proxies.remove(key);
-                if (virtual.remove(key) != null) {
-                    kernel(() -> kernel.remove(key), key);
-                }
+                forget(key);
             }
         });
     }
@@ -306,6 +401,15 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
         proxies.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
         if (kernel != null) {
             kernel.close();
+        }
+    }
+
+    private void forget(ObjectKey service) {
+        synchronized (virtual) {
+            toProxy.remove(service);
+            if (virtual.remove(service) != null) {
+                kernel(() -> kernel.remove(service), service);
+            }
         }
     }
 

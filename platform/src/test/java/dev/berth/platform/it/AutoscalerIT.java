@@ -65,7 +65,10 @@ class AutoscalerIT {
     void scalesUpUnderLoadAndBackDownAfterTheWindow() throws Exception {
         admin.apply(w.manifest("web", 1, "v1", null, "") + "---\n" + HPA, "default", false);
         w.awaitRolledOut("web");
-        try (ServiceLoad load = w.load("web")) {
+        // on the kernel path the load goes to the Service's virtual address: an autoscaler on its request rate keeps
+        // its connections on the proxy, which counts the requests
+        w.awaitKernelRuleToProxy("web");
+        try (ServiceLoad load = Workloads.loadAt(w.serviceUri("web"))) {
             core.converge("default", Duration.ofSeconds(60), () -> {
                 assertThat(w.deployment("web").getSpec().getReplicas()).isEqualTo(3);
                 assertThat(w.activePods("web")).hasSize(3);

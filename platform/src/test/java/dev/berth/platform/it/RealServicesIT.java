@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,6 +68,7 @@ class RealServicesIT {
             assertThat(placed.body()).contains("\"status\":\"PAID\"").contains("\"total\":15.00");
 
             String kernelTable = postgresTakesTheKernelPath(core);
+            httpServicesTakeTheKernelPath(core);
 
             rollingUpdateOfOrderServiceUnderLoad(core, port);
             brokenPaymentRevisionIsRolledBack(core, port);
@@ -104,6 +106,42 @@ class RealServicesIT {
         assertThat(rules).contains("ip daddr " + clusterIp + " tcp dport 5432 dnat ip to");
         assertReplicasReachPostgresAt(admin, clusterIp, "5432");
         return table;
+    }
+
+    /**
+     * As root the HTTP Services take the kernel path too: order-service's replicas reach payment-service at its virtual
+     * address (port 80), and an order placed at order-service's virtual address — both hops through the kernel, none
+     * through the core — comes back PAID. Otherwise neither Service has a virtual address.
+     */
+    static void httpServicesTakeTheKernelPath(CoreUnderTest core) throws Exception {
+        Engine admin = core.admin();
+        Map<String, String> clusterIps = new HashMap<>();
+        for (String app : List.of("order-service", "payment-service")) {
+            Service svc = admin.<Service>get(ResourceKind.SERVICE, "berth", app).orElseThrow();
+            String clusterIp = svc.getMetadata().getAnnotations().get("berth.dev/cluster-ip");
+            if (!KernelRoutesTest.runningAsRoot()) {
+                assertThat(clusterIp).as(app + ": no kernel path without root").isNull();
+                continue;
+            }
+            assertThat(clusterIp).as(app + "'s virtual address").startsWith("127.77.");
+            clusterIps.put(app, clusterIp);
+        }
+        if (clusterIps.isEmpty()) {
+            return;
+        }
+        for (Pod pod : admin.<Pod>list(ResourceKind.POD, "berth", "app.kubernetes.io/name=order-service")) {
+            long pid = ReplicaChaosIT.replicaProcess(pod).orElseThrow().pid();
+            List<String> env = List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.ISO_8859_1).split("\0"));
+            assertThat(env).as(pod.getMetadata().getName()).contains("PAYMENT_SERVICE_SERVICE_HOST=" + clusterIps.get("payment-service"),
+                    "PAYMENT_SERVICE_SERVICE_PORT=80");
+        }
+        HttpRequest viaKernel = HttpRequest.newBuilder(URI.create("http://" + clusterIps.get("order-service") + "/api/orders"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Idempotency-Key", "kernel-" + UUID.randomUUID())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"c-kernel\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"BOOK-1\",\"quantity\":1,\"unitPrice\":\"4.00\"}]}"))
+                .build();
+        HttpResponse<String> placed = HTTP.send(viaKernel, HttpResponse.BodyHandlers.ofString());
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+        assertThat(placed.body()).contains("\"status\":\"PAID\"");
     }
 
     private static void assertReplicasReachPostgresAt(Engine admin, String host, String port) throws Exception {

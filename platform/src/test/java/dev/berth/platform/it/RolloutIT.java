@@ -12,6 +12,7 @@ import dev.berth.platform.engine.RolloutStatus;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.PodStatuses;
 import dev.berth.platform.model.ResourceKind;
+import dev.berth.platform.proxy.KernelRoutesTest;
 import dev.berth.platform.testapp.TestImages;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -113,7 +115,8 @@ class RolloutIT {
         AtomicInteger mostPods = new AtomicInteger();
         Map<String, Pod> seen = new java.util.concurrent.ConcurrentHashMap<>();
         activePods(name).forEach(p -> seen.put(p.getMetadata().getName(), p));
-        try (ServiceLoad load = load(name);
+        // POSTs, which the JDK's client never retries on a connection that closed under them (it does GETs)
+        try (ServiceLoad load = Workloads.postsTo(URI.create("http://127.0.0.1:" + w.localPort(name) + "/"));
                 AutoCloseable watch = admin.watch(ResourceKind.POD, "default", "app=" + name, e -> {
                     synchronized (seen) {
                         if (e.type() == dev.berth.platform.store.WatchEvent.Type.DELETED || !PodStatuses.isActive((Pod) e.object())) {
@@ -145,6 +148,48 @@ class RolloutIT {
         assertThat(RolloutHistory.of(replicaSets(name))).extracting(RolloutHistory.Revision::number).containsExactly(1L, 2L);
         assertThat(admin.<Event>list(ResourceKind.EVENT, "default", null)).filteredOn(e -> e.getInvolvedObject().getName().equals(name))
                 .extracting(Event::getReason).contains("ScalingReplicaSet");
+    }
+
+    /**
+     * An HTTP Service on the kernel path (root and nftables: CI here; elsewhere the Service has no virtual address): the
+     * load goes to its virtual address, the kernel sends each connection straight to a Ready replica, and a rolling
+     * update fails no request — an old replica leaves the rule before it is stopped and, like the kit's Quarkus
+     * services in their shutdown delay, answers {@code Connection: close} until it stops ({@code SHUTDOWN_DELAY_MS}), so
+     * the clients' next connections go to the replicas that stay (without it, POSTs on connections an old replica
+     * closed at its stop failed: "header parser received no bytes"). POSTs, which the JDK's client never retries. The
+     * core's proxy carries none of it.
+     */
+    @Test
+    void aRollingUpdateThroughTheKernelPathFailsNoRequest() throws Exception {
+        String name = "kernel-rolling";
+        String drains = "            - {name: SHUTDOWN_DELAY_MS, value: \"1500\"}";
+        admin.apply(manifest(name, 2, "v1", drains, ""), "default", false);
+        awaitRolledOut(name);
+        Optional<String> clusterIp = w.clusterIp(name);
+        if (!KernelRoutesTest.runningAsRoot()) {
+            assertThat(clusterIp).as("no kernel path without root").isEmpty();
+            return;
+        }
+        String address = clusterIp.orElseThrow();
+        assertThat(address).startsWith("127.77.");
+        core.converge("default", Duration.ofSeconds(10), () -> assertThat(Workloads.kernelRule(address, 80))
+                .as("the rule lists both Ready replicas").contains("numgen random mod 2").contains(w.readyEndpoints(name)));
+        long proxiedBefore = w.proxiedRequests(name);
+        try (ServiceLoad load = Workloads.postsTo(URI.create("http://" + address + ":80/"))) {
+            await().atMost(10, SECONDS).until(() -> load.succeeded() > 20);
+            admin.apply(manifest(name, 2, "v2", drains, ""), "default", false);
+            awaitRolledOut(name);
+            int atEnd = load.succeeded();
+            await("a few answers from the finished state").atMost(10, SECONDS).until(() -> load.succeeded() > atEnd + 20);
+            load.stop();
+
+            assertThat(load.failures()).as("failed requests during the rollout").isEmpty();
+            assertThat(load.byVersion().keySet()).as("every answer from the old or the new revision").containsExactlyInAnyOrder("v1", "v2");
+            assertThat(load.succeeded()).isGreaterThan(100);
+        }
+        assertThat(w.proxiedRequests(name)).as("requests the core's proxy carried").isEqualTo(proxiedBefore);
+        core.converge("default", Duration.ofSeconds(10), () -> assertThat(Workloads.kernelRule(address, 80))
+                .as("the rule lists the new replicas only").contains("numgen random mod 2").contains(w.readyEndpoints(name)));
     }
 
     @Test
@@ -214,7 +259,11 @@ class RolloutIT {
         admin.apply(manifest(name, 3, "v1", null, CANARY), "default", false);
         awaitRolledOut(name);
         String stable = hashes(name).iterator().next();
-        try (ServiceLoad load = load(name)) {
+        // on the kernel path (root, nftables) the load goes to the Service's virtual address: a Deployment with a canary
+        // strategy keeps its Service's connections on the proxy, whose per-request split and counters the analysis needs
+        URI target = w.serviceUri(name);
+        w.awaitKernelRuleToProxy(name);
+        try (ServiceLoad load = Workloads.loadAt(target)) {
             admin.apply(manifest(name, 3, "v2", "            - {name: FAIL_STATUS, value: \"503\"}", CANARY), "default", false);
             core.converge("default", Duration.ofSeconds(90), () -> assertThat(status(name).message())
                     .contains("rolled back automatically (AnalysisFailed)").contains("the proxy's counters"));

@@ -27,6 +27,7 @@ final class ServiceLoad implements AutoCloseable {
     private final AtomicInteger succeeded = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> byRevision = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> byVersion = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
 
     /**
@@ -45,6 +46,7 @@ final class ServiceLoad implements AutoCloseable {
                         if (expected.test(r)) {
                             load.succeeded.incrementAndGet();
                             load.byRevision.computeIfAbsent(r.headers().firstValue("X-Berth-Revision").orElse("?"), k -> new AtomicInteger()).incrementAndGet();
+                            load.byVersion.computeIfAbsent(version(r.body()), k -> new AtomicInteger()).incrementAndGet();
                         } else {
                             load.failures.add(r.statusCode() + " " + r.body());
                         }
@@ -77,6 +79,18 @@ final class ServiceLoad implements AutoCloseable {
         Map<String, Integer> out = new java.util.TreeMap<>();
         byRevision.forEach((k, v) -> out.put(k, v.get()));
         return out;
+    }
+
+    /** Answers per version the test app named in its body ({@code hello from <pod> <version>}) so far. */
+    Map<String, Integer> byVersion() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        byVersion.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    private static String version(String body) {
+        String[] words = body == null ? new String[0] : body.strip().split(" ");
+        return words.length == 4 && body.startsWith("hello from ") ? words[3] : "?";
     }
 
     /** Stops issuing and waits for the requests in flight. */

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the "bad builds": {@code READY=false} starts it unready, {@code EXIT_CODE=N} makes it exit with N right after start-up,
  * {@code FAIL_STATUS=503} answers {@code GET /} with that status (alive and ready, but serving errors);
  * {@code BURN_MS=N} spends N ms of CPU on every {@code GET /} (load for the cpu autoscaler);
+ * {@code SHUTDOWN_DELAY_MS=N}: on SIGTERM, N ms more of serving, unready, every answer closing its connection (as
+ * Quarkus's shutdown delay does), before the server stops;
  * logs for the log shipper: {@code LOG_EXTRA} lines are printed as they are, then {@code LOG_LINES=N} JSON lines
  * ({@code event.sequence} 1..N) at {@code LOG_RATE} lines per second (default: as fast as it can).
  */
@@ -36,6 +38,8 @@ public final class TestApp {
         AtomicBoolean live = new AtomicBoolean(true);
         AtomicBoolean ready = new AtomicBoolean(!"false".equals(System.getenv("READY")));
         AtomicLong served = new AtomicLong();
+        long shutdownDelay = Long.parseLong(System.getenv().getOrDefault("SHUTDOWN_DELAY_MS", "0"));
+        AtomicBoolean stopping = new AtomicBoolean();
         Thread.sleep(startDelay); // simulated start-up work, so probes and rollouts have something to wait for
         if (System.getenv("EXIT_CODE") != null) {
             System.out.println("testapp " + name + " " + version + " exiting with " + System.getenv("EXIT_CODE") + " (EXIT_CODE)");
@@ -51,6 +55,9 @@ public final class TestApp {
                 burn(burn);
             }
             served.incrementAndGet();
+            if (stopping.get()) {
+                ex.getResponseHeaders().set("Connection", "close"); // the client's next request opens a new connection
+            }
             reply(ex, status, "hello from " + name + " " + version + "\n");
         });
         server.createContext("/q/metrics", ex -> reply(ex, 200, "# TYPE testapp_info gauge\ntestapp_info{version=\"" + version + "\"} 1\n"
@@ -71,7 +78,14 @@ public final class TestApp {
             reply(ex, 200, "exiting " + code + "\n");
             Runtime.getRuntime().halt(code);
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (shutdownDelay > 0) {
+                stopping.set(true);
+                ready.set(false);
+                pause(shutdownDelay);
+            }
+            server.stop(1);
+        }));
         server.start();
         System.out.println("testapp " + name + " " + version + " listening on " + port);
         writeLogLines(name);
