@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SIGTERM in the middle of a burst: readiness goes DOWN first, every request already sent completes, requests
- * that arrive during the shutdown delay are still served, and the process exits cleanly.
+ * that arrive during the shutdown delay are still served — each answer then closing its kept-alive connection (Quarkus
+ * answers {@code Connection: close} from SIGTERM on), so a client reconnects, which a Service sends to a replica that is
+ * not stopping: what Berth's kernel path, like kube-proxy, relies on for a rollout without failed requests — and the
+ * process exits cleanly.
  */
 class GracefulShutdownIT {
 
@@ -37,6 +40,42 @@ class GracefulShutdownIT {
                 .exceptionally(e -> -1);
     }
 
+    /** One HTTP/1.1 connection kept open across requests, read by hand: what a pooling client holds. */
+    static final class KeptAlive implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final java.io.BufferedReader in;
+
+        KeptAlive(int port) throws java.io.IOException {
+            socket = new java.net.Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+
+        /** Sends a GET and returns the status line and headers (the body is read and dropped). */
+        String get(String path) throws java.io.IOException {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            StringBuilder head = new StringBuilder();
+            long length = 0;
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                head.append(line).append('\n');
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Long.parseLong(line.substring("content-length:".length()).trim());
+                }
+            }
+            for (long i = 0; i < length; i++) {
+                if (in.read() < 0) {
+                    break;
+                }
+            }
+            return head.toString();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
     @Test
     void sigtermDuringABurstFailsNoRequest() throws Exception {
         // every payment takes 500 ms, so the whole burst is in flight when SIGTERM arrives
@@ -49,12 +88,20 @@ class GracefulShutdownIT {
                 burst.add(pay(payment));
             }
             await().atMost(5, SECONDS).until(() -> payment.status("/q/metrics") == 200); // the burst has reached the server
-            payment.terminate();
+            try (KeptAlive kept = new KeptAlive(payment.port())) {
+                String before = kept.get("/q/health/live");
+                assertThat(before).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
+                payment.terminate();
+                // the same connection, still open, after SIGTERM: answered, and told to close
+                await("readiness DOWN after SIGTERM").atMost(Duration.ofMillis(6500)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> payment.status("/q/health/ready") == 503);
+                String after = kept.get("/q/health/live");
+                assertThat(after).as("an answer during the shutdown delay on a kept-alive connection").startsWith("HTTP/1.1 200")
+                        .containsIgnoringCase("connection: close");
+            }
 
-            // within the shutdown delay; a readiness probe queues behind the burst's blocking work (its database
-            // check runs on the same worker pool), so one answer can take over a second on a loaded machine
-            await("readiness DOWN after SIGTERM").atMost(Duration.ofMillis(6500)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> payment.status("/q/health/ready") == 503);
+            // the readiness DOWN above came within the shutdown delay; a readiness probe queues behind the burst's blocking
+            // work (its database check runs on the same worker pool), so one answer can take over a second on a loaded machine
             int duringDelay = pay(payment).get(30, SECONDS);
 
             List<Integer> statuses = new ArrayList<>();
