@@ -4,7 +4,9 @@
 # wrk GET /api/orders?size=1
 #   straight:  two wrk processes at once, one per Ready replica of order-service, CONNECTIONS/2 connections each;
 #   Service:   one wrk, CONNECTIONS connections, at the Service's local port (the core's proxy);
-# alternating, ROUNDS rounds of DURATION after a warm-up of each side. Per run: requests/s (the straight pair summed),
+#   kernel:    the same at the Service's virtual address (berth.dev/cluster-ip, port 80), when the core has the kernel
+#              path (root and nftables): the kernel forwards each connection to a replica, the core carries none of it;
+# in turn (each round starting with the next side), ROUNDS rounds of DURATION after a warm-up of each side. Per run: requests/s (the straight pair summed),
 # p99 (of the straight pair, the larger), and the core's CPU per request: its process's utime + stime from /proc
 # around the run, and the part of it spent on its Vert.x event-loop threads (where the proxy runs).
 # Prints every sample and the medians; wrk's outputs stay in target/bench/dataplane/. wrk's timeout is 10 s, so only
@@ -41,7 +43,11 @@ for s in ep.get("subsets") or []:
     for a in s.get("addresses") or []:
         print("%s:%d" % (a["ip"], s["ports"][0]["port"]))')
 [ "${#replicas[@]}" -eq 2 ] || die "order-service has ${#replicas[@]} Ready endpoints, this benchmark wants 2: ${replicas[*]}"
-say "order-service: Service 127.0.0.1:$service_port, replicas ${replicas[*]}; core pid $core_pid"
+cluster_ip=$(api /api/v1/namespaces/berth/services/order-service | python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["metadata"]["annotations"].get("berth.dev/cluster-ip", ""))')
+sides="straight service"
+[ -n "$cluster_ip" ] && sides="straight service kernel"
+say "order-service: Service 127.0.0.1:$service_port${cluster_ip:+ and $cluster_ip:80 (kernel path)}, replicas ${replicas[*]}; core pid $core_pid"
 
 # cpu_ticks → "process event_loops" CPU ticks of the core so far
 cpu_ticks() {
@@ -69,7 +75,9 @@ run() {
     n=$((na + nb)); rps=$(awk -v a="$ra" -v b="$rb" 'BEGIN { print a + b }')
     p99=$(awk -v a="$pa" -v b="$pb" 'BEGIN { print (a > b) ? a : b }')
   else
-    wrk -t2 -c"$CONNECTIONS" -d"$duration" --timeout 10s --latency "http://127.0.0.1:$service_port$PATH_QUERY" >"$out_dir/$tag.txt" 2>&1
+    local target="127.0.0.1:$service_port"
+    [ "$side" = kernel ] && target="$cluster_ip:80"
+    wrk -t2 -c"$CONNECTIONS" -d"$duration" --timeout 10s --latency "http://$target$PATH_QUERY" >"$out_dir/$tag.txt" 2>&1
     after=$(cpu_ticks)
     read -r n rps p99 < <(wrk_stats "$out_dir/$tag.txt")
   fi
@@ -79,26 +87,31 @@ run() {
 }
 
 load_before=$(cut -d' ' -f1 /proc/loadavg)
-say "warm-up: $WARMUP per side"
-run straight "$WARMUP" warmup-straight >/dev/null
-run service "$WARMUP" warmup-service >/dev/null
+say "warm-up: $WARMUP per side ($sides)"
+for side in $sides; do run "$side" "$WARMUP" "warmup-$side" >/dev/null; done
 
 say "$ROUNDS rounds x $DURATION per side, $CONNECTIONS connections in all, GET $PATH_QUERY"
-: >"$out_dir/straight"; : >"$out_dir/service"
-printf '%-6s %12s %10s %12s %10s %14s %14s\n' round straight/s p99 service/s p99 'core µs/req' 'loops µs/req'
+for side in $sides; do : >"$out_dir/$side"; done
+printf '%-6s %-9s %12s %10s %14s %14s\n' round side requests/s p99 'core µs/req' 'loops µs/req'
+read -r -a side_list <<<"$sides"
 for round in $(seq 1 "$ROUNDS"); do
-  read -r s_rps s_p99 s_core s_loops < <(run straight "$DURATION" "straight-$round")
-  read -r v_rps v_p99 v_core v_loops < <(run service "$DURATION" "service-$round")
-  echo "$s_rps $s_p99 $s_core $s_loops" >>"$out_dir/straight"
-  echo "$v_rps $v_p99 $v_core $v_loops" >>"$out_dir/service"
-  printf '%-6s %12s %8sms %12s %8sms %14s %14s   (straight: core %s, loops %s µs/req)\n' \
-    "$round" "$s_rps" "$s_p99" "$v_rps" "$v_p99" "$v_core" "$v_loops" "$s_core" "$s_loops"
+  # each round starts with the next side, so no side always runs on the warmest services
+  order=("${side_list[@]:$(((round - 1) % ${#side_list[@]}))}" "${side_list[@]:0:$(((round - 1) % ${#side_list[@]}))}")
+  for side in "${order[@]}"; do
+    read -r rps p99 core loops < <(run "$side" "$DURATION" "$side-$round")
+    echo "$rps $p99 $core $loops" >>"$out_dir/$side"
+    printf '%-6s %-9s %12s %8sms %14s %14s\n' "$round" "$side" "$rps" "$p99" "$core" "$loops"
+  done
 done
 col() { cut -d' ' -f"$2" "$out_dir/$1" | median; }
-s_rps=$(col straight 1); s_p99=$(col straight 2); v_rps=$(col service 1); v_p99=$(col service 2)
-v_core=$(col service 3); v_loops=$(col service 4); s_core=$(col straight 3)
-printf '%-6s %12s %8sms %12s %8sms %14s %14s\n' median "$s_rps" "$s_p99" "$v_rps" "$v_p99" "$v_core" "$v_loops"
-awk -v s="$s_rps" -v v="$v_rps" -v sl="$s_p99" -v vl="$v_p99" -v vc="$v_core" -v sc="$s_core" 'BEGIN {
-  printf "through the Service: %.1f%% of straight throughput, p99 %+.2f ms; core CPU per request %.0f µs (%.0f µs of it the proxy: core with vs without the Service in the path)\n",
-         v / s * 100, vl - sl, vc, vc - sc }'
+s_rps=$(col straight 1); s_p99=$(col straight 2); s_core=$(col straight 3)
+for side in $sides; do
+  printf '%-6s %-9s %12s %8sms %14s %14s\n' median "$side" "$(col "$side" 1)" "$(col "$side" 2)" "$(col "$side" 3)" "$(col "$side" 4)"
+done
+for side in $sides; do
+  [ "$side" = straight ] && continue
+  awk -v side="$side" -v s="$s_rps" -v v="$(col "$side" 1)" -v sl="$s_p99" -v vl="$(col "$side" 2)" -v vc="$(col "$side" 3)" -v sc="$s_core" 'BEGIN {
+    printf "through the Service (%s): %.1f%% of straight throughput, p99 %+.2f ms; core CPU per request %.0f µs (%+.0f µs vs straight)\n",
+           side == "service" ? "its proxy" : "kernel path", v / s * 100, vl - sl, vc, vc - sc }'
+done
 echo "1-min load average before the run: $load_before"

@@ -2,7 +2,8 @@
 # The order flow under Berth against the same two services run bare (issue 14's target: under `./berth up` ≥ 80 % of
 # bare, same replicas and JVM flags). wrk POSTs /api/orders with a unique Idempotency-Key per request (THREADS threads,
 # CONNECTIONS connections):
-#   berth: at order-service's Service (its local port) under `./berth up` (started with --detach when the core is not
+#   berth: at order-service's Service (its virtual address on the kernel path, else its local port; BENCH_VIA=proxy
+#          forces the local port) under `./berth up` (started with --detach when the core is not
 #          answering; left running — `./berth down` stops it), both Deployments scaled to 1 replica and restarted (fresh
 #          JVMs, as the bare side's) for the run, scaled back after; the kit's own PostgreSQL;
 #   bare:  order-service and payment-service as plain processes (their packaged jars, services/*/target/quarkus-app)
@@ -86,6 +87,12 @@ until rolled_out order-service && rolled_out payment-service && [ "$(ready_endpo
 done
 service_port=$(api /api/v1/namespaces/berth/services/order-service | python3 -c \
   'import json,sys; print(json.load(sys.stdin)["metadata"]["annotations"]["berth.dev/local-port"])')
+# the Service as replicas and clients on this machine reach it: its virtual address on the kernel path (root and
+# nftables), else its 127.0.0.1 listener (BENCH_VIA=proxy forces the listener)
+service_addr=127.0.0.1:$service_port
+cluster_ip=$(api /api/v1/namespaces/berth/services/order-service | python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["metadata"]["annotations"].get("berth.dev/cluster-ip", ""))')
+[ -n "$cluster_ip" ] && [ "${BENCH_VIA:-}" != proxy ] && service_addr=$cluster_ip:80
 
 # jvm_flags HOST:PORT → the -X/-XX flags of the process listening there (a replica, as the kubelet started it), without
 # its class-data archive flags (the bare processes have no archive; throughput after a warm-up does not depend on one)
@@ -97,7 +104,7 @@ jvm_flags() {
 }
 order_flags=$(jvm_flags "$(ready_endpoints order-service)")
 payment_flags=$(jvm_flags "$(ready_endpoints payment-service)")
-say "under Berth: order-service at 127.0.0.1:$service_port (1 replica each); replicas' JVM flags: order-service $order_flags| payment-service $payment_flags"
+say "under Berth: order-service at $service_addr (1 replica each); replicas' JVM flags: order-service $order_flags| payment-service $payment_flags"
 
 # the bare side: a fresh database, both services on ports of their own
 export PGOPTIONS="-c client_min_messages=warning"
@@ -146,7 +153,7 @@ core_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$core_pid/sta
 # run SIDE DURATION TAG → "orders_per_s p99_ms core_us_per_order"
 run() {
   local side=$1 duration=$2 tag=$3 url before after
-  if [ "$side" = berth ]; then url="http://127.0.0.1:$service_port"; else url="http://127.0.0.1:$order_port"; fi
+  if [ "$side" = berth ]; then url="http://$service_addr"; else url="http://127.0.0.1:$order_port"; fi
   before=$(core_ticks)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 10s --latency -s "$work/post.lua" "$url" -- "$tag-$RANDOM$RANDOM" \
     >"$out_dir/$tag.txt" 2>&1

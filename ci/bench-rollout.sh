@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of rollouts on the local engine, against the kit's own application (started with
 # `./berth up --detach` if it is not running; left running — `./berth down` stops it):
-#   1. rolling update of order-service under steady load: wrk sends GET /api/orders?size=1 through the Service
+#   1. rolling update of order-service under steady load: wrk sends GET /api/orders?size=1 through the Service (at
+#      its virtual address on the kernel path, else its 127.0.0.1 listener; BENCH_VIA=proxy forces the listener)
 #      for the whole rollout (`kubectl rollout restart`); failed requests (non-2xx + socket errors) of all sent,
 #      and the rollout's duration beside the sum of the new replicas' own Quarkus start-up times (RUNS runs);
 #   2. automatic rollback: payment-service gets a revision that never becomes ready (PAYMENT_CHAOS_UNREADY=true);
@@ -23,12 +24,17 @@ api /q/health/ready >/dev/null 2>&1 || "$BERTH_ROOT/berth" up --detach
 berth rollout status deployment/order-service -n berth --timeout 5m >/dev/null 2>&1 || true
 berth rollout status deployment/payment-service -n berth --timeout 5m >/dev/null 2>&1 || true
 
-say "1/2 rolling update of order-service (2 replicas, maxSurge 1, maxUnavailable 0) under wrk load, 4 connections ($RUNS runs)"
+target=127.0.0.1:$(api /api/v1/namespaces/berth/services/order-service | python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["metadata"]["annotations"]["berth.dev/local-port"])')
+cluster_ip=$(api /api/v1/namespaces/berth/services/order-service | python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["metadata"]["annotations"].get("berth.dev/cluster-ip", ""))')
+[ -n "$cluster_ip" ] && [ "${BENCH_VIA:-}" != proxy ] && target=$cluster_ip:80
+say "1/2 rolling update of order-service at $target (2 replicas, maxSurge 1, maxUnavailable 0) under wrk load, 4 connections ($RUNS runs)"
 failed=() total=() took=() starts=()
 for i in $(seq 1 "$RUNS"); do
   mkdir -p "$BERTH_ROOT/target/bench"; out="$BERTH_ROOT/target/bench/rollout-wrk-$i.txt"
   # wrk's own timeout (default 2 s) would count a slow answer as an error: 10 s, so only real failures count
-  wrk -t2 -c4 -d100s --timeout 10s --latency "http://127.0.0.1:8080/api/orders?size=1" >"$out" 2>&1 &
+  wrk -t2 -c4 -d100s --timeout 10s --latency "http://$target/api/orders?size=1" >"$out" 2>&1 &
   wrk_pid=$!
   sleep 5
   t0=$(now)
