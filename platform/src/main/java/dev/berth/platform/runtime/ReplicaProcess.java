@@ -88,9 +88,13 @@ public final class ReplicaProcess {
         return handle.isAlive();
     }
 
-    /** Completes with the exit code when the process ends (-1 when it was adopted and the code is unknown). */
+    /**
+     * Completes with the exit code when the process ends (-1 when it was adopted and the code is unknown). Each call
+     * returns its own copy: a caller that completes or times out what it got (a preStop sleep's
+     * {@code completeOnTimeout}) cannot make the process look gone to anyone else — {@link #stop} included.
+     */
     public CompletableFuture<Integer> onExit() {
-        return exit;
+        return exit.copy();
     }
 
     /**
