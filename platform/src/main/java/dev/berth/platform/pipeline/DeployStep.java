@@ -7,10 +7,12 @@ import dev.berth.platform.engine.Engine;
 import dev.berth.platform.engine.EngineChanges;
 import dev.berth.platform.engine.PrometheusCanaryAnalysis;
 import dev.berth.platform.engine.RolloutStatus;
+import dev.berth.platform.model.Labels;
 import dev.berth.platform.model.Owners;
 import dev.berth.platform.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -97,8 +99,10 @@ final class DeployStep implements Step {
                     .supervise(ns, name, Duration.ofHours(1), context::say);
             switch (verdict.outcome()) {
                 case COMPLETE -> {
-                    return engine.<Deployment>get(ResourceKind.DEPLOYMENT, ns, name)
+                    Deployment done = engine.<Deployment>get(ResourceKind.DEPLOYMENT, ns, name)
                             .orElseThrow(() -> new StepFailedException("deployment " + ns + "/" + name + " disappeared after its rollout"));
+                    awaitOldReplicasStopped(context, engine, done);
+                    return done;
                 }
                 case ROLLED_BACK -> {
                     context.state().rolledBack(name + ": " + verdict.reason());
@@ -123,11 +127,58 @@ final class DeployStep implements Step {
                     throw new StepFailedException(status.message());
                 }
                 if (status.done()) {
+                    awaitOldReplicasStopped(context, engine, d);
                     return d;
                 }
                 changes.await(FALLBACK_WAKE);
             }
         }
+    }
+
+    /**
+     * A rollout is complete (as {@code kubectl rollout status} says) once the old ReplicaSets are scaled to 0, but their
+     * pods are still terminating then: through their shutdown delay they answer requests on connections they already
+     * had (a client's kept-alive connection through a Service's kernel path, as through kube-proxy). What follows a
+     * deploy — the smoke test, the next stage — must meet the new revision only, so this waits until no pod of the
+     * Deployment is terminating, for at most its termination grace period and {@link #STOP_MARGIN}; after that it says
+     * which pods are still there and goes on (a pod on a lost node can stay Terminating for minutes).
+     */
+    static void awaitOldReplicasStopped(StageContext context, Engine engine, Deployment d) throws InterruptedException {
+        String ns = d.getMetadata().getNamespace();
+        Long grace = d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        long deadline = System.nanoTime() + Duration.ofSeconds(grace == null ? 30 : grace).plus(STOP_MARGIN).toNanos();
+        String last = null;
+        try (EngineChanges changes = EngineChanges.watch(engine, ns, ResourceKind.POD)) {
+            while (true) {
+                List<String> stopping = terminating(engine, d);
+                if (stopping.isEmpty()) {
+                    return;
+                }
+                String line = "deployment \"" + d.getMetadata().getName() + "\": waiting for " + stopping.size() + " old replica"
+                        + (stopping.size() == 1 ? "" : "s") + " to stop (" + String.join(", ", stopping) + ")";
+                if (!line.equals(last)) {
+                    context.say(line);
+                    last = line;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    context.say("deployment \"" + d.getMetadata().getName() + "\": " + String.join(", ", stopping)
+                            + " still terminating after the grace period; going on (requests may still reach them)");
+                    return;
+                }
+                changes.await(Duration.ofNanos(Math.min(left, FALLBACK_WAKE.toNanos())));
+            }
+        }
+    }
+
+    /** How long past its pods' termination grace period a deploy waits for them to be gone. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(30);
+
+    private static List<String> terminating(Engine engine, Deployment d) {
+        return engine.<Pod>list(ResourceKind.POD, d.getMetadata().getNamespace(), null).stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() != null)
+                .filter(p -> Labels.matches(d.getSpec().getSelector(), p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels()))
+                .map(p -> p.getMetadata().getName()).sorted().toList();
     }
 
     /** The longest a follower waits without a watch event (a watch the server closed sends none). */
