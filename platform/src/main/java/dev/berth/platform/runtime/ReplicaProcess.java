@@ -123,6 +123,6 @@ public final class ReplicaProcess {
     public void kill() {
         handle.descendants().forEach(ProcessHandle::destroyForcibly);
         handle.destroyForcibly();
-        exit.orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> -1).join();
+        exit.copy().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> -1).join(); // a copy: the real exit still comes
     }
 }
