@@ -61,6 +61,21 @@ java -Xshare:on -XX:SharedArchiveFile="$jsa" -Xlog:disable -cp "$app/app/*:$app/
   | grep -q '^berth ' || die "the CLI's archive does not map (java -Xshare:on)"
 say "run 2: image and deploy skipped, verify passed ($(jq -r '.durationMs / 1000' $r) s)"
 
+# Bad arguments change nothing: `up` refuses them before it installs, builds or starts anything (no step line of its
+# own precedes the refusal), and `down` with one stops nothing (the registry this run uses still answers).
+say "./berth up and down with bad arguments"
+refused() { # refused EXPECTED-TEXT COMMAND...: exit 2 (a usage error), the text printed, nothing done before it
+  local out status=0
+  out=$("${@:2}" 2>&1) || status=$?
+  [ "$status" = 2 ] || die "$*: exit $status, expected 2 (a usage error): $out"
+  grep -qF "$1" <<<"$out" || die "$*: no '$1' in: $out"
+  if grep -q '==>' <<<"$out"; then die "$*: did something before refusing its arguments: $out"; fi
+}
+refused "Unknown option: '--no-such-option'" ./berth up --no-such-option
+refused "Invalid value for option '--timeout'" ./berth up --timeout soon
+refused "Unknown option: '--no-such-option'" ./berth down --no-such-option
+curl -sf "http://${BERTH_REGISTRY:-127.0.0.1:5000}/v2/" >/dev/null || die "./berth down --no-such-option stopped the registry"
+
 # The CLI on a JDK 25+ (BERTH_JAVA_HOME), where this machine has one: the first command makes its AOT cache in the
 # background, the cache then loads (-XX:AOTMode=on fails instead of starting without it), and a cache changed after it
 # was written is not used: the command still runs, and a new cache is made.
