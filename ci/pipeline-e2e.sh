@@ -75,6 +75,12 @@ refused "Unknown option: '--no-such-option'" ./berth up --no-such-option
 refused "Invalid value for option '--timeout'" ./berth up --timeout soon
 refused "Unknown option: '--no-such-option'" ./berth down --no-such-option
 curl -sf "http://${BERTH_REGISTRY:-127.0.0.1:5000}/v2/" >/dev/null || die "./berth down --no-such-option stopped the registry"
+out=$(./berth up --help 2>&1) || die "./berth up --help failed: $out"
+grep -q '^Usage: berth up' <<<"$out" || die "./berth up --help printed no usage: $out"
+if grep -q '==>' <<<"$out"; then die "./berth up --help did more than print its usage: $out"; fi
+out=$(./berth down --help 2>&1) || die "./berth down --help failed: $out"
+grep -q '^Usage: berth down' <<<"$out" || die "./berth down --help printed no usage: $out"
+curl -sf "http://${BERTH_REGISTRY:-127.0.0.1:5000}/v2/" >/dev/null || die "./berth down --help stopped the registry"
 
 # The CLI on a JDK 25+ (BERTH_JAVA_HOME), where this machine has one: the first command makes its AOT cache in the
 # background, the cache then loads (-XX:AOTMode=on fails instead of starting without it), and a cache changed after it

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * (fabric8's client) with the token {@code berth up} wrote, or to a cluster; exit code 0 on success, 1 when the server
  * refused, 2 on bad usage. Everything Kubernetes has a verb for is kubectl's.
  */
-@Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
+@Command(name = "berth", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "berth 0.1.0",
         description = "Runs and operates Berth: a small Kubernetes on this machine for Quarkus services.",
         subcommands = {UpCommand.class, DownCommand.class, PipelineCommand.class, BerthCli.Logs.class, BerthCli.Nodes.class, RolloutCommand.class})
 public final class BerthCli {
@@ -58,8 +58,9 @@ public final class BerthCli {
         CommandLine cli = commandLine();
         if (System.getenv("BERTH_CHECK_ARGS") != null) {
             // the launcher's check before `up` builds and starts anything: parse and convert the arguments, run nothing
-            // (a usage error is still answered by the handler below, exit 2)
-            cli.setExecutionStrategy(parsed -> CommandLine.ExitCode.OK);
+            // (a usage error is still answered by the handler below, exit 2); --help and --version are answered here,
+            // and HELP_SHOWN tells the launcher that was all
+            cli.setExecutionStrategy(parsed -> CommandLine.executeHelpRequest(parsed) != null ? HELP_SHOWN : CommandLine.ExitCode.OK);
         }
         int code = cli.execute(args);
         cli.getOut().flush();
@@ -67,6 +68,9 @@ public final class BerthCli {
         HttpSelectorThreads.end(Duration.ofMillis(500)); // else the JVM's exit waits 300 ms for them (see there)
         System.exit(code);
     }
+
+    /** The exit code of a {@code BERTH_CHECK_ARGS} run that printed the usage or version asked for (the launcher then stops, 0). */
+    static final int HELP_SHOWN = 3;
 
     /** The command line with Berth's handlers: a server's refusal is exit 1 with its reasons; a kubectl verb is pointed to kubectl. */
     public static CommandLine commandLine() {
