@@ -2,7 +2,7 @@
 # Benchmarks of the core's local engine, run against the kit's own application (started with
 # `./berth up --detach` after part 1 if it is not running; it is left running — `./berth down` stops it):
 #   1. core start-up: time from launch to /q/health/ready, cold and from a class-data archive written by jcmd as
-#      `berth up` does, alternating, and resident memory when idle (5 runs each, fresh state; PARTS=1: this part only);
+#      `berth up` does, alternating, and resident memory when idle (5 runs each, fresh state; PARTS=1: this part only, PARTS=2,3: the other two);
 #   2. crash recovery: kill -9 an order-service replica; time until the core has seen the exit (restartCount
 #      +1) and until the replica is Ready again, beside the service's own Quarkus start-up time (5 runs);
 #   3. node failure: `berth nodes fail` the node of an order-service replica; time until every Deployment is
@@ -54,15 +54,17 @@ if [ -n "${BEFORE_APP:-}" ]; then # side by side: another build's quarkus-app (e
        "after $(printf '%s\n' "${aw[@]}" | median) s (CPU $(printf '%s\n' "${acpu[@]}" | median) s); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
-start_core "$jsa" -XX:+RecordDynamicDumpInfo -Xlog:cds=error >/dev/null
-[ -s "$jsa" ] || die "jcmd wrote no class-data archive"
-startup=() rss=() archived=()
-for i in $(seq 1 "$RUNS"); do
-  read -r s m c < <(start_core "" -Xlog:cds=error); startup+=("$s"); rss+=("$m")
-  read -r a _ ca < <(start_core "" -XX:SharedArchiveFile="$jsa" -Xlog:cds=error); archived+=("$a")
-  echo "  run $i: ready in ${startup[-1]} s cold (RSS ${rss[-1]} MiB, CPU $c s), ${archived[-1]} s from the archive (CPU $ca s)"
-done
-echo "  median: start-up $(printf '%s\n' "${startup[@]}" | median) s cold, $(printf '%s\n' "${archived[@]}" | median) s from the archive; RSS $(printf '%s\n' "${rss[@]}" | median) MiB"
+if [ "${PARTS:-all}" != 2,3 ]; then
+  start_core "$jsa" -XX:+RecordDynamicDumpInfo -Xlog:cds=error >/dev/null
+  [ -s "$jsa" ] || die "jcmd wrote no class-data archive"
+  startup=() rss=() archived=()
+  for i in $(seq 1 "$RUNS"); do
+    read -r s m c < <(start_core "" -Xlog:cds=error); startup+=("$s"); rss+=("$m")
+    read -r a _ ca < <(start_core "" -XX:SharedArchiveFile="$jsa" -Xlog:cds=error); archived+=("$a")
+    echo "  run $i: ready in ${startup[-1]} s cold (RSS ${rss[-1]} MiB, CPU $c s), ${archived[-1]} s from the archive (CPU $ca s)"
+  done
+  echo "  median: start-up $(printf '%s\n' "${startup[@]}" | median) s cold, $(printf '%s\n' "${archived[@]}" | median) s from the archive; RSS $(printf '%s\n' "${rss[@]}" | median) MiB"
+fi
 [ "${PARTS:-all}" = 1 ] && exit 0
 
 api /q/health/ready >/dev/null 2>&1 || "$BERTH_ROOT/berth" up --detach
@@ -81,11 +83,11 @@ for i in 1 2 3 4; do
   pod=$(for p in $(kubectl --context berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do echo "$(restarts "$p") $p"; done \
     | sort -n | head -1 | cut -d' ' -f2)
   before=$(restarts "$pod")
-  log="$BERTH_STATE/core/pods/berth/$pod/logs/order-service.log"
   kill -9 "$(pid_of "$pod")"; t0=$(now)
   until [ "$(restarts "$pod")" -gt "$before" ]; do sleep 0.02; done; t1=$(now)
   until [ "$(ready "$pod")" = True ]; do sleep 0.05; done; t2=$(now)
-  started=$(grep -o 'started in [0-9.]*s' "$log" | tail -1 | grep -o '[0-9.]*')
+  # the restarted instance's own log (each instance of a container writes its own file; kubectl logs reads the current)
+  started=$(kubectl --context berth logs -n berth "$pod" | grep -o 'started in [0-9.]*s' | tail -1 | grep -o '[0-9.]*')
   detect+=("$(echo "$t1 - $t0" | bc)"); readyt+=("$(echo "$t2 - $t0" | bc)"); own+=("$started")
   echo "  run $i: exit seen after ${detect[-1]} s, Ready after ${readyt[-1]} s (the service's own start-up: ${started} s)"
   sleep 2
