@@ -416,20 +416,15 @@ final class PodWorker {
         deps.events().normal(terminating, COMPONENT, "Killing", "Stopped containers of pod " + key.name());
     }
 
-    /** What a preStop sleep's wait completes with when the sleep ran out before the process exited. */
-    private static final int SLEPT = Integer.MIN_VALUE;
-
     private void preStop(ContainerRun run) {
         LifecycleHandler hook = run.spec.getLifecycle() == null ? null : run.spec.getLifecycle().getPreStop();
         if (hook == null || run.process == null || !run.process.isAlive()) {
             return;
         }
         if (hook.getSleep() != null && hook.getSleep().getSeconds() != null) {
-            // the traffic is already drained here, so the sleep only delays SIGTERM as the manifest asks; it ends early
-            // when the process exits. Its own copy of the exit future is completed at the timeout: the process is not
-            // gone then, and the stop below still waits for it (completing the shared future made the pod's removal
-            // come before the process's exit — its shutdown still answering requests, its port already released)
-            run.process.onExit().completeOnTimeout(SLEPT, hook.getSleep().getSeconds(), TimeUnit.SECONDS).join();
+            // the traffic is already drained here, so the sleep only delays SIGTERM as the manifest asks (or ends with the
+            // process); onExit() is this wait's own copy, so its timeout does not make the process look gone to the stop
+            run.process.onExit().completeOnTimeout(0, hook.getSleep().getSeconds(), TimeUnit.SECONDS).join();
         }
     }
 

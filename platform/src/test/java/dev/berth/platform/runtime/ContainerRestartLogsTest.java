@@ -64,13 +64,13 @@ class ContainerRestartLogsTest {
         kubelet = shellKubelet(store, state, dirs, starts, times, clock);
     }
 
-    /** A started kubelet running every container with {@link #shell}, on the Ready virtual node {@code node-1} made here. */
-    /** A started kubelet running {@link #shell} containers on one virtual node, its state under {@code state}. */
+    /** {@link #shellKubelet(ObjectStore, Path, PodDirectories, LogStartOffsets, LogTimes, Clock)} with its log state under {@code state}. */
     static Kubelet shellKubelet(ObjectStore store, Path state, Clock clock) {
         LogStartOffsets starts = LogStartOffsets.load(state.resolve("log-start-offsets.json"));
         return shellKubelet(store, state, new PodDirectories(state), starts, new LogTimes(state.resolve("log-times"), starts, clock), clock);
     }
 
+    /** A started kubelet running every container with {@link #shell}, on the Ready virtual node {@code node-1} made here. */
     static Kubelet shellKubelet(ObjectStore store, Path state, PodDirectories dirs, LogStartOffsets starts, LogTimes times, Clock clock) {
         Kubelet kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> Optional.of(new InetSocketAddress("127.0.0.1", 0))), List.of(shell(dirs)),
                 new ProbeCheck(null, Runnable::run), Executors.newScheduledThreadPool(2), Executors.newCachedThreadPool(),
