@@ -393,6 +393,21 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
         return done;
     }
 
+    /** The kernel path alone: the proxy retries a request on another endpoint when a connection is refused. */
+    @Override
+    public void exited(Pod pod) {
+        if (kernel != null) {
+            kernel(() -> kernel.drain(pod.getMetadata().getName()), ObjectKey.of(pod));
+        }
+    }
+
+    @Override
+    public void readyAgain(Pod pod) {
+        if (kernel != null) {
+            kernel(() -> kernel.undrain(pod.getMetadata().getName()), ObjectKey.of(pod));
+        }
+    }
+
     @Override
     public void close() throws Exception {
         if (subscription != null) {

@@ -145,6 +145,20 @@ public final class KernelRoutes implements AutoCloseable {
         apply(() -> drained.removeAll(taken));
     }
 
+    /**
+     * Undoes {@link #drain} for a replica whose rules still list it (a restarted container that is ready again while its
+     * Endpoints never changed): its endpoints are in rotation again. Idempotent; nothing to do for a replica not drained.
+     */
+    public synchronized void undrain(String replica) throws IOException {
+        Set<Endpoint> back = new HashSet<>();
+        drained.stream().filter(e -> e.replica().equals(replica)).forEach(back::add);
+        if (closed || back.isEmpty()) {
+            return;
+        }
+        drained.removeAll(back);
+        apply(() -> drained.addAll(back));
+    }
+
     /** The Services routed now and their endpoints in rotation ({@code berth describe}-style, and tests). */
     public synchronized Map<ObjectKey, List<Endpoint>> routed() {
         Map<ObjectKey, List<Endpoint>> out = new LinkedHashMap<>();

@@ -49,6 +49,8 @@ final class PodWorker {
     private final Map<String, ContainerRun> containers = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> hostPorts = new LinkedHashMap<>();
     private volatile boolean stopping;
+    /** A container's exit took the pod out of its Services' kernel rules, not yet undone. */
+    private final java.util.concurrent.atomic.AtomicBoolean outAtExit = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set once, by the kubelet that hands this worker its graceful stop: a second change to the pod never starts another. */
     private final java.util.concurrent.atomic.AtomicBoolean stopClaimed = new java.util.concurrent.atomic.AtomicBoolean();
     /** When the graceful stop in progress must have ended (null before it starts); a later delete may bring it closer. */
@@ -235,11 +237,40 @@ final class PodWorker {
     private void watchExit(ContainerRun run, ReplicaProcess process) {
         ContainerRuntime.Launch launch = run.launch;
         process.onExit().thenAccept(code -> {
+            if (run.process == process && !stopping) {
+                // out of every Service before anything else, here on the exit itself: the Endpoints change that follows
+                // the status write below takes a store round trip and the routing's reaction, and until then the
+                // kernel path (no per-request retry) would send new connections to a port nobody listens on
+                outOfServices();
+            }
             if (launch != null) {
                 launch.finish().ifPresent(written -> archived(run, written));
             }
             deps.workers().submit(() -> exited(run, process, code));
         });
+    }
+
+    /** Takes the pod out of its Services' kernel rules now (see {@link TrafficDrain#exited}). Never throws. */
+    private void outOfServices() {
+        outAtExit.set(true);
+        try {
+            deps.drain().exited(pod);
+        } catch (RuntimeException e) {
+            // the Endpoints change still takes it out, a moment later
+            LOG.warnf("could not take %s out of its Services at its exit: %s", key, e.toString());
+        }
+    }
+
+    /** A container is ready again after an exit took the pod out at once: back in (see {@link TrafficDrain#readyAgain}). */
+    private void backInServices() {
+        if (stopping || !outAtExit.compareAndSet(true, false)) {
+            return;
+        }
+        try {
+            deps.drain().readyAgain(pod);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not put %s back in its Services: %s (its next Endpoints change does)", key, e.toString());
+        }
     }
 
     /** A launch of the container wrote its image's class-data archive: an event, and the annotation says so. */
@@ -282,6 +313,9 @@ final class PodWorker {
                     deps.events().warning(pod, COMPONENT, "Unhealthy", message);
                 }
                 deps.status().update(key, uid, p -> deps.status().container(p, c.getName(), cs -> cs.setReady(ready)));
+                if (ready) {
+                    backInServices();
+                }
             }
         });
         run.prober = prober;

@@ -12,4 +12,19 @@ import java.util.concurrent.CompletionStage;
 public interface TrafficDrain {
 
     CompletionStage<Void> drain(Pod pod, Duration timeout);
+
+    /**
+     * A container of the pod exited on its own: no new connection may reach it, now, rather than once its status
+     * write has become an Endpoints change and the routing has followed it — a path without per-request retries
+     * (the kernel's) sends new connections to a port nobody listens on meanwhile. Quick and synchronous.
+     */
+    default void exited(Pod pod) {
+    }
+
+    /**
+     * The pod's restarted container is ready: undoes {@link #exited}, which its Endpoints change would undo as well,
+     * unless the Endpoints controller saw only the pod before the exit and after the restart and changed nothing.
+     */
+    default void readyAgain(Pod pod) {
+    }
 }

@@ -177,6 +177,35 @@ public class KernelRoutesTest {
         assertThat(answer(vip, 5432)).isEqualTo("postgres-2");
     }
 
+    /**
+     * A container that exited is drained at once by the kubelet; when its restart is ready again before the Endpoints
+     * ever changed (the controller saw the pod only before and after), undrain puts it back: otherwise it would be
+     * held out for good, its Endpoints listing it ready.
+     */
+    @Test
+    void anUndrainedReplicaGetsConnectionsAgainWhileItsEndpointsNeverChanged() throws Exception {
+        NamedServer a = server("web-0");
+        NamedServer b = server("web-1");
+        String vip = KernelRoutes.virtualAddress(a.socket().getLocalPort());
+        routes.route(POSTGRES, vip, 5432, List.of(a.endpoint(), b.endpoint()));
+
+        routes.drain("web-0");
+        routes.route(POSTGRES, vip, 5432, List.of(a.endpoint(), b.endpoint()));
+        assertThat(routes.routed().get(POSTGRES)).containsExactly(b.endpoint());
+
+        routes.undrain("web-0");
+        assertThat(routes.routed().get(POSTGRES)).containsExactly(a.endpoint(), b.endpoint());
+        Set<String> reached = new HashSet<>();
+        for (int i = 0; i < 40 && reached.size() < 2; i++) {
+            reached.add(answer(vip, 5432));
+        }
+        assertThat(reached).containsExactlyInAnyOrder("web-0", "web-1");
+        // idempotent, and a replica never drained is left as it is
+        routes.undrain("web-0");
+        routes.undrain("web-9");
+        assertThat(routes.routed().get(POSTGRES)).containsExactly(a.endpoint(), b.endpoint());
+    }
+
     @Test
     void withoutReadyEndpointsOrAfterRemovalConnectionsAreRefused() throws Exception {
         NamedServer a = server("postgres-0");

@@ -72,9 +72,15 @@ class ContainerRestartLogsTest {
 
     /** A started kubelet running every container with {@link #shell}, on the Ready virtual node {@code node-1} made here. */
     static Kubelet shellKubelet(ObjectStore store, Path state, PodDirectories dirs, LogStartOffsets starts, LogTimes times, Clock clock) {
+        return shellKubelet(store, state, dirs, starts, times, clock, (pod, timeout) -> CompletableFuture.completedFuture(null));
+    }
+
+    /** The same, taking pods out of Services with {@code drain}. */
+    static Kubelet shellKubelet(ObjectStore store, Path state, PodDirectories dirs, LogStartOffsets starts, LogTimes times, Clock clock,
+                                TrafficDrain drain) {
         Kubelet kubelet = new Kubelet(store, new EventRecorder(store, clock), new EnvironmentResolver(store, s -> Optional.of(new InetSocketAddress("127.0.0.1", 0))), List.of(shell(dirs)),
                 new ProbeCheck(null, Runnable::run), Executors.newScheduledThreadPool(2), Executors.newCachedThreadPool(),
-                (pod, timeout) -> CompletableFuture.completedFuture(null), new FastRuntime(), clock, dirs,
+                drain, new FastRuntime(), clock, dirs,
                 new KubeletMetrics(new SimpleMeterRegistry()), new ReplicaLedger(state),
                 new LogRotation(dirs, LogRotationPolicy.of("10Mi", 5), starts, ShippedLogs.NO_SHIPPER), new RetiredLogs(dirs, ShippedLogs.NO_SHIPPER),
                 times);
