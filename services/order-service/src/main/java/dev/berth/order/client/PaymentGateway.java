@@ -1,5 +1,6 @@
 package dev.berth.order.client;
 
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -127,17 +128,20 @@ public class PaymentGateway {
     /**
      * One call's attempts: each has its own timeout (4 s: the processor answers in well under a second, but a
      * replica that has just become Ready answers its first requests slowly while it warms up) and a connection
-     * failure, timeout or retryable answer is tried again at once on a fresh connection, which the Service
-     * routes to a replica that is alive. Every call is safe to repeat: charges reuse the order's idempotency
-     * key, refunds are idempotent, reads are reads. At most 4 attempts within 12 s, inside the reconciler's
-     * 30 s lease.
+     * failure, timeout or retryable answer is tried again on a fresh connection, which the Service routes to a
+     * replica that is alive. The waits double (50 ms, 100 ms, … 800 ms: 1.5 s in all) so the retries outlast the
+     * moment a dead replica's address is still routed — a connection-level Service (kube-proxy, Berth's kernel
+     * path) sends a new connection to it until its Endpoints change has been applied, and has no retry of its own.
+     * Every call is safe to repeat: charges reuse the order's idempotency key, refunds are idempotent, reads are
+     * reads. At most 6 attempts within 12 s, inside the reconciler's 30 s lease.
      */
     @ApplicationScoped
     public static class Attempts {
 
         @Timeout(value = 4, unit = ChronoUnit.SECONDS)
-        @Retry(maxRetries = 3, delay = 50, jitter = 50, maxDuration = 12, durationUnit = ChronoUnit.SECONDS, abortOn = Rejected.class,
+        @Retry(maxRetries = 5, delay = 50, jitter = 25, maxDuration = 12, durationUnit = ChronoUnit.SECONDS, abortOn = Rejected.class,
                 retryOn = {ProcessingException.class, Transient.class, org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class})
+        @ExponentialBackoff(factor = 2, maxDelay = 800, maxDelayUnit = ChronoUnit.MILLIS)
         <T> T call(Supplier<T> request) {
             try {
                 return request.get();
