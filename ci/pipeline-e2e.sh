@@ -82,6 +82,34 @@ out=$(./berth down --help 2>&1) || die "./berth down --help failed: $out"
 grep -q '^Usage: berth down' <<<"$out" || die "./berth down --help printed no usage: $out"
 curl -sf "http://${BERTH_REGISTRY:-127.0.0.1:5000}/v2/" >/dev/null || die "./berth down --help stopped the registry"
 
+# A TERM to the launcher reaches its command's JVM (a supervisor's stop): bash alone dies of it at once and leaves the
+# JVM — under `berth up`, the core too — running. A command waiting on a server that accepts and never answers (120 s)
+# ends within seconds of the TERM, and the launcher exits with the command's status (143).
+say "a TERM to ./berth ends its command"
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(1)
+print(s.getsockname()[1], flush=True)
+held, end = [], time.time() + 120
+while time.time() < end:
+    try: held.append(s.accept()[0])
+    except socket.timeout: pass
+' >"$BERTH_STATE/silent.port" &
+silent=$!
+for _ in $(seq 1 50); do [ -s "$BERTH_STATE/silent.port" ] && break; sleep 0.1; done
+./berth rollout status deployment/none --server "http://127.0.0.1:$(cat "$BERTH_STATE/silent.port")" >/dev/null 2>&1 &
+launcher=$!
+jvm=
+for _ in $(seq 1 100); do jvm=$(pgrep -P "$launcher" java || true); [ -n "$jvm" ] && break; sleep 0.1; done
+[ -n "$jvm" ] || die "./berth started no JVM"
+sleep 3 # its request is out: the command waits on the silent server
+kill -TERM "$launcher"
+status=0; wait "$launcher" || status=$?
+for _ in $(seq 1 150); do kill -0 "$jvm" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$jvm" 2>/dev/null; then kill -9 "$jvm"; kill "$silent"; die "the command's JVM ($jvm) outlived the TERM to ./berth by 15 s"; fi
+kill "$silent" 2>/dev/null || true
+[ "$status" = 143 ] || die "./berth exited $status after a TERM, expected the command's 143"
+
 # The CLI on a JDK 25+ (BERTH_JAVA_HOME), where this machine has one: the first command makes its AOT cache in the
 # background, the cache then loads (-XX:AOTMode=on fails instead of starting without it), and a cache changed after it
 # was written is not used: the command still runs, and a new cache is made.

@@ -69,6 +69,18 @@ final class UpCommand implements Callable<Integer> {
             }
             started = core.start(coreJar, detach);
             Process p = started;
+            if (!detach) {
+                // from now on, not only once everything is Ready: a TERM (the launcher hands on its own) or Ctrl-C while
+                // the application starts stops the core this command started, and with it every replica
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    p.destroy(); // SIGTERM (Ctrl-C already reached it through the terminal's process group)
+                    try {
+                        p.waitFor();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "stop-core"));
+            }
             Progress.waitFor("starting the core (log: " + core.logFile() + ")", Duration.ofSeconds(90), () -> {
                 if (!p.isAlive()) {
                     throw new EngineException(1, "the core exited; see " + core.logFile());
@@ -103,15 +115,6 @@ final class UpCommand implements Callable<Integer> {
         }
         Progress.step("Ctrl-C stops everything");
         if (started != null) {
-            Process core0 = started;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                core0.destroy(); // SIGTERM (Ctrl-C already reached it through the terminal's process group)
-                try {
-                    core0.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
             return started.waitFor() == 0 ? 0 : 1;
         }
         Thread.currentThread().join(); // the core was already running: keep showing nothing until Ctrl-C
