@@ -27,7 +27,7 @@ public class OrderMetrics {
         for (OrderStatus status : OrderStatus.values()) {
             created.put(status, Counter.builder("orders.created").description("Orders created, by status at creation")
                     .tag("status", status.name()).register(registry));
-            settled.put(status, Counter.builder("orders.settled").description("Pending orders settled by the payment reconciler")
+            settled.put(status, Counter.builder("orders.settled").description("Pending orders settled after their placing request: by the payment reconciler, or by a retry of the request when its placer is gone")
                     .tag("status", status.name()).register(registry));
         }
         this.cancelled = Counter.builder("orders.cancelled").description("Orders cancelled").register(registry);

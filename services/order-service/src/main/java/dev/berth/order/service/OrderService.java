@@ -9,6 +9,7 @@ import dev.berth.order.model.Order;
 import dev.berth.order.model.OrderLine;
 import dev.berth.order.model.OrderStatus;
 import dev.berth.order.model.RefundStatus;
+import dev.berth.support.idempotency.HolderLock;
 import dev.berth.support.idempotency.RequestFingerprint;
 import dev.berth.support.idempotency.UniqueViolation;
 import dev.berth.support.paging.PageOf;
@@ -46,12 +47,14 @@ public class OrderService {
     private static final Logger LOG = Logger.getLogger(OrderService.class);
 
     private final PaymentGateway payments;
+    private final SettleLocks locks;
     private final OrderMetrics metrics;
     private final OrderConfig config;
     private final Clock clock;
 
-    public OrderService(PaymentGateway payments, OrderMetrics metrics, OrderConfig config) {
+    public OrderService(PaymentGateway payments, OrderMetrics metrics, OrderConfig config, SettleLocks locks) {
         this.payments = payments;
+        this.locks = locks;
         this.metrics = metrics;
         this.config = config;
         this.clock = Clock.systemUTC();
@@ -73,9 +76,19 @@ public class OrderService {
         if (earlier.isPresent()) {
             return replay(earlier.get(), fingerprint);
         }
+        UUID id = UUID.randomUUID();
+        // held while this request pays (a fresh id: free unless another order shares its lock, which costs nothing
+        // here), so a retry of this request finds it taken for as long as this replica is alive and at it
+        try (HolderLock.Hold paying = locks.tryHold(id)) {
+            return placeNew(id, idempotencyKey, customerId, currency, token, fingerprint, lines);
+        }
+    }
+
+    private Placement placeNew(UUID id, String idempotencyKey, String customerId, String currency, String token, String fingerprint,
+                               List<Line> lines) {
 
         Order order = new Order();
-        order.id = UUID.randomUUID();
+        order.id = id;
         order.idempotencyKey = idempotencyKey;
         order.requestFingerprint = fingerprint;
         order.customerId = customerId;
@@ -106,10 +119,28 @@ public class OrderService {
         return new Placement(result, true);
     }
 
-    private static Placement replay(Order earlier, String fingerprint) {
+    /**
+     * The answer to a request repeated with its Idempotency-Key: the order as it is — unless it is PENDING and the
+     * request that placed it is gone (its replica died while paying: the order's lock is free), then this request pays
+     * it now with the same charge key, rather than answering PENDING and leaving it to the reconciler once the dead
+     * placer's lease has ended. A placer still at work keeps its order.
+     */
+    private Placement replay(Order earlier, String fingerprint) {
         if (!earlier.requestFingerprint.equals(fingerprint)) {
             throw new ProblemException(ProblemType.IDEMPOTENCY_CONFLICT,
                     "this Idempotency-Key was used for a different order (order " + earlier.id + ")");
+        }
+        if (earlier.status == OrderStatus.PENDING) {
+            try (HolderLock.Hold placerGone = locks.tryHold(earlier.id)) {
+                if (placerGone.held()) {
+                    Order settled = settle(earlier.id);
+                    if (settled.status != OrderStatus.PENDING) {
+                        metrics.settled(settled);
+                        LOG.infof("order %s, left PENDING by a placer that is gone, settled by a retry: %s", settled.id, settled.status);
+                    }
+                    return new Placement(settled, false);
+                }
+            }
         }
         return new Placement(loaded(earlier), false);
     }

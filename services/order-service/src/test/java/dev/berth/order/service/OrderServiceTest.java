@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.order.PaymentServiceProcess;
 import dev.berth.order.config.OrderConfig;
 import dev.berth.order.model.Order;
+import dev.berth.order.model.OrderLine;
 import dev.berth.order.model.OrderStatus;
 import dev.berth.order.model.RefundStatus;
 import dev.berth.testing.Concurrently;
@@ -45,6 +46,9 @@ class OrderServiceTest {
 
     @Inject
     OrderConfig config;
+
+    @Inject
+    SettleLocks locks;
 
     static List<OrderService.Line> lines(String price) {
         return List.of(new OrderService.Line("SKU-1", 1, new BigDecimal(price)));
@@ -149,6 +153,66 @@ class OrderServiceTest {
         } finally {
             scheduler.resume("payment-reconciler");
         }
+    }
+
+    /**
+     * An order its placer left PENDING while still leased to it, as a replica killed in the middle of the payment
+     * call leaves it: key, fingerprint and total of the request {@code place(key, customer, "EUR", null, lines("5.00"))}.
+     */
+    UUID leftPendingByItsPlacer(String key, String customer) {
+        Order o = new Order();
+        o.id = UUID.randomUUID();
+        o.idempotencyKey = key;
+        o.requestFingerprint = OrderService.fingerprint(customer, "EUR", "tok_visa", lines("5.00"));
+        o.customerId = customer;
+        o.currency = "EUR";
+        o.cardToken = "tok_visa";
+        o.status = OrderStatus.PENDING;
+        o.items.add(new OrderLine("SKU-1", 1, new BigDecimal("5.00")));
+        o.total = new BigDecimal("5.00");
+        o.createdAt = Instant.now();
+        o.updatedAt = o.createdAt;
+        o.nextAttemptAt = o.createdAt.plus(config.paymentRetry().lease()); // the placer's lease: the reconciler waits it out
+        QuarkusTransaction.requiringNew().run(o::persist);
+        return o.id;
+    }
+
+    /**
+     * The client's retry of a request whose replica died while paying finds its order PENDING and the order's lock free
+     * (the dead replica's connection took it away): it pays the order itself, with the same charge key, and answers
+     * PAID — not PENDING until the reconciler takes over after the dead placer's 30 s lease.
+     */
+    @Test
+    void aRetryWhosePlacerIsGonePaysTheOrderAtOnce() {
+        String key = "gone-" + UUID.randomUUID();
+        String customer = "c-" + UUID.randomUUID();
+        UUID id = leftPendingByItsPlacer(key, customer);
+
+        OrderService.Placement retry = orders.place(key, customer, "EUR", null, lines("5.00"));
+
+        assertThat(retry.created()).isFalse();
+        assertThat(retry.order().id).isEqualTo(id);
+        assertThat(retry.order().status).isEqualTo(OrderStatus.PAID);
+        assertThat(paymentsOf(id)).isEqualTo(1);
+        // and once more: the same order, paid once
+        assertThat(orders.place(key, customer, "EUR", null, lines("5.00")).order().status).isEqualTo(OrderStatus.PAID);
+        assertThat(paymentsOf(id)).isEqualTo(1);
+    }
+
+    /** A placer still at work (it holds the order's lock) keeps its order: the retry answers it as it is, and charges nothing. */
+    @Test
+    void aRetryWhilePlacerIsAtWorkLeavesTheOrderToIt() {
+        String key = "busy-" + UUID.randomUUID();
+        String customer = "c-" + UUID.randomUUID();
+        UUID id = leftPendingByItsPlacer(key, customer);
+
+        try (var placer = locks.tryHold(id)) {
+            assertThat(placer.held()).isTrue();
+            OrderService.Placement retry = orders.place(key, customer, "EUR", null, lines("5.00"));
+            assertThat(retry.order().id).isEqualTo(id);
+            assertThat(retry.order().status).isEqualTo(OrderStatus.PENDING);
+        }
+        assertThat(paymentsOf(id)).isZero();
     }
 
     @ParameterizedTest(name = "attempt {0} → {1}s")

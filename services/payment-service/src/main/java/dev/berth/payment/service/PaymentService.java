@@ -3,6 +3,7 @@ package dev.berth.payment.service;
 import dev.berth.payment.config.PaymentConfig;
 import dev.berth.payment.model.Payment;
 import dev.berth.payment.model.PaymentStatus;
+import dev.berth.support.idempotency.HolderLock;
 import dev.berth.support.idempotency.RequestFingerprint;
 import dev.berth.support.idempotency.UniqueViolation;
 import dev.berth.support.paging.PageOf;
@@ -74,7 +75,7 @@ public class PaymentService {
     public Outcome create(String idempotencyKey, UUID orderId, BigDecimal amount, String currency, String cardToken) {
         String fingerprint = RequestFingerprint.of(orderId, amount, currency, cardToken);
         // held from before the reservation until after the answer is recorded (or the key released)
-        try (ReservationLocks.Hold lock = locks.tryHold(idempotencyKey)) {
+        try (HolderLock.Hold lock = locks.tryHold(idempotencyKey)) {
             Payment reservation = reserve(idempotencyKey, fingerprint, orderId, amount, currency, lock.held());
             if (reservation.status != PaymentStatus.PENDING) {
                 return new Outcome(reservation, false);
