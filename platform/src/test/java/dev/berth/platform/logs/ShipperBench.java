@@ -257,7 +257,7 @@ public final class ShipperBench {
         public int batchDocuments() { return 2000; }
         public long batchBytes() { return 4194304; }
         public Duration flushInterval() { return Duration.ofSeconds(1); }
-        public int concurrentRequests() { return 2; }
+        public int concurrentRequests() { return Integer.getInteger("bench.concurrent", 2); }
         public int maxInFlight() { return 10000; }
         public Duration pollInterval() { return Duration.ofMillis(200); }
     };
