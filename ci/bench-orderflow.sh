@@ -13,16 +13,18 @@
 # Berth the core's CPU per order (/proc). Prints every sample and the medians; wrk's outputs stay in
 # target/bench/orderflow/. Any non-2xx answer or socket error outside the warm-up fails the run.
 #
-#   ci/bench-orderflow.sh                                  # 3 rounds x 20 s, 2 threads, 16 connections
-#   BENCH_ROUNDS=5 BENCH_DURATION=30s ci/bench-orderflow.sh
+#   ci/bench-orderflow.sh                                  # 120 s warm-up, 5 rounds x 20 s, 2 threads, 16 connections
+#   BENCH_ROUNDS=3 BENCH_WARMUP=60s BENCH_DURATION=30s ci/bench-orderflow.sh
+# The warm-up is 120 s and the rounds 5 because freshly started JVMs are still compiling after 60 s: with 60 s and 3
+# rounds every round of both sides was faster than the one before (README, Benchmarks).
 source "$(dirname "$0")/lib.sh"
 cd "$BERTH_ROOT"
 
 DURATION=${BENCH_DURATION:-20s}
-WARMUP=${BENCH_WARMUP:-60s}
+WARMUP=${BENCH_WARMUP:-120s}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 DB=${BENCH_DB:-berth_orderflow}
 PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
