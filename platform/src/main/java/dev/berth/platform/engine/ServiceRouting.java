@@ -376,10 +376,7 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
 
     @Override
     public CompletionStage<Void> drain(Pod pod, Duration timeout) {
-        if (kernel != null) {
-            // new connections stop at once; the kernel keeps the open ones until the replica closes them
-            kernel(() -> kernel.drain(pod.getMetadata().getName()), ObjectKey.of(pod));
-        }
+        exited(pod); // the kernel's part: new connections stop at once, the open ones stay until the replica closes them
         List<Future<Void>> drains = new ArrayList<>();
         for (ServiceProxy proxy : proxies.all()) {
             for (EndpointStatus s : proxy.endpoints()) {
@@ -393,7 +390,10 @@ public final class ServiceRouting implements TrafficDrain, AutoCloseable {
         return done;
     }
 
-    /** The kernel path alone: the proxy retries a request on another endpoint when a connection is refused. */
+    /**
+     * The kernel path alone (also the first step of {@link #drain}): the proxy retries a request on another endpoint
+     * when a connection is refused.
+     */
     @Override
     public void exited(Pod pod) {
         if (kernel != null) {

@@ -86,7 +86,6 @@ public class OrderService {
 
     private Placement placeNew(UUID id, String idempotencyKey, String customerId, String currency, String token, String fingerprint,
                                List<Line> lines) {
-
         Order order = new Order();
         order.id = id;
         order.idempotencyKey = idempotencyKey;
