@@ -157,14 +157,20 @@ public final class LogShipper implements ShippedLogs, AutoCloseable {
         while (running) {
             try {
                 discover(); // also while Elasticsearch is away: the lag gauge counts every file
+                int read = 0;
                 if (template.ensureApplied()) {
                     resendDueRetries();
-                    readLines(buffer);
+                    read = readLines(buffer);
                     closeFinished();
                 }
                 if (System.nanoTime() - lastCheckpoint > CHECKPOINT_EVERY.toNanos()) {
                     saveCheckpoints();
                     lastCheckpoint = System.nanoTime();
+                }
+                if (read > 0 && inFlight.get() < config.maxInFlight()) {
+                    // a pass reads each file up to the room left, so lines may be waiting: read on at once. Waiting out the
+                    // poll interval here left Elasticsearch without a next batch (measured: 1.6 s idle in an 8 s run)
+                    continue;
                 }
                 synchronized (wake) {
                     wake.wait(config.pollInterval().toMillis()); // or sooner, once acknowledgements made room
@@ -211,13 +217,15 @@ public final class LogShipper implements ShippedLogs, AutoCloseable {
         }
     }
 
-    private void readLines(ByteBuffer buffer) throws IOException {
+    /** Reads each file's new lines while there is room in the window; returns how many it read. */
+    private int readLines(ByteBuffer buffer) throws IOException {
+        int read = 0;
         for (TailedFile file : files.values()) {
             int room = config.maxInFlight() - inFlight.get();
             if (room <= 0) {
-                return; // backpressure: Elasticsearch is behind or down
+                return read; // backpressure: Elasticsearch is behind or down
             }
-            file.read(buffer, room, line -> {
+            read += file.read(buffer, room, line -> {
                 LogDocument doc = LogDocument.of(file.source, file.metadata, line.buffer(), line.from(), line.length(), line.offset(),
                         line.previousTimestamp(), config.indexPrefix());
                 linesRead.increment();
@@ -229,6 +237,7 @@ public final class LogShipper implements ShippedLogs, AutoCloseable {
                 return doc.timestamp();
             });
         }
+        return read;
     }
 
     private static BulkOperation operation(LogDocument doc) {
