@@ -6,6 +6,7 @@
 #   ci/bench-logs.sh                            # 4 files x 50,000 lines, 1 warm-up round (not counted), 3 rounds
 #   BENCH_FILES=8 BENCH_LINES=25000 BENCH_ROUNDS=5 BENCH_WARMUP_ROUNDS=2 ci/bench-logs.sh
 #   BENCH_CONCURRENT=3 ci/bench-logs.sh         # concurrent bulk requests of both sides (default 2, the core's default)
+#   BENCH_RAW_CHUNK=8192 ci/bench-logs.sh       # the raw side sends its bodies in HTTP chunks of this size (default: one body)
 #
 # BENCH_PROFILE=itimer|wall profiles the benchmark's JVM (shipper and raw client; threads by name) with async-profiler
 # into platform/target/bench-logs-profile.txt (collapsed stacks).
@@ -34,5 +35,7 @@ es_pid=$(cat "$BERTH_ES_DIR/elasticsearch.pid" 2>/dev/null || echo -1) # its CPU
 say "shipper vs raw _bulk: $FILES files x $LINES lines, $ROUNDS rounds"
 profile=()
 [ -z "${BENCH_PROFILE:-}" ] || profile=("-agentpath:$(async_profiler)=start,event=$BENCH_PROFILE,interval=${BENCH_PROFILE_INTERVAL:-1ms},file=$BERTH_ROOT/platform/target/bench-logs-profile.txt,collapsed,threads")
-java -Xmx512m -Dbench.warmup="${BENCH_WARMUP_ROUNDS:-1}" -Dbench.concurrent="${BENCH_CONCURRENT:-2}" "${profile[@]}" -cp "platform/target/classes:platform/target/test-classes:$(cat "$work/classpath")" \
+# the core's collector (CoreProcess: -XX:+UseSerialGC); a larger heap than its 384m, since the raw side holds its
+# pre-built bodies (≈ 250 MB) in this JVM too
+java -Xmx512m -XX:+UseSerialGC -Dbench.raw.chunk="${BENCH_RAW_CHUNK:-0}" -Dbench.warmup="${BENCH_WARMUP_ROUNDS:-1}" -Dbench.concurrent="${BENCH_CONCURRENT:-2}" "${profile[@]}" -cp "platform/target/classes:platform/target/test-classes:$(cat "$work/classpath")" \
   dev.berth.platform.logs.ShipperBench "http://127.0.0.1:$BERTH_ES_PORT" "$work" "$FILES" "$LINES" "$ROUNDS" "$es_pid"

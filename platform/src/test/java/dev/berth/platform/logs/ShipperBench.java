@@ -17,14 +17,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +68,7 @@ public final class ShipperBench {
         List<Double> esRawCpuPerDoc = new ArrayList<>();
         long esPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
         try (Elasticsearch client = new Elasticsearch(URI.create(es))) {
+            deleteIndices(es); // what an interrupted run left
             IndexTemplate template = new IndexTemplate(client.client());
             if (!template.ensureApplied()) {
                 throw new IllegalStateException("Elasticsearch at " + es + " did not take the index template");
@@ -85,9 +91,12 @@ public final class ShipperBench {
                 for (int side = 0; side < 2; side++) {
                     if ((side == 0) == shipperFirst) {
                         long[] peak = new long[1];
+                        System.gc(); // the other side's garbage is not the shipper's to collect
+                        Map<String, Double> threads = ThreadCpu.snapshot();
+                        List<Map<String, Double>> threadsAtEnd = new ArrayList<>();
                         double cpu = cpuSeconds();
                         double esCpu = esCpuSeconds(esPid);
-                        double seconds = shipper(client, pods, work.resolve("state-" + round), total, peak);
+                        double seconds = shipper(client, template, pods, work.resolve("state-" + round), total, peak, threadsAtEnd);
                         cpu = cpuSeconds() - cpu;
                         esCpu = esCpuSeconds(esPid) - esCpu;
                         esShipperCpuPerDoc.add(esCpu * 1e6 / total);
@@ -97,9 +106,11 @@ public final class ShipperBench {
                         System.out.printf("%s shipper: %d docs in %.2f s = %.0f docs/s, peak heap in use %d MiB, shipper CPU %.1f s (%.0f µs/doc),"
                                 + " Elasticsearch CPU %.1f s (%.0f µs/doc)%n", label, total, seconds, total / seconds, peak[0] >> 20, cpu, cpu * 1e6 / total,
                                 esCpu, esCpu * 1e6 / total);
+                        System.out.printf("%s shipper: this JVM's CPU by thread until the last acknowledgement: %s%n", label,
+                                ThreadCpu.perDocument(threads, threadsAtEnd.get(0), total));
                     } else {
                         double[] cpu = new double[2];
-                        double seconds = raw(es, rawPods, total, esPid, cpu);
+                        double seconds = raw(es, rawPods, work.resolve("state-" + round + "-raw"), total, esPid, cpu);
                         rawRates.add(total / seconds);
                         rawCpuPerDoc.add(cpu[0] * 1e6 / total);
                         esRawCpuPerDoc.add(cpu[1] * 1e6 / total);
@@ -142,26 +153,35 @@ public final class ShipperBench {
         return pods;
     }
 
-    static double shipper(Elasticsearch client, Path pods, Path state, int total, long[] peak) throws Exception {
+    /**
+     * @param template applied once before the first round, as the core applies it once per start: a new one per run
+     *     would PUT it again, a cluster-state update on Elasticsearch's CPU and in the shipper's time that the raw side
+     *     does not have
+     * @param threadsAtEnd gets {@link ThreadCpu#snapshot()} once every line was acknowledged, before the shipper's threads end */
+    static double shipper(Elasticsearch client, IndexTemplate template, Path pods, Path state, int total, long[] peak, List<Map<String, Double>> threadsAtEnd)
+            throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ObjectStore store = new ObjectStore(Files.createDirectories(state.resolve("store")), new KubernetesSerialization(), Clock.systemUTC(), 100);
         var heap = ManagementFactory.getMemoryMXBean();
-        System.gc();
         long baseline = heap.getHeapMemoryUsage().getUsed();
         long start = System.nanoTime();
-        try (LogShipper shipper = new LogShipper(CONFIG, client.client(), new IndexTemplate(client.client()), new LogSources(pods, store),
+        try (LogShipper shipper = new LogShipper(CONFIG, client.client(), template, new LogSources(pods, store),
                 LogStartOffsets.load(state.resolve("log-start-offsets.json")), state.resolve("shipper"), Clock.systemUTC(), meters)) {
             shipper.start();
             while (meters.get("berth.logs.documents.acked").counter().count() < total) {
                 peak[0] = Math.max(peak[0], heap.getHeapMemoryUsage().getUsed() - baseline);
                 Thread.sleep(50);
             }
-            return (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            threadsAtEnd.add(ThreadCpu.snapshot());
+            return seconds;
         }
     }
 
     /** The same documents the shipper builds, serialised up front, sent as _bulk requests like the shipper's. */
-    static double raw(String es, Path pods, int total, long esPid, double[] cpu) throws Exception {
+    static double raw(String es, Path pods, Path state, int total, long esPid, double[] cpu) throws Exception {
+        LogSources sources = new LogSources(pods, new ObjectStore(Files.createDirectories(state.resolve("store")), new KubernetesSerialization(),
+                Clock.systemUTC(), 100));
         List<byte[]> bodies = new ArrayList<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int inBody = 0;
@@ -169,8 +189,8 @@ public final class ShipperBench {
         try (var logs = Files.find(pods, 4, (p, a) -> p.toString().endsWith(".log"))) {
             for (Path log : logs.toList()) {
                 LogSources.Found found = new LogSources.Found(log, LogSources.inode(log));
-                LogSource source = new LogSource("bench", log.getParent().getParent().getFileName().toString(), "order-service", "", "", "",
-                        "order-service", "order-service", log.toString(), "raw/" + found.inode(), null);
+                // described as the shipper describes its files (same metadata, same id scheme): the same documents
+                LogSource source = sources.describe(found);
                 byte[] bytes = Files.readAllBytes(log);
                 int from = 0;
                 String previous = null;
@@ -200,6 +220,7 @@ public final class ShipperBench {
         }
         HttpClient http = HttpClient.newHttpClient();
         ExecutorService senders = Executors.newFixedThreadPool(CONFIG.concurrentRequests());
+        System.gc(); // the shipper's garbage and the bodies' building are not the raw side's to collect
         cpu[0] = cpuSeconds();
         cpu[1] = esCpuSeconds(esPid);
         long start = System.nanoTime();
@@ -207,7 +228,7 @@ public final class ShipperBench {
         for (byte[] b : bodies) {
             sent.add(senders.submit(() -> {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + "/_bulk")).header("Content-Type", "application/x-ndjson")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(b)).build(), HttpResponse.BodyHandlers.ofString());
+                        .POST(body(b)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200 || r.body().contains("\"errors\":true")) {
                     throw new IllegalStateException("_bulk failed: " + r.body().substring(0, Math.min(500, r.body().length())));
                 }
@@ -222,6 +243,76 @@ public final class ShipperBench {
         cpu[1] = esCpuSeconds(esPid) - cpu[1];
         senders.shutdown();
         return seconds;
+    }
+
+    /**
+     * This JVM's CPU by kind of thread, from {@code /proc/self/task/<tid>/stat} (native threads too: the collector's and
+     * the JIT compilers', which {@code ThreadMXBean} does not see). A thread that ended between two snapshots is missing.
+     */
+    static final class ThreadCpu {
+        static Map<String, Double> snapshot() throws IOException {
+            Map<String, Double> byThread = new HashMap<>();
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (NoSuchFileException e) {
+                        continue; // ended since the listing
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byThread.put(task.getFileName() + " " + name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0);
+                }
+            }
+            return byThread;
+        }
+
+        /** "reader 1.2, client I/O 0.8, GC 3.1, JIT 2.0, other 0.3 µs/doc": what each kind of thread spent between the snapshots. */
+        static String perDocument(Map<String, Double> before, Map<String, Double> after, int documents) {
+            Map<String, Double> byKind = new LinkedHashMap<>();
+            for (String kind : List.of("reader", "client I/O", "GC", "JIT", "other")) {
+                byKind.put(kind, 0.0);
+            }
+            after.forEach((thread, seconds) -> byKind.merge(kind(thread.substring(thread.indexOf(' ') + 1)),
+                    seconds - before.getOrDefault(thread, 0.0), Double::sum));
+            StringBuilder out = new StringBuilder();
+            byKind.forEach((kind, seconds) -> out.append(out.isEmpty() ? "" : ", ").append(kind).append(' ')
+                    .append(String.format("%.1f", seconds * 1e6 / documents)));
+            return out.append(" µs/doc").toString();
+        }
+
+        static String kind(String thread) {
+            if (thread.startsWith("log-shipper")) {
+                return "reader";
+            }
+            if (thread.startsWith("elasticsearch-r") || thread.startsWith("I/O dispatcher")) {
+                return "client I/O";
+            }
+            if (thread.startsWith("G1 ") || thread.startsWith("GC Thread") || thread.startsWith("VM Thread")) {
+                return "GC";
+            }
+            if (thread.startsWith("C1 Compiler") || thread.startsWith("C2 Compiler")) {
+                return "JIT";
+            }
+            return "other";
+        }
+    }
+
+    /**
+     * A raw request's body: with a Content-Length, or with {@code -Dbench.raw.chunk=N} (BENCH_RAW_CHUNK) in HTTP chunks of
+     * N bytes, as the shipper's client sends a body (in chunks of its connection buffer's size: 8 KiB by default).
+     */
+    static HttpRequest.BodyPublisher body(byte[] b) {
+        int chunk = Integer.getInteger("bench.raw.chunk", 0);
+        if (chunk <= 0) {
+            return HttpRequest.BodyPublishers.ofByteArray(b);
+        }
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < b.length; i += chunk) {
+            chunks.add(Arrays.copyOfRange(b, i, Math.min(b.length, i + chunk)));
+        }
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(chunks)); // no length: chunked
     }
 
     /** CPU time this JVM used so far (all threads). */
@@ -239,9 +330,28 @@ public final class ShipperBench {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
     }
 
+    /**
+     * Deletes the benchmark's indices by name: Elasticsearch refuses a wildcard delete ({@code action.destructive_requires_name}),
+     * and an index left over makes every later side index into a bigger index, and re-index ids a reused inode gives
+     * again (an update, not a create): Elasticsearch's CPU per document then grows run after run.
+     */
     static void deleteIndices(String es) throws Exception {
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(es + "/berth-logs-bench-*")).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> resolved = http.send(HttpRequest.newBuilder(URI.create(es + "/_resolve/index/" + CONFIG.indexPrefix() + "*")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (resolved.statusCode() != 200) {
+            throw new IllegalStateException("cannot list the benchmark's indices: " + resolved.statusCode() + " " + resolved.body());
+        }
+        List<String> names = new ArrayList<>();
+        JSON.readTree(resolved.body()).path("indices").forEach(i -> names.add(i.path("name").asText()));
+        if (names.isEmpty()) {
+            return;
+        }
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(es + "/" + String.join(",", names))).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (deleted.statusCode() != 200) {
+            throw new IllegalStateException("cannot delete " + names + ": " + deleted.statusCode() + " " + deleted.body());
+        }
     }
 
     static Double median(List<Double> values) {
