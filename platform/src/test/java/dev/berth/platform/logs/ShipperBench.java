@@ -93,7 +93,7 @@ public final class ShipperBench {
                         long[] peak = new long[1];
                         System.gc(); // the other side's garbage is not the shipper's to collect
                         Map<String, Double> threads = ThreadCpu.snapshot();
-                        List<Map<String, Double>> threadsAtEnd = new ArrayList<>();
+                        Map<String, Double> threadsAtEnd = new HashMap<>();
                         double cpu = cpuSeconds();
                         double esCpu = esCpuSeconds(esPid);
                         double seconds = shipper(client, template, pods, work.resolve("state-" + round), total, peak, threadsAtEnd);
@@ -107,7 +107,7 @@ public final class ShipperBench {
                                 + " Elasticsearch CPU %.1f s (%.0f µs/doc)%n", label, total, seconds, total / seconds, peak[0] >> 20, cpu, cpu * 1e6 / total,
                                 esCpu, esCpu * 1e6 / total);
                         System.out.printf("%s shipper: this JVM's CPU by thread until the last acknowledgement: %s%n", label,
-                                ThreadCpu.perDocument(threads, threadsAtEnd.get(0), total));
+                                ThreadCpu.perDocument(threads, threadsAtEnd, total));
                     } else {
                         double[] cpu = new double[2];
                         double seconds = raw(es, rawPods, work.resolve("state-" + round + "-raw"), total, esPid, cpu);
@@ -157,8 +157,8 @@ public final class ShipperBench {
      * @param template applied once before the first round, as the core applies it once per start: a new one per run
      *     would PUT it again, a cluster-state update on Elasticsearch's CPU and in the shipper's time that the raw side
      *     does not have
-     * @param threadsAtEnd gets {@link ThreadCpu#snapshot()} once every line was acknowledged, before the shipper's threads end */
-    static double shipper(Elasticsearch client, IndexTemplate template, Path pods, Path state, int total, long[] peak, List<Map<String, Double>> threadsAtEnd)
+     * @param threadsAtEnd filled with {@link ThreadCpu#snapshot()} once every line was acknowledged, before the shipper's threads end */
+    static double shipper(Elasticsearch client, IndexTemplate template, Path pods, Path state, int total, long[] peak, Map<String, Double> threadsAtEnd)
             throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ObjectStore store = new ObjectStore(Files.createDirectories(state.resolve("store")), new KubernetesSerialization(), Clock.systemUTC(), 100);
@@ -173,7 +173,7 @@ public final class ShipperBench {
                 Thread.sleep(50);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            threadsAtEnd.add(ThreadCpu.snapshot());
+            threadsAtEnd.putAll(ThreadCpu.snapshot());
             return seconds;
         }
     }
@@ -261,8 +261,7 @@ public final class ShipperBench {
                         continue; // ended since the listing
                     }
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    byThread.put(task.getFileName() + " " + name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0);
+                    byThread.put(task.getFileName() + " " + name, cpuSecondsOf(stat));
                 }
             }
             return byThread;
@@ -325,9 +324,13 @@ public final class ShipperBench {
         if (pid < 0) {
             return 0;
         }
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+        return cpuSecondsOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /** utime + stime of a process's or thread's {@code /proc/.../stat} line, in seconds (clock ticks, USER_HZ 100). */
+    static double cpuSecondsOf(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // the name in parentheses may hold spaces
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     /**
