@@ -3,15 +3,17 @@
 # ≤ 0.3 s; `./berth get pods`, gone since, took 2.6 s) beside a `./berth` command's one read of the same API (a JVM with
 # the platform's classpath and fabric8's client per call: `berth rollout status` of a Deployment that is not there,
 # answered 404 — issue 14's target for a berth command is ≤ 0.5 s). A core of its own (empty state, ports 7299/7499) holds BENCH_PODS Pods bound to a node no
-# kubelet runs (they stay Pending, nothing else moves); hyperfine runs both commands alternately and prints the
-# medians; where a JDK 25+ is under /usr/lib/jvm, the same ./berth command on it too (BERTH_JAVA_HOME: its AOT cache,
-# made in the background after a first command). Part 2 (issue 13's target: server-side apply of the kit's overlay with nothing changed ≤ 100 ms): the rendered
+# kubelet runs (they stay Pending, nothing else moves); hyperfine runs every command BENCH_RUNS times, in
+# BENCH_CLI_ROUNDS rounds (default 3, so a drift of the machine's load meets each command alike), and the medians of all
+# runs are printed; where a JDK 25+ is under /usr/lib/jvm, the same ./berth command on it too (BERTH_JAVA_HOME: its AOT
+# cache, made in the background after a first command). Part 2 (issue 13's target: server-side apply of the kit's overlay with nothing changed ≤ 100 ms): the rendered
 # k8s/overlays/local applied server-side once, then again unchanged, timed by hyperfine beside `kubectl get ns` (the
 # same kubectl's start, config and one round trip), so the difference is what the unchanged apply costs. The virtual
 # nodes are cordoned first: the overlay's pods stay Pending and nothing else writes. Stops the core at the end.
 #
 # BEFORE_APP (an earlier build's platform/target/quarkus-app) with BEFORE_REV (the commit it was built from) adds that
-# build's ./berth (the launcher of BEFORE_REV, its own class-data archive) to part 1, in the same hyperfine run.
+# build's ./berth (the launcher of BEFORE_REV, its own class-data archive) to part 1, in the same hyperfine runs, on the
+# java on PATH and on the JDK 25+ if there is one.
 #
 #   ci/bench-kubectl.sh                  # both parts, 100 pods, 10 runs each
 #   BENCH_PODS=1000 BENCH_RUNS=20 PARTS=get ci/bench-kubectl.sh
@@ -77,30 +79,53 @@ if [ -n "${BEFORE_APP:-}" ]; then
   before=(-n before "env BERTH_STATE=$work/before-state $work/before/berth rollout status deployment/absent -n bench --no-watch")
 fi
 # ./berth on a JDK 25+ too, where there is one (BERTH_JAVA_HOME): its AOT cache is made in the background after the
-# first command, so that command runs first and the cache is waited for
+# first command, so that command runs first and the cache is waited for (for the earlier build's launcher too)
 jdk25=()
 home=$(jdk25_home)
 if [ -n "$home" ]; then
-  BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 BERTH_JAVA_HOME="$home" \
-    "$BERTH_ROOT/berth" rollout status deployment/absent -n bench --no-watch >/dev/null 2>&1 || true
-  for _ in $(seq 1 120); do compgen -G "$work/class-data/cli-*.aot.stamp" >/dev/null && break; sleep 0.5; done
-  compgen -G "$work/class-data/cli-*.aot.stamp" >/dev/null || { cat "$work/class-data/cli-aot.log" >&2; die "no AOT cache for $home"; }
-  jdk25=(-n "berth-jdk$(java_feature "$home")" "env BERTH_JAVA_HOME=$home $BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch")
+  aot_cache() { # STATE LAUNCHER: a first command on JDK 25+, then its cache waited for
+    BERTH_STATE="$1" BERTH_SERVER=http://127.0.0.1:7299 BERTH_JAVA_HOME="$home" \
+      "$2" rollout status deployment/absent -n bench --no-watch >/dev/null 2>&1 || true
+    for _ in $(seq 1 120); do compgen -G "$1/class-data/cli-*.aot.stamp" >/dev/null && break; sleep 0.5; done
+    compgen -G "$1/class-data/cli-*.aot.stamp" >/dev/null || { cat "$1/class-data/cli-aot.log" >&2; die "no AOT cache for $home"; }
+  }
+  mkdir -p "$work/jdk25-state"
+  cp "$work/token" "$work/jdk25-state/token"
+  aot_cache "$work/jdk25-state" "$BERTH_ROOT/berth"
+  jdk25=(-n "berth-jdk$(java_feature "$home")" "env BERTH_STATE=$work/jdk25-state BERTH_JAVA_HOME=$home $BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch")
+  if [ -n "${BEFORE_APP:-}" ]; then
+    mkdir -p "$work/before-jdk25-state"
+    cp "$work/token" "$work/before-jdk25-state/token"
+    aot_cache "$work/before-jdk25-state" "$work/before/berth"
+    jdk25+=(-n "before-jdk$(java_feature "$home")" "env BERTH_STATE=$work/before-jdk25-state BERTH_JAVA_HOME=$home $work/before/berth rollout status deployment/absent -n bench --no-watch")
+  fi
 fi
-BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 hyperfine --warmup 2 --runs "$RUNS" -N -i \
-  --export-json "$work/result.json" \
-  -n kubectl "kubectl get pods -A" \
-  -n berth "$BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch" \
-  -n no-archive "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
-  -n jvm-defaults "java -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
-  "${before[@]}" "${jdk25[@]}"
-python3 - "$work/result.json" "$PODS" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-medians = {r["command"]: r["median"] for r in results}
-cpu = {r["command"]: r["user"] + r["system"] for r in results}  # hyperfine keeps their means only
+# BENCH_CLI_ROUNDS rounds of RUNS runs of each command, so every command meets the machine's drifts alike; the medians
+# are of every run of all rounds
+ROUNDS=${BENCH_CLI_ROUNDS:-3}
+for round in $(seq 1 "$ROUNDS"); do
+  BERTH_STATE="$work" BERTH_SERVER=http://127.0.0.1:7299 hyperfine --warmup 2 --runs "$RUNS" -N -i \
+    --export-json "$work/result-$round.json" \
+    -n kubectl "kubectl get pods -A" \
+    -n berth "$BERTH_ROOT/berth rollout status deployment/absent -n bench --no-watch" \
+    -n no-archive "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
+    -n jvm-defaults "java -Xshare:auto -Xlog:disable -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp $cp dev.berth.platform.cli.BerthCli rollout status deployment/absent -n bench --no-watch" \
+    "${before[@]}" "${jdk25[@]}" >/dev/null 2>"$work/hyperfine.err" || { cat "$work/hyperfine.err" >&2; die "hyperfine failed"; }
+done
+python3 - "$PODS" "$work"/result-*.json <<'PY'
+import json, statistics, sys
+times, cpu, codes = {}, {}, {}
+for f in sys.argv[2:]:
+    for r in json.load(open(f))["results"]:
+        name = r["command"]
+        times.setdefault(name, []).extend(r["times"])
+        cpu.setdefault(name, []).append(r["user"] + r["system"])  # hyperfine keeps means per run set
+        codes.setdefault(name, set()).update(r["exit_codes"])
+medians = {k: statistics.median(v) for k, v in times.items()}
+cpu = {k: statistics.median(v) for k, v in cpu.items()}
+print(f"{len(sys.argv) - 2} rounds, {len(times['berth'])} runs of each command; medians of all runs")
 k, b, c, d = "kubectl", "berth", "no-archive", "jvm-defaults"
-print(f"{sys.argv[2]} pods: median {medians[k]*1000:.0f} ms (kubectl get pods -A) vs {medians[b]*1000:.0f} ms "
+print(f"{sys.argv[1]} pods: median {medians[k]*1000:.0f} ms (kubectl get pods -A) vs {medians[b]*1000:.0f} ms "
       f"(./berth rollout status, a 404, with its class-data archive) vs {medians[c]*1000:.0f} ms (the same without): "
       f"{medians[b]/medians[k]:.1f}x kubectl; the archive saves {(1 - medians[b]/medians[c])*100:.0f} %")
 print(f"berth's JVM flags (C1 only, serial GC) vs the JVM's defaults, both without the archive: {medians[c]*1000:.0f} vs "
@@ -113,7 +138,11 @@ for name in medians:
     if name.startswith("berth-jdk"):
         print(f"./berth on {name[6:].upper()} (BERTH_JAVA_HOME, its AOT cache) vs on the java on PATH (its AppCDS archive): "
               f"{medians[name]*1000:.0f} vs {medians[b]*1000:.0f} ms, CPU {cpu[name]*1000:.0f} vs {cpu[b]*1000:.0f} ms")
-assert all(code == 1 for r in results[1:] for code in r["exit_codes"]), "berth rollout status of an absent Deployment must exit 1 (not found)"
+        e = "before-" + name[6:]
+        if e in medians:
+            print(f"./berth on {name[6:].upper()} now vs the earlier build's: {medians[name]*1000:.0f} vs {medians[e]*1000:.0f} ms "
+                  f"({(medians[name]/medians[e] - 1)*100:+.0f} %), CPU {cpu[name]*1000:.0f} vs {cpu[e]*1000:.0f} ms")
+assert all(codes[name] == {1} for name in codes if name != k), "berth rollout status of an absent Deployment must exit 1 (not found)"
 PY
 fi
 

@@ -86,12 +86,26 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
     public static KubernetesEngine local(java.net.URI server, String token) {
         // plain HTTP on loopback is HTTP/1.1, as kubectl speaks it there: the JDK client would otherwise try an h2c
         // upgrade on the first request (HTTP/2 classes, hpack, the upgrade's round trip) for one GET
+        boolean plain = "http".equals(server.getScheme());
+        // Plain HTTP never uses TLS, yet fabric8 builds the client's trust managers from the JDK's trust store
+        // (parsing its ~140 certificates, about 40 ms of a berth command) unless told to trust every certificate. So
+        // for plain HTTP it is told that, and the client follows no redirect (fabric8 follows all, to https too): no
+        // request of this client can reach a TLS server. Over https the core's CA is checked as usual.
         Config config = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty()).withMasterUrl(server.toString()).withOauthToken(token)
-                .withNamespace(ObjectKey.DEFAULT_NAMESPACE).withRequestRetryBackoffLimit(0).withHttp2Disable("http".equals(server.getScheme()))
+                .withNamespace(ObjectKey.DEFAULT_NAMESPACE).withRequestRetryBackoffLimit(0).withHttp2Disable(plain).withTrustCerts(plain)
                 .build();
         // the factory named, not looked up: fabric8's ServiceLoader lookup reads every jar on the classpath
-        return new KubernetesEngine(new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build(),
+        JdkHttpClientFactory factory = plain ? new PlainHttpClientFactory() : new JdkHttpClientFactory();
+        return new KubernetesEngine(new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(factory).build(),
                 new LocalSite(server, token));
+    }
+
+    /** fabric8's JDK client for a plain-HTTP server: no redirects (see {@link #local}). */
+    static final class PlainHttpClientFactory extends JdkHttpClientFactory {
+        @Override
+        protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
+            builder.followRedirects(java.net.http.HttpClient.Redirect.NEVER);
+        }
     }
 
     @Override

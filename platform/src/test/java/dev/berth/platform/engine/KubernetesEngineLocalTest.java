@@ -1,6 +1,7 @@
 package dev.berth.platform.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
@@ -8,20 +9,25 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * How {@link KubernetesEngine#local} talks to the core on plain HTTP: HTTP/1.1 from the first request, as kubectl does
- * there, with the bearer token — against a real socket that records each request's headers.
+ * there, with the bearer token, and never following a redirect (so never reaching a TLS server, whose certificate
+ * it would not check) — against a real socket that records each request's headers.
  */
 class KubernetesEngineLocalTest {
 
@@ -43,12 +49,35 @@ class KubernetesEngineLocalTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        server.createContext("/apis/apps/v1/namespaces/moved/", exchange -> {
+            requests.add(exchange.getRequestHeaders());
+            exchange.getResponseHeaders().add("Location", "https://127.0.0.1:" + elsewhere.getLocalPort() + exchange.getRequestURI());
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+        });
         server.start();
+        elsewhere = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!elsewhere.isClosed()) {
+                try (Socket s = elsewhere.accept()) {
+                    redirectedTo.incrementAndGet();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "redirect-target");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
+    /** Where the redirect points: a TLS port as far as the client knows; counts the connections it gets. */
+    ServerSocket elsewhere;
+    final AtomicInteger redirectedTo = new AtomicInteger();
+
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         server.stop(0);
+        elsewhere.close();
     }
 
     URI url() {
@@ -76,5 +105,26 @@ class KubernetesEngineLocalTest {
         }
         assertThat(requests).hasSize(1);
         assertThat(requests.get(0).getFirst("Upgrade")).isEqualTo("h2c");
+    }
+
+    @Test
+    void localFollowsNoRedirect() {
+        try (KubernetesEngine engine = KubernetesEngine.local(url(), "the-token")) {
+            assertThatThrownBy(() -> engine.client().apps().deployments().inNamespace("moved").withName("web").get())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(307));
+        }
+        assertThat(requests).hasSize(1);
+        assertThat(redirectedTo).as("connections to the redirect's https address").hasValue(0);
+    }
+
+    /** Why {@code local} forbids them: fabric8's JDK client follows every redirect, from http to https too. */
+    @Test
+    void aClientLeftToItsDefaultsFollowsARedirectToHttps() {
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url().toString()).withRequestRetryBackoffLimit(0).withTrustCerts(true)
+                .withHttp2Disable(true).withRequestTimeout(2_000).build();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build()) {
+            assertThatThrownBy(() -> client.apps().deployments().inNamespace("moved").withName("web").get()).isInstanceOf(KubernetesClientException.class);
+        }
+        assertThat(redirectedTo).as("connections to the redirect's https address").hasPositiveValue();
     }
 }
