@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,7 @@ public class ApiServer {
     private final Vertx vertx;
     private final CoreConfig config;
     private final Path certificateDir;
+    private final CompletableFuture<ServingCertificate> certificate;
     private volatile HttpServer secureServer;
 
     public ApiServer(ObjectStore store, KubernetesSerialization json, ManifestValidator validator, TokenFile tokens, LocalEngine engine,
@@ -49,6 +51,11 @@ public class ApiServer {
         this.vertx = vertx;
         this.config = config;
         this.certificateDir = certificateDir(config.stateDir());
+        // read, or on a first start made, while the store opens and the RBAC bootstrap writes: making one takes about
+        // 0.4 s of CPU (the key pair, BouncyCastle's classes and the signatures of its jars checked as they open) and the
+        // bootstrap's writes mostly wait on fsync; secure() waits for it
+        this.certificate = CompletableFuture.supplyAsync(() -> ServingCertificate.loadOrCreate(certificateDir),
+                task -> new Thread(task, "serving-certificate").start());
         ResourceStorage storage = new ResourceStorage(store, json, validator, new GracefulDeletion(store, clock));
         BootstrapReconciler.reconcile(store); // upstream's rbac/bootstrap-roles hook, before the API serves a request
         this.handler = new ApiHandler(storage, cache, store, json, tokens, engine, streams, vertx,
@@ -60,7 +67,15 @@ public class ApiServer {
      * {@link ServingCertificate} kept in the state directory. Blocks the start until the port listens.
      */
     void secure(Router router) {
-        ServingCertificate certificate = ServingCertificate.loadOrCreate(certificateDir);
+        ServingCertificate certificate;
+        try {
+            certificate = this.certificate.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the API's serving certificate was read or made", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
         HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost("127.0.0.1").setPort(config.apiserver().securePort())
                 .setKeyCertOptions(certificate.keyCertOptions());
         try {
