@@ -9,6 +9,7 @@
 #      fully Ready again on the other nodes (3 runs).
 # Prints every sample and the medians. BEFORE_APP=<another build's platform/target/quarkus-app>: part 1 becomes cold
 # starts of that build and this one, alternating (wall and CPU to Ready), for a before/after pair measured side by side.
+# BENCH_JAVA_HOME=<a JDK>: part 1 on that JVM (on JDK 25+ the archive is the AOT cache, as berth up writes it there).
 source "$(dirname "$0")/lib.sh"
 cd "$BERTH_ROOT"
 RUNS="${RUNS:-5}"
@@ -21,22 +22,35 @@ now() { date +%s.%N; }
 say "1/3 core start-up and idle memory ($RUNS runs each, empty state, port 7199): cold, and from its class-data archive"
 api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
 if api /q/health/ready >/dev/null 2>&1; then warn "Berth is running: start-up is measured on a busy machine (run ./berth down first for idle numbers)"; fi
-jsa="$(mktemp -d)/core.jsa"
+# BENCH_JAVA_HOME: the JVM part 1 starts the core on (default: the java on PATH); on JDK 25+ the archive is the AOT
+# cache, as berth up writes it there (-XX:AOTCacheOutput, then jcmd AOT.end_recording once ready)
+jhome=${BENCH_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+java="$jhome/bin/java"
+if [ "$(java_feature "$jhome")" -ge 25 ]; then
+  archive="$(mktemp -d)/core.aot"
+  record=(-XX:AOTCacheOutput="$archive" -Xlog:aot=error) dump=(AOT.end_recording) mapped=(-XX:AOTCache="$archive" -Xlog:aot=error)
+  quiet=(-Xlog:aot=error)
+else
+  archive="$(mktemp -d)/core.jsa"
+  record=(-XX:+RecordDynamicDumpInfo -Xlog:cds=error) dump=(VM.cds dynamic_dump "$archive") mapped=(-XX:SharedArchiveFile="$archive" -Xlog:cds=error)
+  quiet=(-Xlog:cds=error)
+fi
+say "the core's JVM: $java ($(java_feature "$jhome"))"
 # one start that records, dumped by jcmd once ready (as berth up does), then cold and archived starts alternating
-start_core() { # $1: where to dump, or ""; the rest: JVM flags. Prints "seconds MiB cpu-seconds" (CPU: the JVM's
-  # utime + stime when Ready). CORE_APP: the build to start (default: this one).
-  local dump=$1 state t0 t1 kb pid cpu; shift
+start_core() { # $1: "dump" (have the JVM write its archive once ready) or ""; the rest: JVM flags. Prints "seconds MiB
+  # cpu-seconds" (CPU: the JVM's utime + stime when Ready). CORE_APP: the build to start (default: this one).
+  local todo=$1 state t0 t1 kb pid cpu; shift
   state=$(mktemp -d)
   t0=$(now)
   BERTH_STATE_DIR="$state" QUARKUS_HTTP_PORT=7199 BERTH_APISERVER_SECURE_PORT=0 env --default-signal=QUIT \
-    java -Xmx384m -XX:+UseSerialGC "$@" -jar "${CORE_APP:-$APP}/quarkus-run.jar" >"$state/core.log" 2>&1 &
+    "$java" -Xmx384m -XX:+UseSerialGC "$@" -jar "${CORE_APP:-$APP}/quarkus-run.jar" >"$state/core.log" 2>&1 &
   pid=$!
   until curl -fsS -o /dev/null http://127.0.0.1:7199/q/health/ready 2>/dev/null; do sleep 0.02; done
   t1=$(now)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat")
   sleep 2
   kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-  [ -z "$dump" ] || jcmd "$pid" VM.cds dynamic_dump "$dump" >/dev/null
+  [ -z "$todo" ] || "$jhome/bin/jcmd" "$pid" "${dump[@]}" >/dev/null
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$state"
   echo "$(echo "$t1 - $t0" | bc) $((kb / 1024)) $cpu"
@@ -46,8 +60,8 @@ if [ -n "${BEFORE_APP:-}" ]; then # side by side: another build's quarkus-app (e
   say "cold start-up, $BEFORE_APP (before) vs $APP (after), alternating, $RUNS runs each"
   bw=() bcpu=() aw=() acpu=()
   for i in $(seq 1 "$RUNS"); do
-    read -r s _ c < <(CORE_APP="$BEFORE_APP" start_core "" -Xlog:cds=error); bw+=("$s"); bcpu+=("$c")
-    read -r s _ c < <(start_core "" -Xlog:cds=error); aw+=("$s"); acpu+=("$c")
+    read -r s _ c < <(CORE_APP="$BEFORE_APP" start_core "" "${quiet[@]}"); bw+=("$s"); bcpu+=("$c")
+    read -r s _ c < <(start_core "" "${quiet[@]}"); aw+=("$s"); acpu+=("$c")
     echo "  run $i: before ${bw[-1]} s (CPU ${bcpu[-1]} s), after ${aw[-1]} s (CPU ${acpu[-1]} s)"
   done
   echo "  median: before $(printf '%s\n' "${bw[@]}" | median) s (CPU $(printf '%s\n' "${bcpu[@]}" | median) s)," \
@@ -55,12 +69,12 @@ if [ -n "${BEFORE_APP:-}" ]; then # side by side: another build's quarkus-app (e
   exit 0
 fi
 if [ "${PARTS:-all}" != 2,3 ]; then
-  start_core "$jsa" -XX:+RecordDynamicDumpInfo -Xlog:cds=error >/dev/null
-  [ -s "$jsa" ] || die "jcmd wrote no class-data archive"
+  start_core dump "${record[@]}" >/dev/null
+  [ -s "$archive" ] || die "jcmd wrote no class-data archive"
   startup=() rss=() archived=()
   for i in $(seq 1 "$RUNS"); do
-    read -r s m c < <(start_core "" -Xlog:cds=error); startup+=("$s"); rss+=("$m")
-    read -r a _ ca < <(start_core "" -XX:SharedArchiveFile="$jsa" -Xlog:cds=error); archived+=("$a")
+    read -r s m c < <(start_core "" "${quiet[@]}"); startup+=("$s"); rss+=("$m")
+    read -r a _ ca < <(start_core "" "${mapped[@]}"); archived+=("$a")
     echo "  run $i: ready in ${startup[-1]} s cold (RSS ${rss[-1]} MiB, CPU $c s), ${archived[-1]} s from the archive (CPU $ca s)"
   done
   echo "  median: start-up $(printf '%s\n' "${startup[@]}" | median) s cold, $(printf '%s\n' "${archived[@]}" | median) s from the archive; RSS $(printf '%s\n' "${rss[@]}" | median) MiB"

@@ -108,6 +108,11 @@ final class CoreProcess {
      *
      * @return a line for the user, or empty when this object started no core
      */
+    /** Whether {@link #writeArchive()} has an archive to write (it then blocks for seconds: a JDK 25 AOT cache's assembly). */
+    boolean writesArchive() {
+        return started != null && archive != null && !archive.used() && started.isAlive();
+    }
+
     Optional<String> writeArchive() {
         if (started == null || archive == null || !started.isAlive()) {
             return Optional.empty();

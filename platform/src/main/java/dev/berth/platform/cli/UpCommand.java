@@ -107,6 +107,9 @@ final class UpCommand implements Callable<Integer> {
         Progress.waitFor("waiting for every workload in namespace " + namespace + " to be Ready", Duration.between(Instant.now(), deadline),
                 () -> readiness(engine));
         // the first start of this build of the core: its classes, now loaded, into the archive the next start maps
+        if (core.writesArchive()) {
+            System.out.println("  … core: writing its class-data archive for the next start (once per build of the core and JVM)");
+        }
         core.writeArchive().ifPresent(line -> Progress.step("core: " + line));
         printUrls(engine);
         if (detach) {

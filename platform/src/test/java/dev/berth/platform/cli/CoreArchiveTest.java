@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.platform.runtime.ArchiveSeal;
+import dev.berth.platform.runtime.HostJvm;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The core's class-data archive with real JVMs: recorded, written on demand by jcmd, sealed, mapped, and dropped when damaged. */
+/**
+ * The core's class-data archive with real JVMs: recorded, written on demand by jcmd, sealed, mapped, and dropped when
+ * damaged — on the JVM running the tests (AppCDS on JDK 17) and on a JDK 25+ when this machine has one (the AOT cache).
+ */
 class CoreArchiveTest {
 
     static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -50,9 +58,26 @@ class CoreArchiveTest {
         return jar;
     }
 
-    Process jvm(CoreArchive archive, List<String> flags, String... args) throws Exception {
+    /** The tests' own JVM, and the first JDK 25 or newer under /usr/lib/jvm (the AOT cache) when there is one. */
+    static Stream<Path> javas() throws IOException {
+        List<Path> javas = new ArrayList<>(List.of(JAVA));
+        Path jvmDir = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvmDir)) {
+            try (Stream<Path> dirs = Files.list(jvmDir)) {
+                dirs.filter(d -> Files.isRegularFile(d.resolve("release")) && !Files.isSymbolicLink(d))
+                        .filter(d -> HostJvm.of(d).feature() >= 25).sorted().limit(1).map(d -> d.resolve("bin").resolve("java")).forEach(javas::add);
+            }
+        }
+        return javas.stream();
+    }
+
+    static boolean aotCache(Path java) throws IOException {
+        return HostJvm.of(java.toRealPath().getParent().getParent()).feature() >= 25;
+    }
+
+    Process jvm(Path java, CoreArchive archive, List<String> flags, String... args) throws Exception {
         List<String> command = new ArrayList<>(archive == null ? List.of() : archive.launcher());
-        command.add(JAVA.toString());
+        command.add(java.toString());
         command.addAll(flags);
         command.addAll(List.of("-cp", idleJar().toString(), Idle.class.getName()));
         command.addAll(List.of(args));
@@ -65,19 +90,22 @@ class CoreArchiveTest {
         return app.resolve("quarkus-run.jar");
     }
 
-    @Test
-    void aFirstStartRecordsTheNextMapsWhatJcmdWroteAndADamagedArchiveIsDropped() throws Exception {
+    @ParameterizedTest
+    @MethodSource("javas")
+    void aFirstStartRecordsTheNextMapsWhatJcmdWroteAndADamagedArchiveIsDropped(Path java) throws Exception {
+        boolean aot = aotCache(java);
         Path state = dir.resolve("state");
         Path jar = app();
-        CoreArchive first = CoreArchive.of(state, jar, JAVA);
+        CoreArchive first = CoreArchive.of(state, jar, java);
         assertThat(first.used()).isFalse();
-        assertThat(first.flags()).contains("-XX:+RecordDynamicDumpInfo");
+        assertThat(first.file().getFileName().toString()).endsWith(aot ? ".aot" : ".jsa");
+        assertThat(first.flags()).anyMatch(f -> aot ? f.startsWith("-XX:AOTCacheOutput=") : f.equals("-XX:+RecordDynamicDumpInfo"));
 
-        Process core = jvm(first, first.flags());
+        Process core = jvm(java, first, first.flags());
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(core.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("up");
-            assertThat(first.write(core.pid())).startsWith("class-data archive written (");
+            assertThat(first.write(core.pid())).startsWith(aot ? "AOT cache written (" : "class-data archive written (");
         } finally {
             core.destroyForcibly().waitFor();
         }
@@ -88,12 +116,12 @@ class CoreArchiveTest {
                     .containsExactlyInAnyOrder(first.file().getFileName().toString(), first.file().getFileName() + ".crc32c");
         }
 
-        CoreArchive second = CoreArchive.of(state, jar, JAVA);
+        CoreArchive second = CoreArchive.of(state, jar, java);
         assertThat(second.used()).isTrue();
-        assertThat(second.flags()).contains("-XX:SharedArchiveFile=" + first.file());
+        assertThat(second.flags()).contains((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + first.file());
         List<String> mapOrFail = new ArrayList<>(second.flags());
-        mapOrFail.add("-Xshare:on"); // fails to start, instead of starting cold, when the archive does not map
-        Process mapped = jvm(second, mapOrFail, "exit");
+        mapOrFail.add(aot ? "-XX:AOTMode=on" : "-Xshare:on"); // fails to start, instead of starting cold, when the archive does not map
+        Process mapped = jvm(java, second, mapOrFail, "exit");
         String said = new String(mapped.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(mapped.waitFor()).as(said).isZero();
         assertThat(said).isEqualTo("up\n");
@@ -105,9 +133,24 @@ class CoreArchiveTest {
             f.seek(f.length() / 2);
             f.write(b ^ 0xff);
         }
-        CoreArchive damaged = CoreArchive.of(state, jar, JAVA);
+        CoreArchive damaged = CoreArchive.of(state, jar, java);
         assertThat(damaged.used()).as("a damaged archive would crash JDK 17's JVM: not used").isFalse();
         assertThat(first.file()).as("removed, to be written anew").doesNotExist();
+    }
+
+    /** A JDK 25 core that was killed before it was told to write leaves its recording: removed at the next start. */
+    @ParameterizedTest
+    @MethodSource("javas")
+    void aRecordingLeftByAKilledCoreIsRemoved(Path java) throws Exception {
+        Path state = dir.resolve("state");
+        Path jar = app();
+        CoreArchive first = CoreArchive.of(state, jar, java);
+        Path recording = first.file().resolveSibling(first.file().getFileName() + ".recording");
+        Files.createDirectories(recording.getParent());
+        Files.writeString(recording, "half an AOT cache");
+        CoreArchive next = CoreArchive.of(state, jar, java);
+        assertThat(next.used()).isFalse();
+        assertThat(recording).doesNotExist();
     }
 
     @Test
@@ -119,14 +162,16 @@ class CoreArchiveTest {
         assertThat(CoreArchive.key(jar.getParent(), JAVA)).isNotEqualTo(before);
     }
 
-    @Test
-    void aJvmThatCannotDumpLeavesNoArchiveAndSaysWhy() throws Exception {
+    @ParameterizedTest
+    @MethodSource("javas")
+    void aJvmThatCannotDumpLeavesNoArchiveAndSaysWhy(Path java) throws Exception {
         Path state = dir.resolve("state");
-        CoreArchive archive = CoreArchive.of(state, app(), JAVA);
-        Process plain = jvm(archive, List.of()); // not recording: jcmd's dynamic_dump is refused
+        CoreArchive archive = CoreArchive.of(state, app(), java);
+        Process plain = jvm(java, archive, List.of()); // not recording: jcmd's dump is refused
         try {
             await().atMost(30, SECONDS).until(() -> plain.getInputStream().available() > 0);
-            assertThat(archive.write(plain.pid())).startsWith("no class-data archive: jcmd VM.cds dynamic_dump said: ");
+            assertThat(archive.write(plain.pid())).startsWith(aotCache(java) ? "no class-data archive: jcmd AOT.end_recording said: "
+                    : "no class-data archive: jcmd VM.cds dynamic_dump said: ");
         } finally {
             plain.destroyForcibly().waitFor();
         }
