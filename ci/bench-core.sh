@@ -15,10 +15,18 @@ cd "$BERTH_ROOT"
 RUNS="${RUNS:-5}"
 APP="$BERTH_ROOT/platform/target/quarkus-app"
 [ -f "$APP/quarkus-run.jar" ] || die "build first: ./berth up"
-berth() { java -cp "$APP/app/*:$APP/lib/main/*:$APP/lib/boot/*" dev.berth.platform.cli.BerthCli "$@"; }
+berth() { java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$APP/app/*:$APP/lib/main/*:$APP/lib/boot/*" dev.berth.platform.cli.BerthCli "$@"; }
 token() { cat "$BERTH_STATE/token"; }
 api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
 now() { date +%s.%N; }
+# within SECONDS WHAT COMMAND...: polls COMMAND every 20 ms until it succeeds; dies naming WHAT after SECONDS
+within() {
+  local seconds=$1 deadline=$(( $(date +%s) + $1 )) what=$2; shift 2
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "$what: not within $seconds s"
+    sleep 0.02
+  done
+}
 say "1/3 core start-up and idle memory ($RUNS runs each, empty state, port 7199): cold, and from its class-data archive"
 api() { curl -fsS -H "Authorization: Bearer $(token)" "http://127.0.0.1:7070$1"; }
 if api /q/health/ready >/dev/null 2>&1; then warn "Berth is running: start-up is measured on a busy machine (run ./berth down first for idle numbers)"; fi
@@ -45,7 +53,7 @@ start_core() { # $1: "dump" (have the JVM write its archive once ready) or ""; t
   BERTH_STATE_DIR="$state" QUARKUS_HTTP_PORT=7199 BERTH_APISERVER_SECURE_PORT=0 env --default-signal=QUIT \
     "$java" -Xmx384m -XX:+UseSerialGC "$@" -jar "${CORE_APP:-$APP}/quarkus-run.jar" >"$state/core.log" 2>&1 &
   pid=$!
-  until curl -fsS -o /dev/null http://127.0.0.1:7199/q/health/ready 2>/dev/null; do sleep 0.02; done
+  within 120 "the core's start" curl -fsS -o /dev/null http://127.0.0.1:7199/q/health/ready 2>/dev/null
   t1=$(now)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat")
   sleep 2
@@ -90,16 +98,26 @@ pid_of() { pod_json "$1" | python3 -c 'import json,sys,re; p=json.load(sys.stdin
 
 say "2/3 crash recovery: kill -9 each of 4 fresh order-service replicas once (a first crash restarts at once)"
 kubectl --context berth scale deployment/order-service --replicas 4 -n berth >/dev/null
-until [ "$(api "/apis/apps/v1/namespaces/berth/deployments/order-service" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status",{}).get("readyReplicas",0))')" = 4 ]; do sleep 0.5; done
+# replicas that crashed before (an earlier run) would restart after a back-off: they are replaced by fresh ones first
+for p in $(kubectl --context berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do
+  [ "$(restarts "$p")" = 0 ] || kubectl --context berth delete pod -n berth "$p" --wait=false >/dev/null
+done
+four_ready() { [ "$(api "/apis/apps/v1/namespaces/berth/deployments/order-service" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status",{}).get("readyReplicas",0))')" = 4 ]; }
+within 300 "4 order-service replicas Ready" four_ready
 detect=() readyt=() own=()
 for i in 1 2 3 4; do
   # the replica restarted least: repeated crashes of one replica back off (CrashLoopBackOff), as they should
-  pod=$(for p in $(kubectl --context berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | cut -d/ -f2); do echo "$(restarts "$p") $p"; done \
-    | sort -n | head -1 | cut -d' ' -f2)
+  # (of those not being deleted)
+  pod=$(api "/api/v1/namespaces/berth/pods?labelSelector=app.kubernetes.io/name%3Dorder-service" | python3 -c '
+import json, sys
+pods = [p for p in json.load(sys.stdin)["items"] if "deletionTimestamp" not in p["metadata"]]
+print(min(pods, key=lambda p: p["status"]["containerStatuses"][0].get("restartCount", 0))["metadata"]["name"])')
   before=$(restarts "$pod")
   kill -9 "$(pid_of "$pod")"; t0=$(now)
-  until [ "$(restarts "$pod")" -gt "$before" ]; do sleep 0.02; done; t1=$(now)
-  until [ "$(ready "$pod")" = True ]; do sleep 0.05; done; t2=$(now)
+  restarted() { [ "$(restarts "$pod")" -gt "$before" ]; }
+  is_ready() { [ "$(ready "$pod")" = True ]; }
+  within 60 "the exit of $pod seen" restarted; t1=$(now)
+  within 120 "$pod Ready again" is_ready; t2=$(now)
   # the restarted instance's own log (each instance of a container writes its own file; kubectl logs reads the current)
   started=$(kubectl --context berth logs -n berth "$pod" | grep -o 'started in [0-9.]*s' | tail -1 | grep -o '[0-9.]*')
   detect+=("$(echo "$t1 - $t0" | bc)"); readyt+=("$(echo "$t2 - $t0" | bc)"); own+=("$started")
@@ -115,12 +133,19 @@ all_ready() {
 }
 nodefail=()
 for i in 1 2 3; do
-  pod=$(kubectl --context berth get pods -n berth -l app.kubernetes.io/name=order-service -o name | head -1 | cut -d/ -f2)
-  node=$(pod_json "$pod" | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["nodeName"])')
+  # the node of a Ready order-service replica that is not being deleted (part 2's scale-down leaves some terminating:
+  # failing the node of one of those loses nothing)
+  node=$(api "/api/v1/namespaces/berth/pods?labelSelector=app.kubernetes.io/name%3Dorder-service" | python3 -c '
+import json, sys
+pods = [p for p in json.load(sys.stdin)["items"] if "deletionTimestamp" not in p["metadata"]
+        and any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", []))]
+print(pods[0]["spec"]["nodeName"])')
   berth nodes fail "$node" >/dev/null; t0=$(now)
   # first the loss is seen (a Deployment short of Ready replicas), then the recovery
-  until [ "$(all_ready)" = False ]; do sleep 0.02; done
-  until [ "$(all_ready)" = True ]; do sleep 0.05; done; t1=$(now)
+  short() { [ "$(all_ready)" = False ]; }
+  whole() { [ "$(all_ready)" = True ]; }
+  within 30 "the loss of $node's replicas seen" short
+  within 180 "every Deployment Ready again after $node failed" whole; t1=$(now)
   nodefail+=("$(echo "$t1 - $t0" | bc)")
   echo "  run $i: $node failed; every Deployment Ready again after ${nodefail[-1]} s"
   berth nodes recover "$node" >/dev/null
