@@ -1,12 +1,10 @@
 package dev.berth.platform.cli;
 
 import dev.berth.platform.runtime.ArchiveSeal;
+import dev.berth.platform.runtime.ClassDataArchives;
 import dev.berth.platform.runtime.HostJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +28,6 @@ import java.util.stream.Stream;
  * cache's default mode is auto too), so one it still rejects costs a cold start, never a failed one.
  */
 final class CoreArchive {
-
-    /** The first int of a dynamic archive, little-endian on disk. */
-    private static final int DYNAMIC_MAGIC = 0xf00baba8;
-    /** The first int of a static archive, which is what an AOT cache is. */
-    private static final int STATIC_MAGIC = 0xf00baba2;
 
     private final Path file;
     private final Path jcmd;
@@ -135,7 +128,7 @@ final class CoreArchive {
             Files.createDirectories(file.getParent());
             Process dump = new ProcessBuilder(command).redirectErrorStream(true).start();
             String said = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!dump.waitFor(2, TimeUnit.MINUTES) || dump.exitValue() != 0 || !hasMagic(writing, aotCache ? STATIC_MAGIC : DYNAMIC_MAGIC)) {
+            if (!dump.waitFor(2, TimeUnit.MINUTES) || dump.exitValue() != 0 || !ClassDataArchives.hasMagic(writing, aotCache ? ClassDataArchives.STATIC_MAGIC : ClassDataArchives.DYNAMIC_MAGIC)) {
                 dump.destroyForcibly();
                 return "no class-data archive: jcmd " + String.join(" ", command.subList(2, aotCache ? 3 : 4)) + " said: "
                         + said.lines().reduce((a, b) -> b).orElse("nothing");
@@ -154,17 +147,6 @@ final class CoreArchive {
             } catch (IOException e) {
                 System.err.println("cannot remove " + writing + ": " + e.getMessage());
             }
-        }
-    }
-
-    static boolean hasMagic(Path file, int magic) throws IOException {
-        if (!Files.isRegularFile(file) || Files.size(file) < 4) {
-            return false;
-        }
-        try (FileChannel ch = FileChannel.open(file)) {
-            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(b, 0);
-            return b.getInt(0) == magic;
         }
     }
 

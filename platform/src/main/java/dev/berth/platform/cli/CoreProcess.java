@@ -102,17 +102,17 @@ final class CoreProcess {
         }
     }
 
+    /** Whether {@link #writeArchive()} has an archive to write (it then blocks for seconds: a JDK 25 AOT cache's assembly). */
+    boolean writesArchive() {
+        return started != null && archive != null && !archive.used() && started.isAlive();
+    }
+
     /**
      * Once the core this object started has done its work (the application Ready, a pipeline run over): has it write
      * its class-data archive if it started without one ({@link CoreArchive}).
      *
      * @return a line for the user, or empty when this object started no core
      */
-    /** Whether {@link #writeArchive()} has an archive to write (it then blocks for seconds: a JDK 25 AOT cache's assembly). */
-    boolean writesArchive() {
-        return started != null && archive != null && !archive.used() && started.isAlive();
-    }
-
     Optional<String> writeArchive() {
         if (started == null || archive == null || !started.isAlive()) {
             return Optional.empty();

@@ -43,9 +43,9 @@ public final class ClassDataArchives {
 
     private static final Logger LOG = Logger.getLogger(ClassDataArchives.class);
     /** The first int of a dynamic (AppCDS) archive, little-endian on disk. */
-    static final int DYNAMIC_MAGIC = 0xf00baba8;
+    public static final int DYNAMIC_MAGIC = 0xf00baba8;
     /** The first int of a static archive, which is what the AOT cache is. */
-    static final int STATIC_MAGIC = 0xf00baba2;
+    public static final int STATIC_MAGIC = 0xf00baba2;
     /** A dump on a loaded 2-core machine: a JDK 25 AOT cache's assembly took 14 s here. */
     private static final java.time.Duration DUMP_TIMEOUT = java.time.Duration.ofMinutes(2);
 
@@ -353,7 +353,11 @@ public final class ClassDataArchives {
         }
     }
 
-    static boolean hasMagic(Path file, int magic) throws IOException {
+    /** Whether {@code file} is a regular file that begins with {@code magic} (a class-data archive's first int, little-endian). */
+    public static boolean hasMagic(Path file, int magic) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
             int read = 0;
