@@ -7,6 +7,7 @@ import dev.berth.platform.engine.LocalEngine;
 import dev.berth.platform.engine.EngineException;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.ObjectStore;
+import dev.berth.platform.store.ObjectStore.Stored;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
@@ -245,18 +246,18 @@ final class ApiHandler implements Handler<RoutingContext> {
                         (o, first) -> encoding.encode(conversion.served(json, o), first));
             }
             case "create" -> send(ctx, dryRun ? 200 : 201, conversion.served(json,
-                    storage.create(stored, info.namespace(), conversion.stored(json, validatedBody(ctx, served)), dryRun, manager(ctx))));
+                    storage.create(stored, info.namespace(), conversion.stored(json, validatedBody(ctx, served)), dryRun, manager(ctx)).object()));
             case "update" -> send(ctx, 200, conversion.served(json, storage.update(stored, info.namespace(), info.name(),
-                    conversion.stored(json, validatedBody(ctx, served)), status, dryRun, manager(ctx))));
+                    conversion.stored(json, validatedBody(ctx, served)), status, dryRun, manager(ctx)).object()));
             case "patch" -> {
                 if (!status && conversion.configurationToStored() != null && ServerSideApply.requested(ctx)) {
                     ResourceStorage.Applied applied = storage.apply(stored, info.namespace(), info.name(),
                             conversion.configuration(validatedConfiguration(ctx, served)), ServerSideApply.manager(ctx),
                             "true".equals(query.get("force")), dryRun);
-                    send(ctx, applied.created() && !dryRun ? 201 : 200, conversion.served(json, applied.object()));
+                    send(ctx, applied.created() && !dryRun ? 201 : 200, conversion.served(json, applied.object().object()));
                 } else {
                     send(ctx, 200, conversion.served(json, storage.patch(stored, info.namespace(), info.name(),
-                            conversion.patch(patch(ctx, served.type(), served)), status, dryRun, manager(ctx))));
+                            conversion.patch(patch(ctx, served.type(), served)), status, dryRun, manager(ctx)).object()));
                 }
             }
             case "delete" -> delete(ctx, info, stored);
@@ -648,11 +649,13 @@ final class ApiHandler implements Handler<RoutingContext> {
         return m == null ? t.toString() : m.lines().findFirst().orElse(m);
     }
 
+    /** Answers {@code body} as JSON; a {@link Stored} object is answered as it was written, not encoded again. */
     void send(RoutingContext ctx, int code, Object body) {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(json.asJson(body));
+        String encoded = body instanceof Stored stored ? stored.json() : json.asJson(body);
+        ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(encoded);
     }
 
     private static Status status(int code, String reason, String message) {

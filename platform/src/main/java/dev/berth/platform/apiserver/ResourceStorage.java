@@ -15,6 +15,7 @@ import dev.berth.platform.model.Labels;
 import dev.berth.platform.model.ObjectKey;
 import dev.berth.platform.model.ResourceKind;
 import dev.berth.platform.store.ObjectStore;
+import dev.berth.platform.store.ObjectStore.Stored;
 import dev.berth.platform.store.StoreException;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -108,7 +109,7 @@ public final class ResourceStorage {
     }
 
     /** @param manager the field manager recording the write, or null to record nothing */
-    public HasMetadata create(ResourceKind kind, String namespace, HasMetadata body, boolean dryRun, String manager) {
+    public Stored create(ResourceKind kind, String namespace, HasMetadata body, boolean dryRun, String manager) {
         checkKind(kind, body);
         var meta = body.getMetadata();
         if (meta == null) {
@@ -138,10 +139,10 @@ public final class ResourceStorage {
             if (store.get(key(kind, namespace, prepared.getMetadata().getName())).isPresent()) {
                 throw ApiException.alreadyExists(ApiResources.resource(kind), prepared.getMetadata().getName());
             }
-            return prepared;
+            return unstored(prepared);
         }
         try {
-            return store.create(prepared);
+            return store.createShared(prepared); // made for this request alone: it becomes the store's
         } catch (StoreException e) {
             throw translate(kind, prepared.getMetadata().getName(), e);
         }
@@ -161,7 +162,7 @@ public final class ResourceStorage {
     }
 
     /** PUT of the object or its {@code status}: {@code metadata.resourceVersion}, when given, must be the stored one. */
-    public HasMetadata update(ResourceKind kind, String namespace, String name, HasMetadata body, boolean status, boolean dryRun,
+    public Stored update(ResourceKind kind, String namespace, String name, HasMetadata body, boolean status, boolean dryRun,
             String manager) {
         checkKind(kind, body);
         var meta = body.getMetadata();
@@ -188,7 +189,7 @@ public final class ResourceStorage {
      * PATCH: {@code patch} turns the stored object (as JSON) into the wanted one; it runs inside the store's write, so
      * the patch applies to the current version and no other write comes between.
      */
-    public HasMetadata patch(ResourceKind kind, String namespace, String name, UnaryOperator<JsonNode> patch, boolean status, boolean dryRun,
+    public Stored patch(ResourceKind kind, String namespace, String name, UnaryOperator<JsonNode> patch, boolean status, boolean dryRun,
             String manager) {
         return write(kind, namespace, name, dryRun, current -> {
             JsonNode patched = patch.apply(json.convertValue(current, JsonNode.class));
@@ -251,7 +252,7 @@ public final class ResourceStorage {
     }
 
     /** What {@link #apply} stored (or would store, on a dry run), and whether it created the object. */
-    public record Applied(HasMetadata object, boolean created) {}
+    public record Applied(Stored object, boolean created) {}
 
     private ObjectNode merged(ResourceKind kind, HasMetadata current, ObjectNode applied, String manager, boolean force) {
         try {
@@ -285,16 +286,21 @@ public final class ResourceStorage {
         }
     }
 
+    /** A dry run's answer: what would have been stored, encoded as the store would. */
+    private Stored unstored(HasMetadata object) {
+        return new Stored(object, json.asJson(object));
+    }
+
     /** A read-modify-write of one object, validated inside the store's write; a dry run computes without writing. */
-    HasMetadata write(ResourceKind kind, String namespace, String name, boolean dryRun, UnaryOperator<HasMetadata> change) {
+    Stored write(ResourceKind kind, String namespace, String name, boolean dryRun, UnaryOperator<HasMetadata> change) {
         ObjectKey key = key(kind, namespace, name);
         if (dryRun) {
             HasMetadata current = store.<HasMetadata>get(key).orElseThrow(() -> ApiException.notFound(ApiResources.resource(kind), name));
-            return checked(kind, current, change.apply(current));
+            return unstored(checked(kind, current, change.apply(current)));
         }
         try {
-            HasMetadata stored = store.mutate(key, current -> checked(kind, current, change.apply(current)));
-            if (Finalizers.finalized(stored)) {
+            Stored stored = store.mutateShared(key, current -> checked(kind, current, change.apply(current)));
+            if (Finalizers.finalized(stored.object())) {
                 store.delete(key); // the last finalizer of an object being deleted is gone: so is the object
             }
             return stored;

@@ -99,7 +99,7 @@ final class Subresources {
                 throw ApiException.methodNotSupported(ApiResources.resource(kind), "scale");
             }
             return current;
-        });
+        }).object();
     }
 
     /** The Scale view of a workload: desired and current replicas and the selector as a string. */

@@ -53,7 +53,7 @@ public final class ReplicaSetController implements Reconciler {
             String name = rs.getMetadata().getName() + "-" + PodTemplates.randomSuffix();
             Pod pod = PodTemplates.newPod(rs.getSpec().getTemplate(), rs, name,
                     hash == null ? Map.of() : Map.of(PodTemplates.TEMPLATE_HASH_LABEL, hash), json);
-            store.create(pod);
+            store.createShared(pod); // made here for the store alone
             events.normal(rs, "replicaset-controller", "SuccessfulCreate", "Created pod: " + name);
             changed = true;
         }

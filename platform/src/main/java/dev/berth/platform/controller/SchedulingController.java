@@ -123,13 +123,13 @@ public final class SchedulingController implements Reconciler {
     private ReconcileResult bind(ObjectKey key, Pod pod, String node) {
         Pod bound;
         try {
-            bound = store.<Pod>mutate(key, p -> {
+            bound = (Pod) store.<Pod>mutateShared(key, p -> {
                 if (p.getSpec().getNodeName() == null && p.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
                     p.getSpec().setNodeName(node);
                     condition(p, true, null, null);
                 }
                 return p;
-            });
+            }).object(); // read here, never changed: the stored pod itself, not a copy
         } catch (StoreException gone) {
             return ReconcileResult.noChange();
         }

@@ -41,7 +41,7 @@ final class PodStatusWriter {
     /** Applies {@code change} to the pod's status if it is still the pod with {@code uid}; false if it is gone. */
     boolean update(ObjectKey key, String uid, Consumer<Pod> change) {
         try {
-            store.<Pod>mutate(key, p -> {
+            store.<Pod>mutateShared(key, p -> { // the answer is not needed: no copy of it
                 if (!uid.equals(p.getMetadata().getUid())) {
                     return p;
                 }

@@ -54,7 +54,7 @@ public final class EventRecorder {
         ObjectKey earlier = recent.get(dedupe);
         if (earlier != null) {
             try {
-                store.<Event>mutate(earlier, e -> {
+                store.<Event>mutateShared(earlier, e -> { // the answer is not needed: no copy of it
                     e.setCount((e.getCount() == null ? 1 : e.getCount()) + 1);
                     e.setLastTimestamp(now);
                     return e;
@@ -78,7 +78,8 @@ public final class EventRecorder {
                 .withLastTimestamp(now)
                 .withSource(new EventSource(component, null))
                 .build();
-        store.create(event);
-        recent.put(dedupe, ObjectKey.of(event));
+        ObjectKey created = ObjectKey.of(event);
+        store.createShared(event); // made here for the store alone
+        recent.put(dedupe, created);
     }
 }

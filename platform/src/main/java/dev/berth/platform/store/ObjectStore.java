@@ -198,31 +198,36 @@ public final class ObjectStore implements AutoCloseable {
      * @throws StoreException ALREADY_EXISTS, or INVALID when the namespace or name cannot be a file name
      */
     public <T extends HasMetadata> T create(T object) {
-        T copy = json.clone(object); // the caller's object is not the store's: cloned before the lock
-        Stored created;
+        return copy(createShared(json.clone(object))); // the caller's object is not the store's: cloned before the lock
+    }
+
+    /**
+     * Like {@link #create}, but {@code object} itself becomes the stored object, so the caller must not touch it again,
+     * and the answer is the stored object (see {@link Stored}), not a copy: for a caller that encodes it and is done.
+     */
+    public Stored createShared(HasMetadata object) {
+        ObjectKey key = ObjectKey.of(object);
+        files.pathOf(key); // refused (INVALID) before anything changes, e.g. an old Event evicted
+        var meta = object.getMetadata();
+        if (key.kind().namespaced()) {
+            meta.setNamespace(key.namespace());
+        }
+        meta.setUid(UUID.randomUUID().toString());
+        meta.setCreationTimestamp(now());
+        meta.setGeneration(1L);
         writeLock.lock();
         try {
-            ObjectKey key = ObjectKey.of(copy);
-            files.pathOf(key); // refused (INVALID) before anything changes, e.g. an old Event evicted
             if (stored(key) != null) {
                 throw new StoreException(StoreException.Reason.ALREADY_EXISTS, key, key + " already exists");
             }
-            var meta = copy.getMetadata();
-            if (key.kind().namespaced()) {
-                meta.setNamespace(key.namespace());
-            }
-            meta.setUid(UUID.randomUUID().toString());
-            meta.setCreationTimestamp(now());
-            meta.setGeneration(1L);
             if (key.kind() == ResourceKind.EVENT) {
                 evictOldEvents();
                 events.addLast(key);
             }
-            created = commit(key, copy, WatchEvent.Type.ADDED);
+            return commit(key, object, WatchEvent.Type.ADDED);
         } finally {
             writeLock.unlock();
         }
-        return copy(created); // the caller's copy, made outside the lock
     }
 
     /**
@@ -233,25 +238,16 @@ public final class ObjectStore implements AutoCloseable {
      * @throws StoreException NOT_FOUND, or CONFLICT when {@code metadata.resourceVersion} is stale
      */
     public <T extends HasMetadata> T update(T object) {
-        Stored stored;
-        writeLock.lock();
-        try {
-            ObjectKey key = ObjectKey.of(object);
-            Stored current = stored(key);
-            if (current == null) {
-                throw StoreException.notFound(key);
-            }
-            String expected = object.getMetadata().getResourceVersion();
+        ObjectKey key = ObjectKey.of(object);
+        String expected = object.getMetadata().getResourceVersion();
+        T next = json.clone(object); // the caller's object is not the store's: cloned before the lock
+        return copy(readModifyWrite(key, current -> {
             if (expected != null && !expected.equals(current.object().getMetadata().getResourceVersion())) {
                 throw new StoreException(StoreException.Reason.CONFLICT, key, "the object has been modified: " + key + " is at resourceVersion "
                         + current.object().getMetadata().getResourceVersion() + ", the update was based on " + expected);
             }
-            T next = json.clone(object);
-            stored = replace(key, current, next);
-        } finally {
-            writeLock.unlock();
-        }
-        return copy(stored);
+            return next;
+        }));
     }
 
     /**
@@ -262,21 +258,34 @@ public final class ObjectStore implements AutoCloseable {
      * @return the stored object after the change
      * @throws StoreException NOT_FOUND
      */
-    @SuppressWarnings("unchecked")
     public <T extends HasMetadata> T mutate(ObjectKey key, UnaryOperator<T> change) {
-        Stored stored;
+        return copy(mutateShared(key, change));
+    }
+
+    /** Like {@link #mutate}, but answers the stored object (see {@link Stored}), not a copy. */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> Stored mutateShared(ObjectKey key, UnaryOperator<T> change) {
+        return readModifyWrite(key, current -> change.apply((T) copy(current)));
+    }
+
+    /**
+     * Replaces the object at {@code key} with what {@code change} makes of the stored version (which becomes the
+     * store's), under the write lock.
+     *
+     * @return the stored object after the write
+     */
+    private <T extends HasMetadata> Stored readModifyWrite(ObjectKey key, java.util.function.Function<Stored, T> change) {
         writeLock.lock();
         try {
             Stored current = stored(key);
             if (current == null) {
                 throw StoreException.notFound(key);
             }
-            T next = change.apply((T) copy(current));
-            stored = replace(key, current, next);
+            T next = change.apply(current);
+            return prepareReplacement(current, next) ? commit(key, next, WatchEvent.Type.MODIFIED) : current;
         } finally {
             writeLock.unlock();
         }
-        return copy(stored);
     }
 
     /**
@@ -304,14 +313,19 @@ public final class ObjectStore implements AutoCloseable {
         meta.setGeneration(was.getGeneration());
     }
 
-    /** Commits {@code next} over {@code stored} unless it changes nothing; the stored object either way. */
-    private Stored replace(ObjectKey key, Stored stored, HasMetadata next) {
+    /**
+     * Readies {@code next} to replace {@code stored}: the store's fields kept, and {@code generation} grown when the
+     * spec changed or deletion begins.
+     *
+     * @return whether {@code next} changes the object (if not, it is not to be committed)
+     */
+    private boolean prepareReplacement(Stored stored, HasMetadata next) {
         HasMetadata current = stored.object();
         keepStoreFields(next, current);
         var meta = next.getMetadata();
         var was = current.getMetadata();
         if (Objects.equals(next, current)) {
-            return stored;
+            return false;
         }
         // generation grows when the spec changed, and once when deletion begins (the first deletionTimestamp): its
         // controllers must stop acting on it (upstream's BeforeDelete for graceful deletion, markAsDeleting otherwise)
@@ -319,7 +333,7 @@ public final class ObjectStore implements AutoCloseable {
         if (deletionBegins || !Objects.equals(spec(next), spec(current))) {
             meta.setGeneration((was.getGeneration() == null ? 0 : was.getGeneration()) + 1);
         }
-        return commit(key, next, WatchEvent.Type.MODIFIED);
+        return true;
     }
 
     /**

@@ -19,9 +19,13 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,6 +141,39 @@ class ObjectStoreTest {
             ConfigMap same = store.mutate(ObjectKey.of(c), (ConfigMap x) -> x);
             assertThat(store.revision()).isEqualTo(before);
             assertThat(same.getMetadata().getResourceVersion()).isEqualTo(c.getMetadata().getResourceVersion());
+        }
+    }
+
+    @Test
+    void concurrentChangesOfOneObjectLoseNoUpdate() throws Exception {
+        try (ObjectStore store = open()) {
+            ObjectKey key = ObjectKey.of(store.create(config("a", "0")));
+            long before = store.revision();
+            int threads = 4;
+            int each = 200;
+            var pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < each; i++) {
+                            store.mutate(key, (ConfigMap x) -> {
+                                x.getData().put("key", Integer.toString(Integer.parseInt(x.getData().get("key")) + 1));
+                                return x;
+                            });
+                        }
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            ConfigMap after = store.<ConfigMap>get(key).orElseThrow();
+            assertThat(after.getData()).containsEntry("key", Integer.toString(threads * each));
+            // one resourceVersion per change
+            assertThat(Long.parseLong(after.getMetadata().getResourceVersion())).isEqualTo(before + threads * each);
         }
     }
 
