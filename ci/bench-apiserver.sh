@@ -10,10 +10,16 @@
 #          the server time of one list on loopback (request sent → last byte read), JSON then Table.
 #   watch: the same core; BENCH_WATCHERS (100) watches of ConfigMaps while 32 writers PATCH ConfigMaps at BENCH_RATE (1,000)/s
 #          for BENCH_SECONDS; lag = request sent → event line read by a watcher (the write's own latency included).
+#          The same load runs BENCH_WARMUP (20) seconds first, not measured (0: none, as a freshly started core).
 #   bind : a fresh core; the 3 virtual nodes cordoned, BENCH_NODES (5,000) Nodes registered through the API (Ready, no
 #          kubelet, as upstream's scheduler_perf), BENCH_BIND_PODS (10,000) pending Pods POSTed by 16 clients; first POST
 #          → last pod seen bound by a watcher. The pods never start (no kubelet serves those nodes): what is measured is
 #          the API, the store, the scheduling controller and the watch, not container start-up.
+#   patch: the write path alone: a fresh core per round, 64 ConfigMaps, wrk PATCHing them (JSON merge patch, a new value
+#          each time, so each is a stored write) with BENCH_PATCH_CONNECTIONS (16) connections on 2 threads, a
+#          BENCH_SECONDS warm-up then BENCH_SECONDS measured; writes/s, p50/p99 and the core's CPU per write (from
+#          /proc). With BEFORE_APP=<another build's quarkus-app> both builds run alternately, BENCH_ROUNDS (3) rounds.
+#          Not in the default PARTS.
 #
 # The state dir is on tmpfs (/dev/shm) unless BENCH_STATE_ROOT says otherwise: the store fsyncs every write (file and
 # directory), and on this VM's disk that alone is ≈ 260 fsyncs/s — it would measure the disk, not the API. Run once
@@ -23,12 +29,14 @@
 #
 #   ci/bench-apiserver.sh                       # list, watch, bind
 #   PARTS="list" BENCH_PODS=1000 ci/bench-apiserver.sh
+#   PARTS=patch BEFORE_APP=<the previous build's platform/target/quarkus-app> ci/bench-apiserver.sh
 source "$(dirname "$0")/lib.sh"
 cd "$BERTH_ROOT"
 
 PARTS=${PARTS:-list watch bind}
 PODS=${BENCH_PODS:-10000}
 SECONDS_EACH=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-20}
 WATCHERS=${BENCH_WATCHERS:-100}
 RATE=${BENCH_RATE:-1000}
 NODES=${BENCH_NODES:-5000}
@@ -71,7 +79,7 @@ start_core() {
   wait_for_http "http://127.0.0.1:$PORT/q/health/ready" 120 || { tail -30 "$OUT/$name-core.log" >&2; die "the core did not start"; }
 }
 
-client() { java -Xmx1g -Dbench.bind.seconds="${BENCH_BIND_CAP:-300}" -cp "$CP" dev.berth.platform.apiserver.bench.ApiServerBenchmark "http://127.0.0.1:$PORT" "$TOKEN_FILE" "$@"; }
+client() { java -Xmx1g -Dbench.core.pid="$core" -Dbench.bind.seconds="${BENCH_BIND_CAP:-300}" -cp "$CP" dev.berth.platform.apiserver.bench.ApiServerBenchmark "http://127.0.0.1:$PORT" "$TOKEN_FILE" "$@"; }
 
 # list_median ACCEPT LABEL — wrk's median latency of GET all pods in namespace bench.
 list_median() {
@@ -86,6 +94,9 @@ list_median() {
   printf 'list %s pods as %s: median %s (%s requests in %ss, wrk -t1 -c1)\n' "$PODS" "$label" "$median" "$requests" "$SECONDS_EACH"
 }
 
+# a process's CPU so far (utime + stime, in clock ticks)
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
 exec > >(tee "$OUT/result.txt") # not a pipeline: the core's pid must stay in this shell for the EXIT trap
 if [[ " $PARTS " == *" list "* || " $PARTS " == *" watch "* ]]; then
   say "core 1: $PODS pods for list, then $WATCHERS watches at $RATE changes/s"
@@ -96,18 +107,75 @@ if [[ " $PARTS " == *" list "* || " $PARTS " == *" watch "* ]]; then
     list_median "application/json;as=Table;g=meta.k8s.io;v=v1" table
   fi
   if [[ " $PARTS " == *" watch "* ]]; then
-    # the core's CPU around the run; the client prints its own (client_cpu_s): both share these cores
-    ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-    core_before=$(ticks "$core")
-    client watch "$WATCHERS" "$RATE" "$SECONDS_EACH"
-    printf 'core_cpu_s=%.1f (the core during the run; client_cpu_s above is the client)\n' \
-      "$(echo "($(ticks "$core") - $core_before) / $(getconf CLK_TCK)" | bc -l)"
+    # a BENCH_WARMUP-second run of the same load first, in the same client JVM, not measured: both JVMs' JIT
+    # compilers would otherwise take much of the 2 cores during the measured run; client_cpu_s and core_cpu_s are the
+    # measured run's
+    client watch "$WATCHERS" "$RATE" "$SECONDS_EACH" "$WARMUP"
   fi
   stop_core
 fi
 if [[ " $PARTS " == *" bind "* ]]; then
   say "core 2: $NODES nodes, $BIND_PODS pods to bind"
   start_core bind
+  core_before=$(ticks "$core")
   client bind "$NODES" "$BIND_PODS" 16
+  printf 'core_cpu_s=%.1f (the core from Ready to the last pod bound: registering the nodes, then creating and binding the pods)\n' \
+    "$(echo "($(ticks "$core") - $core_before) / $(getconf CLK_TCK)" | bc -l)"
   stop_core
+fi
+if [[ " $PARTS " == *" patch "* ]]; then
+  { wrk_numbered_lua; cat <<'LUA'
+-- PATCH one of 64 ConfigMaps in namespace bench with a value no other request sends: "<thread>-<n>"
+function init(args)
+  token = args[1]
+  n = 0
+end
+function request()
+  n = n + 1
+  local body = string.format('{"data":{"v":"%d-%d"}}', tid, n)
+  return wrk.format("PATCH", string.format("/api/v1/namespaces/bench/configmaps/bench-%d", (n * 7 + tid) % 64),
+    {["Content-Type"] = "application/merge-patch+json", ["Authorization"] = "Bearer " .. token}, body)
+end
+LUA
+  } >"$work/patch.lua"
+  # patch_round NAME APP — sets RESULT to "writes/s p50_ms p99_ms core_µs_per_write" (not a subshell: the core's pid
+  # must stay in this shell for the EXIT trap)
+  patch_round() {
+    local name=$1 before n rps p99 p50 i
+    APP=$2 start_core "$name"
+    local auth=(-H "Authorization: Bearer $(cat "$TOKEN_FILE")" -H "Content-Type: application/json")
+    curl -fsS -o /dev/null "${auth[@]}" -X POST "http://127.0.0.1:$PORT/api/v1/namespaces" -d '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench"}}'
+    for i in $(seq 0 63); do
+      curl -fsS -o /dev/null "${auth[@]}" -X POST "http://127.0.0.1:$PORT/api/v1/namespaces/bench/configmaps" \
+        -d "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"bench-$i\"},\"data\":{\"v\":\"0\"}}"
+    done
+    local c=${BENCH_PATCH_CONNECTIONS:-16}
+    wrk -t2 -c"$c" -d"${SECONDS_EACH}s" --latency -s "$work/patch.lua" "http://127.0.0.1:$PORT" -- "$(cat "$TOKEN_FILE")" >"$OUT/warmup-patch-$name.txt" 2>&1
+    before=$(ticks "$core")
+    wrk -t2 -c"$c" -d"${SECONDS_EACH}s" --latency -s "$work/patch.lua" "http://127.0.0.1:$PORT" -- "$(cat "$TOKEN_FILE")" >"$OUT/patch-$name.txt" 2>&1
+    read -r n rps p99 < <(wrk_stats "$OUT/patch-$name.txt")
+    p50=$(awk '$1 == "50%" {v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) sub(/ms$/, "", v); else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }; print v}' "$OUT/patch-$name.txt")
+    RESULT=$(awk -v r="$rps" -v p50="$p50" -v p99="$p99" -v n="$n" -v b="$before" -v a="$(ticks "$core")" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%.0f %.1f %.1f %.0f\n", r, p50, p99, (n > 0 ? (a - b) / hz * 1e6 / n : 0) }')
+    stop_core
+  }
+  rounds=${BENCH_ROUNDS:-3}
+  say "PATCH of 64 ConfigMaps, ${BENCH_PATCH_CONNECTIONS:-16} connections, ${SECONDS_EACH}s warm-up + ${SECONDS_EACH}s measured, $rounds rounds"
+  apps=("$APP"); labels=(now)
+  if [ -n "${BEFORE_APP:-}" ]; then apps=("$BEFORE_APP" "$APP"); labels=(before now); fi
+  : >"$OUT/patch-rounds.txt"
+  for round in $(seq 1 "$rounds"); do
+    for i in "${!apps[@]}"; do
+      patch_round "patch-${labels[$i]}-$round" "${apps[$i]}"
+      read -r rps p50 p99 us <<<"$RESULT"
+      echo "${labels[$i]} $rps $p50 $p99 $us" >>"$OUT/patch-rounds.txt"
+      printf 'round %d %-6s %6s writes/s  p50 %6s ms  p99 %6s ms  core %5s µs/write\n' "$round" "${labels[$i]}" "$rps" "$p50" "$p99" "$us"
+    done
+  done
+  for label in "${labels[@]}"; do
+    printf 'median %-6s %s writes/s  p99 %s ms  core %s µs/write\n' "$label" \
+      "$(awk -v l="$label" '$1 == l {print $2}' "$OUT/patch-rounds.txt" | median)" \
+      "$(awk -v l="$label" '$1 == l {print $4}' "$OUT/patch-rounds.txt" | median)" \
+      "$(awk -v l="$label" '$1 == l {print $5}' "$OUT/patch-rounds.txt" | median)"
+  done
 fi

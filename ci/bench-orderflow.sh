@@ -131,13 +131,8 @@ wait_for_http "http://127.0.0.1:$payment_port/q/health/ready" 120 || die "bare p
 wait_for_http "http://127.0.0.1:$order_port/q/health/ready" 120 || die "bare order-service not ready; see $out_dir/bare-order-service.log"
 say "bare: order-service at 127.0.0.1:$order_port, payment-service at 127.0.0.1:$payment_port, database $DB"
 
-cat >"$work/post.lua" <<'LUA'
+{ wrk_numbered_lua; cat <<'LUA'
 -- POST /api/orders, each request with an Idempotency-Key of its own: "<run tag>-<thread>-<n>"
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
 function init(args)
   tag = args[1]
   n = 0
@@ -149,6 +144,7 @@ function request()
     ["Idempotency-Key"] = string.format("%s-%d-%d", tag, tid, n)}, body)
 end
 LUA
+} >"$work/post.lua"
 
 core_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$core_pid/stat"; }
 

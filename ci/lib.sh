@@ -74,6 +74,19 @@ async_profiler() {
   echo "$lib"
 }
 
+# wrk_numbered_lua — the start of a wrk script whose requests must differ: each wrk thread gets a number (tid, from
+# 1) in setup and counts its requests (n) from 0 in init, so "<tid>-<n>" is unique in a run; the script's own init
+# takes args
+wrk_numbered_lua() {
+  cat <<'LUA'
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+LUA
+}
+
 # wrk_stats FILE → "requests requests_per_s p99_ms" from a `wrk --latency` output; dies on socket errors or non-2xx
 # answers unless FILE's name starts with warmup- (cold replicas may time out while warming up)
 wrk_stats() {

@@ -66,7 +66,12 @@ public final class ApiServerBenchmark {
         int[] n = Arrays.stream(args).skip(3).mapToInt(Integer::parseInt).toArray();
         switch (args[2]) {
             case "seed-list" -> b.seedList(n[0]);
-            case "watch" -> b.watch(n[0], n[1], n[2]);
+            case "watch" -> {
+                if (n.length > 3 && n[3] > 0) { // a warm-up run first: the core's and this JVM's JIT, not measured
+                    b.watch(n[0], n[1], n[3], "warm-up: ");
+                }
+                b.watch(n[0], n[1], n[2], "");
+            }
             case "bind" -> b.bind(n[0], n[1], n[2]);
             default -> throw new IllegalArgumentException("mode: seed-list, watch or bind");
         }
@@ -107,10 +112,12 @@ public final class ApiServerBenchmark {
 
     // ---- watch lag
 
-    void watch(int watchers, int rate, int seconds) throws Exception {
+    void watch(int watchers, int rate, int seconds, String label) throws Exception {
         namespace();
         int objects = Math.max(100, rate / 10);
-        parallel(16, objects, i -> post("/api/v1/namespaces/" + NS + "/configmaps", configMap(i, 0)));
+        parallel(16, objects, i -> send("POST", "/api/v1/namespaces/" + NS + "/configmaps", configMap(i, 0), Set.of(201, 409))); // 409: a warm-up made it
+        long clientCpuBefore = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis();
+        long coreTicksBefore = coreTicks();
         long from = Long.parseLong(match(RV, send("GET", "/api/v1/namespaces/" + NS + "/configmaps?limit=1", null, Set.of(200))));
         List<Watcher> ws = new ArrayList<>();
         for (int i = 0; i < watchers; i++) {
@@ -159,28 +166,39 @@ public final class ApiServerBenchmark {
         double writeSeconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (ws.stream().anyMatch(w -> w.received.size() < written.size()) && System.nanoTime() < deadline) {
+        while (ws.stream().anyMatch(w -> w.receivedCount() < written.size()) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         long lost = 0;
         long disordered = 0;
-        List<Long> lags = new ArrayList<>();
+        java.util.stream.LongStream.Builder lags = java.util.stream.LongStream.builder();
         for (Watcher w : ws) {
             w.close();
-            lost += written.stream().filter(v -> !w.received.contains(v)).count();
+            lost += written.stream().filter(v -> !w.received(v)).count();
             disordered += w.disordered.get();
-            synchronized (w.lags) {
-                lags.addAll(w.lags);
-            }
+            Arrays.stream(w.lags()).forEach(lags::add);
         }
         long[] sortedWrites = Arrays.stream(writeLatency).filter(x -> x > 0).sorted().toArray();
-        long[] sortedLags = lags.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("watchers=%d changes=%d in %.2f s (%.0f/s asked %d/s) deliveries=%d lost=%d out-of-order/duplicate=%d%n",
-                watchers, written.size(), writeSeconds, written.size() / writeSeconds, rate, sortedLags.length, lost, disordered);
-        System.out.printf("lag_ms p50=%.1f p99=%.1f max=%.1f write_ms p50=%.1f p99=%.1f%n", pct(sortedLags, 50), pct(sortedLags, 99),
+        long[] sortedLags = lags.build().sorted().toArray();
+        System.out.printf("%swatchers=%d changes=%d in %.2f s (%.0f/s asked %d/s) deliveries=%d lost=%d out-of-order/duplicate=%d%n",
+                label, watchers, written.size(), writeSeconds, written.size() / writeSeconds, rate, sortedLags.length, lost, disordered);
+        System.out.printf("%slag_ms p50=%.1f p99=%.1f max=%.1f write_ms p50=%.1f p99=%.1f%n", label, pct(sortedLags, 50), pct(sortedLags, 99),
                 pct(sortedLags, 100), pct(sortedWrites, 50), pct(sortedWrites, 99));
-        // this process's CPU since its start (writers, watchers, the JVM's start): it shares the machine with the core
-        System.out.printf("client_cpu_s=%.1f%n", ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis() / 1000.0);
+        // both processes' CPU during this run (the writers and watchers here; the core from /proc): they share the machine
+        System.out.printf("%sclient_cpu_s=%.1f core_cpu_s=%s%n", label,
+                (ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis() - clientCpuBefore) / 1000.0,
+                coreTicksBefore < 0 ? "?" : String.format("%.1f", (coreTicks() - coreTicksBefore) / 100.0));
+    }
+
+    /** The core's CPU so far in clock ticks (utime + stime of {@code -Dbench.core.pid}, USER_HZ 100), or -1 without it. */
+    static long coreTicks() throws java.io.IOException {
+        String pid = System.getProperty("bench.core.pid");
+        if (pid == null) {
+            return -1;
+        }
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     static String configMap(int i, long sent) {
@@ -189,55 +207,114 @@ public final class ApiServerBenchmark {
     }
 
     /** One watch: a thread reading its lines; resourceVersions seen, and the lag of each. */
+    /**
+     * The watchers' HTTP client: Vert.x on one event loop, so 100 streams cost the machine the benchmark shares with the
+     * core one thread and no copy per line (a JDK client thread per stream, each decoding its chunks into a reader, took
+     * about as much CPU as the core).
+     */
+    private final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1)
+            .setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+    private final io.vertx.core.http.HttpClient watchClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+            .setKeepAlive(false), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1000));
+
+    private static final byte[] RV_FIELD = "\"resourceVersion\":\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SENT_FIELD = "\"bench/sent\":\"".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * A watch stream: every event's resourceVersion, whether they came in order, and the lag of each write's event. Its
+     * lines are read on the client's event loop and scanned as bytes: no strings, no boxing per line.
+     */
     private final class Watcher {
-        final Set<Long> received = ConcurrentHashMap.newKeySet();
-        final List<Long> lags = new ArrayList<>();
+        private final java.util.BitSet received = new java.util.BitSet(); // resourceVersions, once each
+        private long[] lags = new long[1 << 14];
+        private int lagCount;
+        private int receivedCount;
         final AtomicLong disordered = new AtomicLong();
         final CountDownLatch opened = new CountDownLatch(1);
-        private volatile InputStream body;
+        private volatile io.vertx.core.http.HttpConnection connection;
         volatile String failed;
-        private final Thread thread;
+        private long last;
 
         Watcher(String path) {
-            thread = new Thread(() -> {
-                try {
-                    HttpResponse<InputStream> r = http.send(request("GET", path, null), HttpResponse.BodyHandlers.ofInputStream());
-                    body = r.body();
-                    if (r.statusCode() != 200) {
-                        failed = r.statusCode() + " " + new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            URI uri = URI.create(base);
+            watchClient.request(io.vertx.core.http.HttpMethod.GET, uri.getPort(), uri.getHost(), path)
+                    .compose(req -> req.putHeader("Authorization", "Bearer " + token).send())
+                    .onSuccess(r -> {
+                        connection = r.request().connection();
+                        if (r.statusCode() != 200) {
+                            r.body().onComplete(b -> {
+                                failed = r.statusCode() + " " + (b.succeeded() ? b.result().toString() : b.cause().toString());
+                                opened.countDown();
+                            });
+                            return;
+                        }
                         opened.countDown();
-                        return;
-                    }
-                    opened.countDown();
-                    BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-                    long last = 0;
-                    for (String line; (line = lines.readLine()) != null;) {
-                        long now = System.nanoTime();
-                        long rv = Long.parseLong(match(RV, line));
-                        if (rv <= last || !received.add(rv)) {
-                            disordered.incrementAndGet();
-                        }
-                        last = rv;
-                        Matcher sent = SENT.matcher(line);
-                        if (sent.find() && !sent.group(1).equals("0")) {
-                            synchronized (lags) {
-                                lags.add(now - Long.parseLong(sent.group(1)));
-                            }
-                        }
-                    }
-                } catch (IOException | InterruptedException e) {
-                    opened.countDown(); // closed by the benchmark, or failed: the counts say which
-                }
-            }, "watcher");
-            thread.setDaemon(true);
-            thread.start();
+                        r.handler(io.vertx.core.parsetools.RecordParser.newDelimited("\n", this::line));
+                        r.exceptionHandler(e -> { }); // closed by the benchmark, or failed: the counts say which
+                    })
+                    .onFailure(e -> {
+                        failed = e.toString();
+                        opened.countDown();
+                    });
         }
 
-        void close() throws IOException {
-            if (body != null) {
-                body.close();
+        private synchronized void line(io.vertx.core.buffer.Buffer buffer) {
+            long now = System.nanoTime();
+            byte[] line = buffer.getBytes();
+            long rv = number(line, RV_FIELD);
+            if (rv <= last || rv > Integer.MAX_VALUE || received.get((int) rv)) {
+                disordered.incrementAndGet();
+            } else {
+                received.set((int) rv);
+                receivedCount++;
+            }
+            last = rv;
+            long sent = number(line, SENT_FIELD);
+            if (sent > 0) {
+                if (lagCount == lags.length) {
+                    lags = Arrays.copyOf(lags, lagCount * 2);
+                }
+                lags[lagCount++] = now - sent;
             }
         }
+
+        synchronized int receivedCount() {
+            return receivedCount;
+        }
+
+        synchronized boolean received(long rv) {
+            return rv > 0 && rv <= Integer.MAX_VALUE && received.get((int) rv);
+        }
+
+        synchronized long[] lags() {
+            return Arrays.copyOf(lags, lagCount);
+        }
+
+        void close() {
+            if (connection != null) {
+                connection.close();
+            }
+        }
+    }
+
+    /** The digits after {@code field}'s first occurrence in {@code line}, or -1 when it has none. */
+    static long number(byte[] line, byte[] field) {
+        outer:
+        for (int at = 0; at + field.length <= line.length; at++) {
+            for (int k = 0; k < field.length; k++) {
+                if (line[at + k] != field[k]) {
+                    continue outer;
+                }
+            }
+            long value = 0;
+            int i = at + field.length;
+            int from = i;
+            while (i < line.length && line[i] >= '0' && line[i] <= '9') {
+                value = value * 10 + (line[i++] - '0');
+            }
+            return i == from ? -1 : value;
+        }
+        return -1;
     }
 
     // ---- bind throughput
