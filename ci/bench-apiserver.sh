@@ -94,9 +94,6 @@ list_median() {
   printf 'list %s pods as %s: median %s (%s requests in %ss, wrk -t1 -c1)\n' "$PODS" "$label" "$median" "$requests" "$SECONDS_EACH"
 }
 
-# a process's CPU so far (utime + stime, in clock ticks)
-ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-
 exec > >(tee "$OUT/result.txt") # not a pipeline: the core's pid must stay in this shell for the EXIT trap
 if [[ " $PARTS " == *" list "* || " $PARTS " == *" watch "* ]]; then
   say "core 1: $PODS pods for list, then $WATCHERS watches at $RATE changes/s"
@@ -117,10 +114,10 @@ fi
 if [[ " $PARTS " == *" bind "* ]]; then
   say "core 2: $NODES nodes, $BIND_PODS pods to bind"
   start_core bind
-  core_before=$(ticks "$core")
+  core_before=$(cpu_ticks "$core")
   client bind "$NODES" "$BIND_PODS" 16
   printf 'core_cpu_s=%.1f (the core from Ready to the last pod bound: registering the nodes, then creating and binding the pods)\n' \
-    "$(echo "($(ticks "$core") - $core_before) / $(getconf CLK_TCK)" | bc -l)"
+    "$(echo "($(cpu_ticks "$core") - $core_before) / $(getconf CLK_TCK)" | bc -l)"
   stop_core
 fi
 if [[ " $PARTS " == *" patch "* ]]; then
@@ -151,11 +148,11 @@ LUA
     done
     local c=${BENCH_PATCH_CONNECTIONS:-16}
     wrk -t2 -c"$c" -d"${SECONDS_EACH}s" --latency -s "$work/patch.lua" "http://127.0.0.1:$PORT" -- "$(cat "$TOKEN_FILE")" >"$OUT/warmup-patch-$name.txt" 2>&1
-    before=$(ticks "$core")
+    before=$(cpu_ticks "$core")
     wrk -t2 -c"$c" -d"${SECONDS_EACH}s" --latency -s "$work/patch.lua" "http://127.0.0.1:$PORT" -- "$(cat "$TOKEN_FILE")" >"$OUT/patch-$name.txt" 2>&1
     read -r n rps p99 < <(wrk_stats "$OUT/patch-$name.txt")
-    p50=$(awk '$1 == "50%" {v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) sub(/ms$/, "", v); else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }; print v}' "$OUT/patch-$name.txt")
-    RESULT=$(awk -v r="$rps" -v p50="$p50" -v p99="$p99" -v n="$n" -v b="$before" -v a="$(ticks "$core")" -v hz="$(getconf CLK_TCK)" \
+    p50=$(wrk_percentile "$OUT/patch-$name.txt" 50)
+    RESULT=$(awk -v r="$rps" -v p50="$p50" -v p99="$p99" -v n="$n" -v b="$before" -v a="$(cpu_ticks "$core")" -v hz="$(getconf CLK_TCK)" \
       'BEGIN { printf "%.0f %.1f %.1f %.0f\n", r, p50, p99, (n > 0 ? (a - b) / hz * 1e6 / n : 0) }')
     stop_core
   }

@@ -146,7 +146,7 @@ end
 LUA
 } >"$work/post.lua"
 
-core_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$core_pid/stat"; }
+core_ticks() { cpu_ticks "$core_pid"; }
 
 # run SIDE DURATION TAG → "orders_per_s p99_ms core_us_per_order"
 run() {

@@ -87,20 +87,28 @@ end
 LUA
 }
 
-# wrk_stats FILE → "requests requests_per_s p99_ms" from a `wrk --latency` output; dies on socket errors or non-2xx
-# answers unless FILE's name starts with warmup- (cold replicas may time out while warming up)
-wrk_stats() {
-  if grep -qE 'Non-2xx|Socket errors' "$1" && [[ $1 != */warmup-* ]]; then cat "$1" >&2; die "wrk saw errors ($1)"; fi
-  awk '
-    / requests in / { n = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    $1 == "99%" {
+# cpu_ticks PID → the process's CPU so far (utime + stime), in clock ticks (getconf CLK_TCK per second)
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+# wrk_percentile FILE PCT → that latency percentile (50, 99, …) of a `wrk --latency` output, in ms
+wrk_percentile() {
+  awk -v pct="$2%" '
+    $1 == pct {
       v = $2
       if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
       else if (v ~ /ms$/) { sub(/ms$/, "", v) }
       else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
-      p = v
-    }
+      printf "%.3f\n", v
+    }' "$1"
+}
+
+# wrk_stats FILE → "requests requests_per_s p99_ms" from a `wrk --latency` output; dies on socket errors or non-2xx
+# answers unless FILE's name starts with warmup- (cold replicas may time out while warming up)
+wrk_stats() {
+  if grep -qE 'Non-2xx|Socket errors' "$1" && [[ $1 != */warmup-* ]]; then cat "$1" >&2; die "wrk saw errors ($1)"; fi
+  awk -v p="$(wrk_percentile "$1" 99)" '
+    / requests in / { n = $1 }
+    /^Requests\/sec:/ { rps = $2 }
     END { printf "%d %.1f %.3f\n", n, rps, p }' "$1"
 }
 

@@ -281,8 +281,7 @@ public final class ObjectStore implements AutoCloseable {
             if (current == null) {
                 throw StoreException.notFound(key);
             }
-            T next = change.apply(current);
-            return prepareReplacement(current, next) ? commit(key, next, WatchEvent.Type.MODIFIED) : current;
+            return replace(key, current, change.apply(current));
         } finally {
             writeLock.unlock();
         }
@@ -313,19 +312,14 @@ public final class ObjectStore implements AutoCloseable {
         meta.setGeneration(was.getGeneration());
     }
 
-    /**
-     * Readies {@code next} to replace {@code stored}: the store's fields kept, and {@code generation} grown when the
-     * spec changed or deletion begins.
-     *
-     * @return whether {@code next} changes the object (if not, it is not to be committed)
-     */
-    private boolean prepareReplacement(Stored stored, HasMetadata next) {
+    /** Commits {@code next} over {@code stored} unless it changes nothing; the stored object either way. */
+    private Stored replace(ObjectKey key, Stored stored, HasMetadata next) {
         HasMetadata current = stored.object();
         keepStoreFields(next, current);
         var meta = next.getMetadata();
         var was = current.getMetadata();
         if (Objects.equals(next, current)) {
-            return false;
+            return stored;
         }
         // generation grows when the spec changed, and once when deletion begins (the first deletionTimestamp): its
         // controllers must stop acting on it (upstream's BeforeDelete for graceful deletion, markAsDeleting otherwise)
@@ -333,7 +327,7 @@ public final class ObjectStore implements AutoCloseable {
         if (deletionBegins || !Objects.equals(spec(next), spec(current))) {
             meta.setGeneration((was.getGeneration() == null ? 0 : was.getGeneration()) + 1);
         }
-        return true;
+        return commit(key, next, WatchEvent.Type.MODIFIED);
     }
 
     /**

@@ -50,7 +50,6 @@ public final class ApiServerBenchmark {
 
     static final String NS = "bench";
     private static final Pattern RV = Pattern.compile("\"resourceVersion\":\"(\\d+)\"");
-    private static final Pattern SENT = Pattern.compile("\"bench/sent\":\"(\\d+)\"");
 
     private final String base;
     private final String token;
@@ -206,7 +205,6 @@ public final class ApiServerBenchmark {
                 + "\"}},\"data\":{\"key\":\"value-" + i + "\"}}";
     }
 
-    /** One watch: a thread reading its lines; resourceVersions seen, and the lag of each. */
     /**
      * The watchers' HTTP client: Vert.x on one event loop, so 100 streams cost the machine the benchmark shares with the
      * core one thread and no copy per line (a JDK client thread per stream, each decoding its chunks into a reader, took
